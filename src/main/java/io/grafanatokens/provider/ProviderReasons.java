@@ -1,0 +1,23 @@
+package io.grafanatokens.provider;
+
+/** The condition reasons a provider failure maps to (api.md "Status"). */
+public final class ProviderReasons {
+  /** A credentials Secret or one of its keys is missing. */
+  public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";
+  /** The provider answered 401. */
+  public static final String CREDENTIALS_REJECTED = "CredentialsRejected";
+  /** The provider answered 403. */
+  public static final String PERMISSION_DENIED = "PermissionDenied";
+  /** The service account or workspace does not exist. */
+  public static final String SERVICE_ACCOUNT_NOT_FOUND = "ServiceAccountNotFound";
+  /** AMG 402. */
+  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+  /** Another 4xx, with the provider's text. */
+  public static final String PROVIDER_REJECTED = "ProviderRejected";
+  /** 5xx, timeouts, connection errors. */
+  public static final String PROVIDER_ERROR = "ProviderError";
+  /** 429 / throttling. */
+  public static final String RATE_LIMITED = "RateLimited";
+
+  private ProviderReasons() {}
+}

@@ -1,0 +1,19 @@
+package io.grafanatokens.provider;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Token operations on one service account, with credentials already resolved. */
+public interface TokenSession {
+  /** The resolved service account id, as a string. */
+  String serviceAccountId();
+
+  /** This service account's tokens. Only when {@link ProviderCapabilities#canList()}. */
+  List<TokenInfo> list() throws ProviderException;
+
+  /** Creates a token. Not idempotent: the caller persists the result before anything else. */
+  IssuedToken create(String name, Duration lifetime) throws ProviderException;
+
+  /** Revokes a token; a token that is already gone counts as done. */
+  void revoke(String serviceAccountId, String tokenId) throws ProviderException;
+}

@@ -1,0 +1,125 @@
+package io.grafanatokens.provider.grafana;
+
+import io.grafanatokens.api.v1alpha1.CredentialsSecretRef;
+import io.grafanatokens.api.v1alpha1.GrafanaProvider;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
+import io.grafanatokens.provider.PermanentProviderException;
+import io.grafanatokens.provider.ProviderCapabilities;
+import io.grafanatokens.provider.ProviderException;
+import io.grafanatokens.provider.ProviderKind;
+import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.provider.SecretLookup;
+import io.grafanatokens.provider.TokenProvider;
+import io.grafanatokens.provider.TokenSession;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The grafana provider: service-account tokens of any Grafana >= 9 through its HTTP API. */
+public final class GrafanaTokenProvider implements TokenProvider {
+  static final int DEFAULT_SEARCH_PAGE_SIZE = 100;
+  static final long DEFAULT_ORG_ID = 1;
+
+  private final Duration requestTimeout;
+  private final Clock clock;
+  private final int searchPageSize;
+  private final GrafanaHttpClients clients;
+
+  /** A provider whose every call (connect and whole request) is bounded by requestTimeout. */
+  public GrafanaTokenProvider(Duration requestTimeout, Clock clock) {
+    this(requestTimeout, clock, DEFAULT_SEARCH_PAGE_SIZE);
+  }
+
+  /** Tests shrink the search page size to exercise paging. */
+  GrafanaTokenProvider(Duration requestTimeout, Clock clock, int searchPageSize) {
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive");
+    }
+    if (searchPageSize < 1) {
+      throw new IllegalArgumentException("searchPageSize must be >= 1");
+    }
+    this.requestTimeout = requestTimeout;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.searchPageSize = searchPageSize;
+    this.clients = new GrafanaHttpClients(requestTimeout);
+  }
+
+  @Override
+  public ProviderKind kind() {
+    return ProviderKind.GRAFANA;
+  }
+
+  @Override
+  public ProviderCapabilities capabilities() {
+    return new ProviderCapabilities(true, true);
+  }
+
+  @Override
+  public String shapingFields(GrafanaServiceAccountTokenSpec spec) {
+    GrafanaProvider grafana = block(spec);
+    ServiceAccountRef account = grafana.getServiceAccount();
+    String accountField;
+    if (account == null) {
+      accountField = "";
+    } else if (account.getId() != null) {
+      accountField = "id:" + account.getId();
+    } else {
+      accountField = "name:" + account.getName();
+    }
+    return "url=" + GrafanaUrls.normalise(grafana.getUrl())
+        + "\norgId=" + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId())
+        + "\nserviceAccount=" + accountField;
+  }
+
+  @Override
+  public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {
+    return Optional.of(GrafanaUrls.normalise(block(spec).getUrl()));
+  }
+
+  @Override
+  public boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec) {
+    return false;
+  }
+
+  @Override
+  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets) throws ProviderException {
+    GrafanaProvider grafana = block(spec);
+    String url;
+    try {
+      url = GrafanaUrls.normalise(grafana.getUrl());
+    } catch (IllegalArgumentException e) {
+      // Validation rejects this before any provider call; this guards direct callers.
+      throw new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, e.getMessage());
+    }
+    GrafanaCredentials credentials = credentials(grafana.getCredentialsSecretRef(), secrets);
+    HttpClient http = clients.forTls(grafana.getTls(), secrets);
+    GrafanaClient client = new GrafanaClient(http, url, grafana.getOrgId(), credentials, requestTimeout, clock);
+    long serviceAccountId = new ServiceAccountResolver(client, searchPageSize).resolve(grafana.getServiceAccount());
+    return new GrafanaSession(client, serviceAccountId, clock);
+  }
+
+  private static GrafanaCredentials credentials(CredentialsSecretRef ref, SecretLookup secrets)
+      throws PermanentProviderException {
+    if (ref == null || ref.getName() == null || ref.getName().isEmpty()) {
+      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+          "spec.grafana.credentialsSecretRef.name is required");
+    }
+    Optional<Map<String, String>> data = secrets.data(ref.getName());
+    if (data.isEmpty()) {
+      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+          "credentials Secret " + ref.getName() + " not found");
+    }
+    return GrafanaCredentials.from(ref, data.get());
+  }
+
+  private static GrafanaProvider block(GrafanaServiceAccountTokenSpec spec) {
+    if (spec == null || spec.getGrafana() == null) {
+      throw new IllegalArgumentException("spec.grafana is required for the grafana provider");
+    }
+    return spec.getGrafana();
+  }
+}

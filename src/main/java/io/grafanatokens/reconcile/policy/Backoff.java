@@ -1,0 +1,41 @@
+package io.grafanatokens.reconcile.policy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** api.md "Failures and retries": how long to wait before the next attempt. Pure. */
+public final class Backoff {
+  static final Duration FIRST = Duration.ofSeconds(2);
+  static final Duration CAP = Duration.ofMinutes(5);
+  /** 403, 404, 402, validation, lifetime limits: fixed outside Kubernetes. */
+  public static final Duration PERMANENT = Duration.ofMinutes(10);
+  /** A missing credentials Secret or key, and a blocked 401 re-check. */
+  public static final Duration CREDENTIALS = Duration.ofMinutes(1);
+
+  private Backoff() {}
+
+  /**
+   * Transient failures: from 2 s, doubling, capped at min(5 min, renewBefore/4), never below the
+   * provider's Retry-After.
+   *
+   * @param attempt 1 for the first failure
+   */
+  public static Duration transientDelay(int attempt, Optional<Duration> renewBefore, Optional<Duration> retryAfter) {
+    Duration cap = CAP;
+    if (renewBefore.isPresent() && renewBefore.get().dividedBy(4).compareTo(cap) < 0) {
+      cap = renewBefore.get().dividedBy(4);
+    }
+    if (cap.compareTo(FIRST) < 0) {
+      cap = FIRST;
+    }
+    int shift = Math.min(Math.max(attempt - 1, 0), 20);
+    Duration d = FIRST.multipliedBy(1L << shift);
+    if (d.compareTo(cap) > 0) {
+      d = cap;
+    }
+    if (retryAfter.isPresent() && retryAfter.get().compareTo(d) > 0) {
+      d = retryAfter.get();
+    }
+    return d;
+  }
+}

@@ -1,0 +1,28 @@
+package io.grafanatokens.secret;
+
+import java.time.Instant;
+
+/**
+ * The token consumers hold, as recorded on the Secret. {@link #toString()} never prints the key.
+ *
+ * @param key the key itself; only ever written into the Secret's data
+ */
+public record CurrentToken(
+    String tokenId,
+    String tokenName,
+    String serviceAccountId,
+    Instant issuedAt,
+    Instant expiresAt,
+    String key,
+    String targetHash) {
+
+  public CurrentToken withExpiresAt(Instant newExpiresAt) {
+    return new CurrentToken(tokenId, tokenName, serviceAccountId, issuedAt, newExpiresAt, key, targetHash);
+  }
+
+  @Override
+  public String toString() {
+    return "CurrentToken[id=" + tokenId + ", name=" + tokenName + ", serviceAccountId=" + serviceAccountId
+        + ", expiresAt=" + expiresAt + ", key=***]";
+  }
+}

@@ -1,0 +1,91 @@
+package io.grafanatokens.testing;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.grafanatokens.fakes.grafana.FakeGrafana;
+import io.grafanatokens.runtime.OperatorConfig;
+import io.grafanatokens.runtime.OperatorRuntime;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An in-process Kubernetes API (fabric8 CRUD mock), an in-process Grafana and the real operator
+ * wiring between them: the sandbox and the end-to-end tests both start this.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+  public static final String CREDENTIALS_SECRET = "grafana-admin";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final FakeGrafana grafana;
+  private final Clock clock;
+  private final Map<String, String> env;
+  private OperatorRuntime runtime;
+
+  private EmbeddedCluster(Clock clock, Map<String, String> env) {
+    this.clock = clock;
+    this.env = env;
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    this.client = server.createClient();
+    this.grafana = FakeGrafana.builder().clock(clock).start();
+  }
+
+  /** Starts the mock API and the fake Grafana; the operator starts with {@link #startOperator()}. */
+  public static EmbeddedCluster create(Clock clock, Map<String, String> env) {
+    return new EmbeddedCluster(clock, env);
+  }
+
+  public EmbeddedCluster startOperator() {
+    OperatorConfig config = OperatorConfig.from(env);
+    runtime = OperatorRuntime.create(client, config, clock, OperatorRuntime.defaultProviders(config, clock),
+        "embedded");
+    runtime.start();
+    return this;
+  }
+
+  public void stopOperator() {
+    if (runtime != null) {
+      runtime.close();
+      runtime = null;
+    }
+  }
+
+  /** A namespace with a credentials Secret holding a bearer token of an Admin service account in org 1. */
+  public String namespaceWithGrafanaAdmin(String namespace) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .createOr(c -> c.update());
+    Secret creds = new SecretBuilder().withNewMetadata().withName(CREDENTIALS_SECRET).withNamespace(namespace)
+        .endMetadata().addToStringData("token", grafana.mintAdminToken(1)).build();
+    client.secrets().resource(creds).createOr(c -> c.update());
+    return namespace;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public FakeGrafana grafana() {
+    return grafana;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    client.close();
+    server.destroy();
+    grafana.close();
+  }
+}
