@@ -5,6 +5,14 @@ import java.util.List;
 
 /** Token operations on one service account, with credentials already resolved. */
 public interface TokenSession {
+  /**
+   * Things the user should know that do not stop issuing (e.g. a password sent over plain
+   * http), each a sentence for a Warning event; never key material.
+   */
+  default List<String> warnings() {
+    return List.of();
+  }
+
   /** The resolved service account id, as a string. */
   String serviceAccountId();
 

@@ -219,7 +219,7 @@ final class ReconcilePass {
       if (allowedAt.isPresent()) {
         String msg = "the Secret " + res.secretName() + " was deleted 3 times within an hour; the next token is "
             + "issued at " + allowedAt.get();
-        status.issuing(trigger.reason(), msg);
+        status.issuing(trigger.reason(), msg).notReady(trigger.reason(), msg);
         warnOnce(trigger.reason(), msg);
         return Optional.of(new Outcome(status.build(), !status.unchanged(),
             Optional.of(Duration.between(now, allowedAt.get()))));
@@ -240,7 +240,7 @@ final class ReconcilePass {
     Secret existing = state.ownership() == Ownership.ABSENT ? null : state.secret().orElse(null);
 
     TokenIssuer.Written w = d.issuer().issue(res, s, existing, counter, pending, res.rotateAnnotation().orElse(null));
-    if (trigger == IssueTrigger.SECRET_MISSING) {
+    if (trigger == IssueTrigger.SECRET_MISSING && hadTokenBefore()) {
       d.retries().secretMissingIssued(res.uid(), now);
     }
     state = TokenSecretState.of(w.secret(), res.uid());
@@ -506,6 +506,8 @@ final class ReconcilePass {
   private TokenSession session() throws ProviderException {
     if (session == null) {
       session = res.provider().open(r.getSpec(), lookup);
+      session.warnings().stream().filter(w -> d.retries().firstWarning(res.uid(), w))
+          .forEach(w -> d.events().emit(r, Type.Warning, Reasons.INSECURE_CREDENTIALS, w));
     }
     return session;
   }

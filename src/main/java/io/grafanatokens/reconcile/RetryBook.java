@@ -19,6 +19,12 @@ final class RetryBook {
 
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final Map<String, Deque<Instant>> secretMissingIssues = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Set<String>> warned = new ConcurrentHashMap<>();
+
+  /** True the first time this warning is seen for the resource (since the operator started). */
+  boolean firstWarning(String uid, String warning) {
+    return warned.computeIfAbsent(uid, k -> ConcurrentHashMap.newKeySet()).add(warning);
+  }
 
   Optional<Failure> failure(String uid) {
     return Optional.ofNullable(failures.get(uid));
@@ -40,6 +46,7 @@ final class RetryBook {
   void forget(String uid) {
     failures.remove(uid);
     secretMissingIssues.remove(uid);
+    warned.remove(uid);
   }
 
   /**
@@ -49,7 +56,7 @@ final class RetryBook {
   Optional<Instant> secretMissingAllowedAt(String uid, Instant now) {
     Deque<Instant> d = secretMissingIssues.getOrDefault(uid, new ArrayDeque<>());
     synchronized (d) {
-      d.removeIf(t -> t.isBefore(now.minus(Duration.ofHours(1))));
+      d.removeIf(t -> !t.isAfter(now.minus(Duration.ofHours(1))));
       return d.size() < 3 ? Optional.empty() : Optional.of(d.peekFirst().plus(Duration.ofHours(1)));
     }
   }

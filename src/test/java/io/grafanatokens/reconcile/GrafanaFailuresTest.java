@@ -94,6 +94,8 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     advance(Duration.ofMinutes(1));
     nudge("locked");
     awaitReady("locked", "Issued");
+    assertThat(events("InsecureCredentials")).as("basic auth over http is accepted with a Warning").hasSize(1)
+        .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
   }
 
   @Test

@@ -24,10 +24,18 @@ final class GrafanaSession implements TokenSession {
   private final long serviceAccountId;
   private final Clock clock;
 
-  GrafanaSession(GrafanaClient client, long serviceAccountId, Clock clock) {
+  private final List<String> warnings;
+
+  GrafanaSession(GrafanaClient client, long serviceAccountId, Clock clock, List<String> warnings) {
     this.client = client;
     this.serviceAccountId = serviceAccountId;
     this.clock = clock;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  @Override
+  public List<String> warnings() {
+    return warnings;
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.grafanatokens.provider.TokenSession;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,7 +100,10 @@ public final class GrafanaTokenProvider implements TokenProvider {
     HttpClient http = clients.forTls(grafana.getTls(), secrets);
     GrafanaClient client = new GrafanaClient(http, url, grafana.getOrgId(), credentials, requestTimeout, clock);
     long serviceAccountId = new ServiceAccountResolver(client, searchPageSize).resolve(grafana.getServiceAccount());
-    return new GrafanaSession(client, serviceAccountId, clock);
+    List<String> warnings = url.startsWith("http://") && !credentials.isBearer()
+        ? List.of("spec.grafana.url uses http:// with basic auth: the password crosses the network in clear")
+        : List.of();
+    return new GrafanaSession(client, serviceAccountId, clock, warnings);
   }
 
   private static GrafanaCredentials credentials(CredentialsSecretRef ref, SecretLookup secrets)

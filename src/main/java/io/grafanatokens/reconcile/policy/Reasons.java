@@ -22,6 +22,8 @@ public final class Reasons {
   public static final String REVOKED = "Revoked";
   /** Warning event: the lifetime is short for the rotation settings. */
   public static final String SHORT_LIFETIME = "ShortLifetime";
+  /** Warning event: credentials are sent in a way others can read (basic auth over http). */
+  public static final String INSECURE_CREDENTIALS = "InsecureCredentials";
   /** Yandex answered with the key already held. */
   public static final String SAME_TOKEN_RETURNED = "SameTokenReturned";
 
