@@ -16,6 +16,8 @@ public final class ProviderReasons {
   public static final String PROVIDER_REJECTED = "ProviderRejected";
   /** 5xx, timeouts, connection errors. */
   public static final String PROVIDER_ERROR = "ProviderError";
+  /** The provider answered with the key already held, or one that expires no later (Yandex). */
+  public static final String SAME_TOKEN_RETURNED = "SameTokenReturned";
   /** 429 / throttling. */
   public static final String RATE_LIMITED = "RateLimited";
 

@@ -1,5 +1,6 @@
 package io.grafanatokens.reconcile;
 
+import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.TokenInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +20,28 @@ final class LivenessCache {
   private final Map<String, Listing> listings = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
 
-  Optional<Listing> fresh(String account, Instant now, Duration maxAge) {
-    Listing l = listings.get(account);
-    return l != null && !l.fetchedAt().plus(maxAge).isBefore(now) ? Optional.of(l) : Optional.empty();
+  /** Lists an account's tokens. */
+  interface Lister {
+    List<TokenInfo> list() throws ProviderException;
+  }
+
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  /**
+   * The account's tokens as listed within maxAge and after {@code notBefore}, listing them once
+   * when there is no such listing: resources reconciled at the same time wait for one call.
+   */
+  List<TokenInfo> tokens(String account, Instant now, Duration maxAge, Instant notBefore, Lister lister)
+      throws ProviderException {
+    synchronized (locks.computeIfAbsent(account, k -> new Object())) {
+      Listing l = listings.get(account);
+      if (l != null && !l.fetchedAt().plus(maxAge).isBefore(now) && (notBefore == null || l.fetchedAt().isAfter(notBefore))) {
+        return l.tokens();
+      }
+      List<TokenInfo> tokens = lister.list();
+      put(account, now, tokens);
+      return tokens;
+    }
   }
 
   void put(String account, Instant fetchedAt, List<TokenInfo> tokens) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.PendingRevocation;
 import io.grafanatokens.observability.EventEmitter.Type;
+import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
 import io.grafanatokens.provider.ProviderReasons;
@@ -194,14 +195,8 @@ final class ReconcilePass {
     CurrentToken cur = state.current().get();
     TokenSession s = session();
     String account = accountKey(s);
-    List<TokenInfo> tokens = d.liveness().fresh(account, now, d.tokenCheckInterval())
-        .filter(l -> cur.issuedAt() != null && l.fetchedAt().isAfter(cur.issuedAt()))
-        .map(LivenessCache.Listing::tokens)
-        .orElse(null);
-    if (tokens == null) {
-      tokens = s.list();
-      d.liveness().put(account, now, tokens);
-    }
+    List<TokenInfo> tokens = d.liveness().tokens(account, now, d.tokenCheckInterval(),
+        cur.issuedAt() == null ? now : cur.issuedAt(), s::list);
     d.liveness().checked(res.uid(), now);
     Optional<TokenInfo> found = tokens.stream().filter(t -> cur.tokenId().equals(t.id())).findFirst();
     boolean gone = found.map(t -> t.revoked() || t.expired()).orElse(tokens.size() < LIST_CAP);
@@ -239,7 +234,18 @@ final class ReconcilePass {
     previousToRevoke(trigger, adoptWithNewToken, before).ifPresent(pending::add);
     Secret existing = state.ownership() == Ownership.ABSENT ? null : state.secret().orElse(null);
 
-    TokenIssuer.Written w = d.issuer().issue(res, s, existing, counter, pending, res.rotateAnnotation().orElse(null));
+    CurrentToken held = state.ownership() == Ownership.OWNED && !state.keyEdited() ? state.current().orElse(null) : null;
+    TokenIssuer.Written w;
+    try {
+      w = d.issuer().issue(res, s, existing, held, counter, pending, res.rotateAnnotation().orElse(null));
+    } catch (PermanentProviderException e) {
+      if (!ProviderReasons.QUOTA_EXCEEDED.equals(e.reason()) || !canList) {
+        throw e;
+      }
+      // AMG counts expired tokens against the quota: sweep this resource's, then try once more
+      sweep(s, before, pending);
+      w = d.issuer().issue(res, s, existing, held, counter, pending, res.rotateAnnotation().orElse(null));
+    }
     if (trigger == IssueTrigger.SECRET_MISSING && hadTokenBefore()) {
       d.retries().secretMissingIssued(res.uid(), now);
     }
@@ -427,6 +433,7 @@ final class ReconcilePass {
     String reason = e.reason();
     Duration delay = switch (reason) {
       case ProviderReasons.CREDENTIALS_REJECTED, ProviderReasons.CREDENTIALS_NOT_FOUND -> Backoff.CREDENTIALS;
+      case ProviderReasons.SAME_TOKEN_RETURNED -> Backoff.sameTokenDelay(attempts);
       default -> e instanceof TransientProviderException
           ? Backoff.transientDelay(attempts, state.current().flatMap(this::schedule).map(RenewalSchedule::renewBefore)
               .or(res::renewBefore), e.retryAfter())

@@ -6,6 +6,7 @@ import io.grafanatokens.api.v1alpha1.PendingRevocation;
 import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.ProviderException;
+import io.grafanatokens.provider.ProviderReasons;
 import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class TokenIssuer {
   /** At most this many names are tried in one pass when the provider reports a clash. */
   static final int NAME_ATTEMPTS = 3;
+  /** api.md: a same-token answer is retried with backoff from 1 min. */
+  static final Duration SAME_TOKEN_RETRY = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenIssuer.class);
 
@@ -48,14 +51,30 @@ final class TokenIssuer {
    * @param counter 1 + the highest counter known for this resource
    * @param pending the pending revocations to record, the previous token included
    */
-  Written issue(ResolvedResource res, TokenSession session, Secret existing, long counter,
+  Written issue(ResolvedResource res, TokenSession session, Secret existing, CurrentToken held, long counter,
       List<PendingRevocation> pending, String rotateRequest) throws ProviderException {
     IssuedToken issued = create(res, session, counter);
+    if (held != null && sameAsHeld(issued, held)) {
+      // IAM may hand the same young token to every caller: not a rotation, and never revoked
+      throw new TransientProviderException(ProviderReasons.SAME_TOKEN_RETURNED, "the provider returned the "
+          + "token the Secret already holds (or one expiring no later, at " + issued.expiresAt() + ")",
+          SAME_TOKEN_RETRY, null);
+    }
     CurrentToken token = new CurrentToken(issued.id(), issued.name(), issued.serviceAccountId(),
         issued.issuedAt(), issued.expiresAt(), issued.key(), res.targetHash());
     Secret desired = TokenSecrets.desired(existing, res.layout(), res.resource(), token, pending, rotateRequest);
     Secret written = writeOrRollback(res, session, existing, desired, issued);
     return new Written(written, token, !issued.lifetimeFromProvider());
+  }
+
+  /**
+   * The key already held, or — where the provider decides the lifetime — one expiring no later
+   * (a shorter requested secondsToLive legitimately expires sooner, so only then).
+   */
+  static boolean sameAsHeld(IssuedToken issued, CurrentToken held) {
+    return issued.key().equals(held.key())
+        || (issued.lifetimeFromProvider() && held.expiresAt() != null && issued.expiresAt() != null
+            && !issued.expiresAt().isAfter(held.expiresAt()));
   }
 
   private IssuedToken create(ResolvedResource res, TokenSession session, long counter) throws ProviderException {

@@ -24,7 +24,12 @@ public record OperatorConfig(
     String logFormat,
     Set<String> ambientCredentialsNamespaces,
     Duration tokenCheckInterval,
-    Duration providerTimeout) {
+    Duration providerTimeout,
+    Optional<String> awsGrafanaEndpoint,
+    String ycIamEndpoint,
+    String ycTokenExchangeEndpoint,
+    String ycMetadataUrl,
+    String ycWorkloadTokenPath) {
 
   static final ConfigOption<Set<String>> WATCH_NAMESPACES = new ConfigOption<>("WATCH_NAMESPACES", "",
       "Comma list of namespaces to watch; empty watches all.", OperatorConfig::csv);
@@ -46,9 +51,25 @@ public record OperatorConfig(
   static final ConfigOption<Duration> PROVIDER_TIMEOUT = new ConfigOption<>("PROVIDER_TIMEOUT", "30s",
       "Timeout of each provider HTTP call.", OperatorConfig::positiveDuration);
 
+  static final ConfigOption<Optional<String>> AWS_ENDPOINT_URL_GRAFANA = new ConfigOption<>("AWS_ENDPOINT_URL_GRAFANA",
+      "", "Amazon Managed Grafana API endpoint for ambient AWS credentials; default the SDK's regional one.",
+      v -> v.isEmpty() ? Optional.empty() : Optional.of(url(v)));
+  static final ConfigOption<String> YC_IAM_ENDPOINT = new ConfigOption<>("YC_IAM_ENDPOINT",
+      "https://iam.api.cloud.yandex.net", "Yandex Cloud IAM endpoint.", OperatorConfig::url);
+  static final ConfigOption<String> YC_TOKEN_EXCHANGE_ENDPOINT = new ConfigOption<>("YC_TOKEN_EXCHANGE_ENDPOINT",
+      "https://auth.yandex.cloud/oauth/token", "Yandex workload identity federation token-exchange endpoint.",
+      OperatorConfig::url);
+  static final ConfigOption<String> YC_METADATA_URL = new ConfigOption<>("YC_METADATA_URL",
+      "http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token",
+      "Yandex metadata service token URL.", OperatorConfig::url);
+  static final ConfigOption<String> YC_WORKLOAD_TOKEN_PATH = new ConfigOption<>("YC_WORKLOAD_TOKEN_PATH",
+      "/var/run/secrets/tokens/yc-workload-identity",
+      "File of the pod's projected Kubernetes token exchanged for Yandex workload identity.", v -> v);
+
   /** Every setting, in the order of the README's table. */
   public static final List<ConfigOption<?>> OPTIONS = List.of(WATCH_NAMESPACES, OPERATOR_NAMESPACE,
-      LEADER_ELECTION, HTTP_PORT, LOG_FORMAT, AMBIENT_CREDENTIALS_NAMESPACES, TOKEN_CHECK_INTERVAL, PROVIDER_TIMEOUT);
+      LEADER_ELECTION, HTTP_PORT, LOG_FORMAT, AMBIENT_CREDENTIALS_NAMESPACES, TOKEN_CHECK_INTERVAL, PROVIDER_TIMEOUT,
+      AWS_ENDPOINT_URL_GRAFANA, YC_IAM_ENDPOINT, YC_TOKEN_EXCHANGE_ENDPOINT, YC_METADATA_URL, YC_WORKLOAD_TOKEN_PATH);
 
   public static OperatorConfig fromEnvironment() {
     return from(System.getenv());
@@ -63,7 +84,12 @@ public record OperatorConfig(
         LOG_FORMAT.parse(env.get(LOG_FORMAT.env())),
         AMBIENT_CREDENTIALS_NAMESPACES.parse(env.get(AMBIENT_CREDENTIALS_NAMESPACES.env())),
         TOKEN_CHECK_INTERVAL.parse(env.get(TOKEN_CHECK_INTERVAL.env())),
-        PROVIDER_TIMEOUT.parse(env.get(PROVIDER_TIMEOUT.env())));
+        PROVIDER_TIMEOUT.parse(env.get(PROVIDER_TIMEOUT.env())),
+        AWS_ENDPOINT_URL_GRAFANA.parse(env.get(AWS_ENDPOINT_URL_GRAFANA.env())),
+        YC_IAM_ENDPOINT.parse(env.get(YC_IAM_ENDPOINT.env())),
+        YC_TOKEN_EXCHANGE_ENDPOINT.parse(env.get(YC_TOKEN_EXCHANGE_ENDPOINT.env())),
+        YC_METADATA_URL.parse(env.get(YC_METADATA_URL.env())),
+        YC_WORKLOAD_TOKEN_PATH.parse(env.get(YC_WORKLOAD_TOKEN_PATH.env())));
   }
 
   /** Whether resources of a namespace may use the operator's own identity. */
@@ -103,6 +129,14 @@ public record OperatorConfig(
   private static String logFormat(String v) {
     if (!v.equals("text") && !v.equals("json")) {
       throw new IllegalArgumentException("expected text or json");
+    }
+    return v;
+  }
+
+  private static String url(String v) {
+    java.net.URI u = java.net.URI.create(v);
+    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+      throw new IllegalArgumentException("expected an http(s) URL");
     }
     return v;
   }

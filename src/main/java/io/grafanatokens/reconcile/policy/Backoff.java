@@ -14,6 +14,13 @@ public final class Backoff {
 
   private Backoff() {}
 
+  /** A same-token answer (Yandex): from 1 min, doubling, capped at 5 min. */
+  public static Duration sameTokenDelay(int attempt) {
+    int shift = Math.min(Math.max(attempt - 1, 0), 3);
+    Duration d = Duration.ofMinutes(1L << shift);
+    return d.compareTo(CAP) > 0 ? CAP : d;
+  }
+
   /**
    * Transient failures: from 2 s, doubling, capped at min(5 min, renewBefore/4), never below the
    * provider's Retry-After.
