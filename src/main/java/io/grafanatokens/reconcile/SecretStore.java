@@ -52,6 +52,16 @@ public final class SecretStore {
     return ies.eventFilteringUpdateAndCacheResource(desired, s -> client.resource(s).update());
   }
 
+  /** Tells the informer about a Secret read back after a write whose answer was lost. */
+  public void remember(Secret previous, Secret actual) {
+    ResourceID id = ResourceID.fromResource(actual);
+    if (previous == null) {
+      informer.get().handleRecentResourceCreate(id, actual);
+    } else {
+      informer.get().handleRecentResourceUpdate(id, actual, previous);
+    }
+  }
+
   public void delete(Secret secret) {
     client.resource(secret).delete();
   }
@@ -69,12 +79,6 @@ public final class SecretStore {
             && (serviceAccountId == null || serviceAccountId.equals(
                 s.getMetadata().getAnnotations().get(SecretAnnotations.SERVICE_ACCOUNT_ID))))
         .findAny().isPresent();
-  }
-
-  /** A write refused by the API server for good: it did not land, and retrying the same will not help. */
-  public static boolean knownNotLanded(KubernetesClientException e) {
-    int code = e.getCode();
-    return code == 400 || code == 403 || code == 404 || code == 409 || code == 422;
   }
 
   /** The API server refuses new content because the namespace is being deleted. */

@@ -95,28 +95,30 @@ final class TokenIssuer {
         + res.naming().name(counter + NAME_ATTEMPTS - 1) + " are all taken at the provider", null, last);
   }
 
+  /**
+   * Any failed write is read back from the API server before deciding: the client retries 5xx by
+   * itself, so even a 409 may answer a retry of our own write that landed.
+   */
   private Secret writeOrRollback(ResolvedResource res, TokenSession session, Secret existing, Secret desired,
       IssuedToken issued) {
     try {
       return store.write(existing, desired);
     } catch (KubernetesClientException e) {
-      if (SecretStore.knownNotLanded(e)) {
-        revokeUnwritten(res, session, issued, "the Secret write was refused (" + e.getCode() + ")");
-        throw e;
-      }
       Secret actual;
       try {
         actual = store.readFromServer(res.namespace(), res.secretName());
       } catch (RuntimeException readFailure) {
-        LOG.warn("{}/{}: the Secret write had an unknown outcome and the Secret cannot be read back; token {} is "
-            + "left to the sweep", res.namespace(), res.name(), issued.id());
+        LOG.warn("{}/{}: the Secret write failed ({}) and the Secret cannot be read back; token {} is left to the "
+            + "sweep", res.namespace(), res.name(), e.getCode(), issued.id());
         throw e;
       }
       if (actual != null && actual.getMetadata().getAnnotations() != null
           && issued.id().equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID))) {
+        LOG.info("{}/{}: the Secret write answered {} but landed", res.namespace(), res.name(), e.getCode());
+        store.remember(existing, actual);
         return actual;
       }
-      revokeUnwritten(res, session, issued, "the Secret write did not land");
+      revokeUnwritten(res, session, issued, "the Secret write failed (" + e.getCode() + ") and did not land");
       throw e;
     }
   }

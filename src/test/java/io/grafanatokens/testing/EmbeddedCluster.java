@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -23,6 +22,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   public static final String CREDENTIALS_SECRET = "grafana-admin";
 
   private final KubernetesMockServer server;
+  private final ApiServerDispatcher api = new ApiServerDispatcher();
   private final KubernetesClient client;
   private final FakeGrafana grafana;
   private final Clock clock;
@@ -33,9 +33,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     this.clock = clock;
     this.env = env;
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        api, false);
     server.init();
-    this.client = server.createClient();
+    // one quick retry of a failed request, like a real client's backoff but without the wait
+    this.client = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(1)
+        .withRequestRetryBackoffInterval(20).endConfig());
     this.grafana = FakeGrafana.builder().clock(clock).start();
   }
 
@@ -71,6 +73,11 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** The API server's record of calls and its fault injection. */
+  public ApiServerDispatcher api() {
+    return api;
   }
 
   public FakeGrafana grafana() {

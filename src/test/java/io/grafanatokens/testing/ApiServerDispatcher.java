@@ -1,0 +1,80 @@
+package io.grafanatokens.testing;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * The CRUD mock's dispatcher with what tests need from a real API server: a record of every
+ * call (verb, group, resource, namespace) for the RBAC check, injected failures (refused before
+ * acting, or failing after acting — an unknown outcome), and an answer to the
+ * SelfSubjectRulesReview that leader election asks first.
+ */
+public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
+  /** One API call as RBAC sees it. */
+  public record Call(String verb, String group, String resource, String namespace) {}
+
+  /** Refuse without acting, or act and then answer with an error. */
+  public enum FaultMode { REFUSE, FAIL_AFTER_APPLYING }
+
+  private record Fault(Predicate<Call> matches, FaultMode mode, int code, String message, int[] remaining) {}
+
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    Call call = ApiCalls.parse(request.getMethod(), request.getPath());
+    calls.add(call);
+    if ("selfsubjectrulesreviews".equals(call.resource())) {
+      return new MockResponse().setResponseCode(201).setBody(SELF_SUBJECT_RULES_REVIEW);
+    }
+    for (Fault f : faults) {
+      if (f.remaining()[0] > 0 && f.matches().test(call)) {
+        synchronized (f) {
+          if (f.remaining()[0] <= 0) {
+            continue;
+          }
+          f.remaining()[0]--;
+        }
+        if (f.mode() == FaultMode.FAIL_AFTER_APPLYING) {
+          super.dispatch(request);
+        }
+        return status(f.code(), f.message());
+      }
+    }
+    return super.dispatch(request);
+  }
+
+  /** The next {@code times} calls matching the predicate fail with this code. */
+  public void failNext(Predicate<Call> matches, FaultMode mode, int code, String message, int times) {
+    faults.add(new Fault(matches, mode, code, message, new int[] {times}));
+  }
+
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  public static Predicate<Call> on(String verb, String resource) {
+    return c -> verb.equals(c.verb()) && resource.equals(c.resource());
+  }
+
+  private static MockResponse status(int code, String message) {
+    String reason = switch (code) {
+      case 409 -> "Conflict";
+      case 422 -> "Invalid";
+      case 403 -> "Forbidden";
+      case 404 -> "NotFound";
+      default -> "InternalError";
+    };
+    return new MockResponse().setResponseCode(code).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+        + "\"status\":\"Failure\",\"message\":\"" + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+  }
+
+  private static final String SELF_SUBJECT_RULES_REVIEW = "{\"apiVersion\":\"authorization.k8s.io/v1\","
+      + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"resourceRules\":[{\"verbs\":[\"*\"],"
+      + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[]}}";
+}
