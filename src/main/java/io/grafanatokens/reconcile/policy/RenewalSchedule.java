@@ -57,12 +57,16 @@ public record RenewalSchedule(
     }
     Duration jitter = jitter(uid, min(tenth, MAX_JITTER));
     Instant expiresAt = issuedAt.plus(lifetime);
-    Instant renewal = expiresAt.minus(effective).minus(jitter);
+    Instant renewal = expiresAt.minus(effective).minus(jitter).truncatedTo(ChronoUnit.SECONDS);
+    // the floor rounded up to a whole second, so that truncation never brings renewal before it
     Instant earliest = issuedAt.plus(minGap);
-    if (renewal.isBefore(earliest)) {
-      renewal = earliest;
+    Instant earliestWhole = earliest.truncatedTo(ChronoUnit.SECONDS);
+    if (earliestWhole.isBefore(earliest)) {
+      earliestWhole = earliestWhole.plusSeconds(1);
     }
-    renewal = renewal.truncatedTo(ChronoUnit.SECONDS);
+    if (renewal.isBefore(earliestWhole)) {
+      renewal = earliestWhole;
+    }
 
     Optional<Duration> grace = gracePeriod.isPresent()
         ? gracePeriod
