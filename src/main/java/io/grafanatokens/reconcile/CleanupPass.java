@@ -57,6 +57,7 @@ final class CleanupPass {
   Result run() {
     String ns = r.getMetadata().getNamespace();
     if (!SpecValidator.validate(r.getSpec()).isEmpty()) {
+      d.metrics().forget(ns, r.getMetadata().getName());
       LOG.warn("{}/{}: deleted with an invalid spec; no provider can be called, tokens {} are left to expire", ns,
           r.getMetadata().getName(), knownTokenIds());
       return new Result(true, Duration.ZERO);
@@ -75,10 +76,14 @@ final class CleanupPass {
       }
       d.retries().forget(res.uid());
       d.liveness().forget(res.uid());
+      d.metrics().forget(ns, r.getMetadata().getName());
       return new Result(true, Duration.ZERO);
     } catch (ProviderException e) {
       if (namespaceTerminating(ns) && givenUp()) {
         abandon(res, e);
+        d.retries().forget(res.uid());
+        d.metrics().revocationsAbandoned(ns);
+        d.metrics().forget(ns, r.getMetadata().getName());
         return new Result(true, Duration.ZERO);
       }
       int attempts = d.retries().attempts(res.uid()) + 1;

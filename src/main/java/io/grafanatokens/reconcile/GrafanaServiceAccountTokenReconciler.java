@@ -3,7 +3,10 @@ package io.grafanatokens.reconcile;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
 import io.grafanatokens.observability.EventEmitter;
+import io.grafanatokens.observability.TokenMetrics;
+import io.grafanatokens.status.StatusBuilder;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -19,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -44,11 +48,12 @@ public class GrafanaServiceAccountTokenReconciler
   private volatile InformerEventSource<Secret, GrafanaServiceAccountToken> secrets;
 
   public GrafanaServiceAccountTokenReconciler(KubernetesClient client, ProviderRegistry providers, Clock clock,
-      Predicate<String> ambientAllowed, Duration tokenCheckInterval, String instanceName) {
+      Predicate<String> ambientAllowed, Duration tokenCheckInterval, TokenMetrics metrics, String instanceName) {
     this.client = client;
     SecretStore store = new SecretStore(client, () -> secrets);
-    this.deps = new ReconcileDeps(providers, store, new TokenIssuer(store, clock),
-        new EventEmitter(client, clock, instanceName), new RetryBook(), new LivenessCache(), clock, ambientAllowed,
+    EventEmitter events = new EventEmitter(client, clock, instanceName);
+    this.deps = new ReconcileDeps(providers, store, new TokenIssuer(store, clock), events, metrics,
+        new WorkloadRestarter(client, events), new RetryBook(), new LivenessCache(), clock, ambientAllowed,
         tokenCheckInterval);
   }
 
@@ -69,7 +74,11 @@ public class GrafanaServiceAccountTokenReconciler
   @Override
   public UpdateControl<GrafanaServiceAccountToken> reconcile(GrafanaServiceAccountToken resource,
       Context<GrafanaServiceAccountToken> context) {
-    Outcome outcome = new ReconcilePass(deps, resource, lookup(resource)).run();
+    Outcome outcome;
+    try (var mdc = ResourceMdc.of(resource)) {
+      outcome = new ReconcilePass(deps, resource, lookup(resource)).run();
+    }
+    publish(resource, outcome.status());
     UpdateControl<GrafanaServiceAccountToken> control;
     if (outcome.statusChanged()) {
       resource.setStatus(outcome.status());
@@ -83,10 +92,32 @@ public class GrafanaServiceAccountTokenReconciler
 
   @Override
   public DeleteControl cleanup(GrafanaServiceAccountToken resource, Context<GrafanaServiceAccountToken> context) {
-    CleanupPass.Result result = new CleanupPass(deps, client, resource, lookup(resource)).run();
+    CleanupPass.Result result;
+    try (var mdc = ResourceMdc.of(resource)) {
+      result = new CleanupPass(deps, client, resource, lookup(resource)).run();
+    }
     return result.done()
         ? DeleteControl.defaultDelete()
         : DeleteControl.noFinalizerRemoval().rescheduleAfter(result.retryAfter().toMillis());
+  }
+
+  /** The status as gauges: expiry, renewal and readiness per resource. */
+  private void publish(GrafanaServiceAccountToken r, GrafanaServiceAccountTokenStatus s) {
+    if (s == null || s.getProvider() == null) {
+      return;
+    }
+    boolean ready = s.getConditions().stream()
+        .anyMatch(c -> StatusBuilder.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    deps.metrics().tokenState(r.getMetadata().getNamespace(), r.getMetadata().getName(), s.getProvider(),
+        epoch(s.getExpiresAt()), epoch(s.getRenewalTime()), ready);
+  }
+
+  private static Double epoch(String t) {
+    try {
+      return t == null ? null : (double) Instant.parse(t).getEpochSecond();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private KubernetesSecretLookup lookup(GrafanaServiceAccountToken resource) {

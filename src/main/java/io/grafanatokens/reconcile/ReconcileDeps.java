@@ -1,6 +1,7 @@
 package io.grafanatokens.reconcile;
 
 import io.grafanatokens.observability.EventEmitter;
+import io.grafanatokens.observability.TokenMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -16,6 +17,8 @@ record ReconcileDeps(
     SecretStore store,
     TokenIssuer issuer,
     EventEmitter events,
+    TokenMetrics metrics,
+    WorkloadRestarter restarter,
     RetryBook retries,
     LivenessCache liveness,
     Clock clock,

@@ -261,6 +261,11 @@ final class ReconcilePass {
     String what = "token " + token.tokenName() + " (id " + token.tokenId() + ") in Secret " + res.secretName()
         + ", valid until " + state.current().map(CurrentToken::expiresAt).orElse(token.expiresAt());
     boolean first = !hadTokenBefore();
+    if (!first) {
+      // consumers that read the key from an env var or a subPath mount never see the Secret change
+      d.restarter().restart(r, d.clock().instant());
+      d.metrics().rotated(res.namespace(), res.name(), res.kind().specName());
+    }
     d.events().emit(r, Type.Normal, first ? Reasons.ISSUED : Reasons.ROTATED,
         (first ? "Issued " : "Rotated (" + trigger.reason() + "): issued ") + what);
     LOG.info("{}/{}: {} {}", res.namespace(), res.name(), first ? "issued" : "rotated (" + trigger.reason() + "):", what);
@@ -451,6 +456,7 @@ final class ReconcilePass {
         delay.getSeconds(), message);
     if (trigger.isPresent()) {
       status.issuing(reason, message);
+      d.metrics().issueFailed(res.namespace(), res.name(), res.kind().specName(), reason);
     }
     Outcome settled = settled(false);
     if (state.current().isEmpty() || state.keyEdited()) {

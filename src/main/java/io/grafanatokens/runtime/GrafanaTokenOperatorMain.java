@@ -28,15 +28,15 @@ public final class GrafanaTokenOperatorMain {
     KubernetesClient client = new KubernetesClientBuilder().build();
     Clock clock = Clock.systemUTC();
     OperatorRuntime runtime = OperatorRuntime.create(client, config, clock,
-        OperatorRuntime.defaultProviders(config, clock), instanceName());
+        OperatorRuntime.defaultProviders(config, clock), instanceName(), true);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       runtime.close();
       client.close();
     }, "shutdown"));
     runtime.start();
-    LOG.info("grafana-token-operator started; watching {}",
-        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces());
+    LOG.info("grafana-token-operator started; watching {}; /metrics, /healthz, /readyz on port {}",
+        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(), runtime.httpPort());
   }
 
   private static String instanceName() {

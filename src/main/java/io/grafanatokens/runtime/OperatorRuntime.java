@@ -1,37 +1,84 @@
 package io.grafanatokens.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.grafanatokens.observability.InstrumentedProvider;
+import io.grafanatokens.observability.TokenMetrics;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.provider.grafana.GrafanaTokenProvider;
 import io.grafanatokens.reconcile.GrafanaServiceAccountTokenReconciler;
 import io.grafanatokens.reconcile.ProviderRegistry;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds the operator exactly one way, for main, the sandbox and the tests: the same reconciler,
- * providers and JOSDK settings, against whatever Kubernetes client it is given.
+ * providers, metrics, leader election and HTTP endpoints, against whatever client it is given.
  */
 public final class OperatorRuntime implements AutoCloseable {
-  private final Operator operator;
+  static final String LEASE_NAME = "grafana-token-operator";
+  private static final Path SERVICE_ACCOUNT_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
-  private OperatorRuntime(Operator operator) {
+  private final Operator operator;
+  private final PrometheusMeterRegistry registry;
+  private final boolean leaderElection;
+  private final AtomicBoolean leader = new AtomicBoolean();
+  private final int httpPort;
+  private HttpEndpoints http;
+
+  private OperatorRuntime(Operator operator, PrometheusMeterRegistry registry, boolean leaderElection,
+      int httpPort) {
     this.operator = operator;
+    this.registry = registry;
+    this.leaderElection = leaderElection;
+    this.httpPort = httpPort;
   }
 
-  /** Registers the controller; call {@link #start()} next. */
+  /**
+   * Registers the controller; call {@link #start()} next.
+   *
+   * @param exitOnStopLeading true in production (a replica that lost the lease restarts); false in
+   *     tests, where System.exit would kill the test JVM
+   */
   public static OperatorRuntime create(KubernetesClient client, OperatorConfig config, Clock clock,
-      List<TokenProvider> providers, String instanceName) {
-    // no SSA for the primary: the CRUD mock has none and one code path serves tests and production
-    Operator operator = new Operator(o -> o.withKubernetesClient(client)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withCloseClientOnStop(false)
-        .withStopOnInformerErrorDuringStartup(false));
-    var reconciler = new GrafanaServiceAccountTokenReconciler(client, new ProviderRegistry(providers), clock,
-        config.ambientAllowed(), config.tokenCheckInterval(), instanceName);
+      List<TokenProvider> providers, String instanceName, boolean exitOnStopLeading) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TokenMetrics metrics = new TokenMetrics(registry);
+    boolean elect = config.leaderElection().orElse(inCluster());
+    AtomicBoolean[] leaderFlag = new AtomicBoolean[1];
+    Operator operator = new Operator(o -> {
+      // no SSA for the primary: the CRUD mock has none and one code path serves tests and production
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withCloseClientOnStop(false)
+          .withStopOnInformerErrorDuringStartup(false)
+          // without per-resource tags: one histogram per controller, not per resource
+          .withMetrics(MicrometerMetricsV2.newBuilder(registry).build());
+      if (elect) {
+        var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
+            .withLeaseNamespace(operatorNamespace(config))
+            .withIdentity(instanceName)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> leaderFlag[0].set(true), () -> leaderFlag[0].set(false),
+                id -> {}));
+        // JOSDK exits the JVM when leadership is lost (the pod restarts as a standby); tests keep it alive
+        o.withLeaderElectionConfiguration(exitOnStopLeading ? election.build() : election.buildForTest(false));
+      }
+    });
+    List<TokenProvider> instrumented = providers.stream()
+        .<TokenProvider>map(p -> new InstrumentedProvider(p, metrics)).toList();
+    var reconciler = new GrafanaServiceAccountTokenReconciler(client, new ProviderRegistry(instrumented), clock,
+        config.ambientAllowed(), config.tokenCheckInterval(), metrics, instanceName);
     operator.register(reconciler, c -> {
       // transient Kubernetes errors: from 2 s doubling to 5 min, never giving up
       c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2)
@@ -40,7 +87,9 @@ public final class OperatorRuntime implements AutoCloseable {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
-    return new OperatorRuntime(operator);
+    OperatorRuntime runtime = new OperatorRuntime(operator, registry, elect, config.httpPort());
+    leaderFlag[0] = runtime.leader;
+    return runtime;
   }
 
   /** The production set of providers. */
@@ -49,7 +98,36 @@ public final class OperatorRuntime implements AutoCloseable {
   }
 
   public void start() {
+    http = new HttpEndpoints(httpPort, this::ready, registry);
     operator.start();
+  }
+
+  /**
+   * api.md: ready when the replica is a standby (it must not block a rolling update) or the
+   * leader with every event source healthy.
+   */
+  public boolean ready() {
+    var info = operator.getRuntimeInfo();
+    if (!info.isStarted()) {
+      return false;
+    }
+    if (leaderElection && !leader.get()) {
+      return true;
+    }
+    return info.allEventSourcesAreHealthy();
+  }
+
+  public boolean isLeader() {
+    return !leaderElection || leader.get();
+  }
+
+  /** The HTTP port actually bound (HTTP_PORT=0 picks a free one). */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   public Operator operator() {
@@ -59,5 +137,23 @@ public final class OperatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  static boolean inCluster() {
+    return System.getenv("KUBERNETES_SERVICE_HOST") != null;
+  }
+
+  static String operatorNamespace(OperatorConfig config) {
+    if (config.operatorNamespace().isPresent()) {
+      return config.operatorNamespace().get();
+    }
+    try {
+      return Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+    } catch (Exception e) {
+      return "default";
+    }
   }
 }

@@ -6,7 +6,7 @@ import io.grafanatokens.testing.ApiServerDispatcher.Call;
 final class ApiCalls {
   private ApiCalls() {}
 
-  static Call parse(String method, String rawPath) {
+  static Call parse(String method, String rawPath, boolean byOperator) {
     String path = rawPath;
     String query = "";
     int q = rawPath.indexOf('?');
@@ -24,7 +24,7 @@ final class ApiCalls {
       group = p[1];
       i = 3;
     } else {
-      return new Call(method.toLowerCase(), "", path, "");
+      return new Call(method.toLowerCase(), "", path, "", byOperator);
     }
     String namespace = "";
     if (p.length > i + 1 && p[i].equals("namespaces") && p.length > i + 2) {
@@ -47,6 +47,6 @@ final class ApiCalls {
       case "DELETE" -> named ? "delete" : "deletecollection";
       default -> method.toLowerCase();
     };
-    return new Call(verb, group, resource, namespace);
+    return new Call(verb, group, resource, namespace, byOperator);
   }
 }

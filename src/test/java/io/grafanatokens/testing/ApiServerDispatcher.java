@@ -15,7 +15,10 @@ import java.util.function.Predicate;
  */
 public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   /** One API call as RBAC sees it. */
-  public record Call(String verb, String group, String resource, String namespace) {}
+  public record Call(String verb, String group, String resource, String namespace, boolean byOperator) {}
+
+  /** The User-Agent of the operator's own client, to tell its calls from the test's. */
+  public static final String OPERATOR_AGENT = "grafana-token-operator";
 
   /** Refuse without acting, or act and then answer with an error. */
   public enum FaultMode { REFUSE, FAIL_AFTER_APPLYING }
@@ -27,7 +30,8 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    Call call = ApiCalls.parse(request.getMethod(), request.getPath());
+    String agent = request.getHeader("User-Agent");
+    Call call = ApiCalls.parse(request.getMethod(), request.getPath(), agent != null && agent.startsWith(OPERATOR_AGENT));
     calls.add(call);
     if ("selfsubjectrulesreviews".equals(call.resource())) {
       return new MockResponse().setResponseCode(201).setBody(SELF_SUBJECT_RULES_REVIEW);
@@ -56,6 +60,11 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   public List<Call> calls() {
     return List.copyOf(calls);
+  }
+
+  /** The calls the operator made (not the test's own set-up). */
+  public List<Call> operatorCalls() {
+    return calls.stream().filter(Call::byOperator).toList();
   }
 
   public static Predicate<Call> on(String verb, String resource) {

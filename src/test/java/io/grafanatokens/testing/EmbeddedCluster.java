@@ -24,6 +24,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final ApiServerDispatcher api = new ApiServerDispatcher();
   private final KubernetesClient client;
+  private final KubernetesClient operatorClient;
   private final FakeGrafana grafana;
   private final Clock clock;
   private final Map<String, String> env;
@@ -35,9 +36,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         api, false);
     server.init();
-    // one quick retry of a failed request, like a real client's backoff but without the wait
-    this.client = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(1)
-        .withRequestRetryBackoffInterval(20).endConfig());
+    this.client = server.createClient();
+    // the operator has a client of its own, as in a cluster: its calls are told apart for the RBAC
+    // check; one quick retry of a failed request, like a real client's backoff but without the wait
+    this.operatorClient = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(1)
+        .withRequestRetryBackoffInterval(20).withUserAgent(ApiServerDispatcher.OPERATOR_AGENT).endConfig());
     this.grafana = FakeGrafana.builder().clock(clock).start();
   }
 
@@ -47,11 +50,24 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   public EmbeddedCluster startOperator() {
-    OperatorConfig config = OperatorConfig.from(env);
-    runtime = OperatorRuntime.create(client, config, clock, OperatorRuntime.defaultProviders(config, clock),
-        "embedded");
+    runtime = newOperator("embedded", Map.of());
     runtime.start();
     return this;
+  }
+
+  /** Another operator instance on the same API server (its own metrics and HTTP port). */
+  public OperatorRuntime newOperator(String instanceName, Map<String, String> extraEnv) {
+    Map<String, String> all = new HashMap<>(env);
+    all.putIfAbsent("HTTP_PORT", "0");
+    all.putAll(extraEnv);
+    OperatorConfig config = OperatorConfig.from(all);
+    return OperatorRuntime.create(operatorClient, config, clock, OperatorRuntime.defaultProviders(config, clock),
+        instanceName, false);
+  }
+
+  /** The operator started by {@link #startOperator()}. */
+  public OperatorRuntime runtime() {
+    return runtime;
   }
 
   public void stopOperator() {
@@ -91,6 +107,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    operatorClient.close();
     client.close();
     server.destroy();
     grafana.close();

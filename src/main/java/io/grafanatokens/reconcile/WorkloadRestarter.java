@@ -1,0 +1,65 @@
+package io.grafanatokens.reconcile;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.RestartTarget;
+import io.grafanatokens.observability.EventEmitter;
+import io.grafanatokens.observability.EventEmitter.Type;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rollout-restarts the workloads that read the key from an environment variable or a subPath
+ * mount (they never see a Secret update) by setting a pod-template annotation, as
+ * {@code kubectl rollout restart} does. A missing workload is a Warning, not a failed rotation.
+ */
+final class WorkloadRestarter {
+  static final String RESTARTED_AT = "grafanatokens.io/restartedAt";
+  static final String RESTARTED = "Restarted";
+  static final String TARGET_NOT_FOUND = "RestartTargetNotFound";
+  static final String RESTART_FAILED = "RestartFailed";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkloadRestarter.class);
+
+  private final KubernetesClient client;
+  private final EventEmitter events;
+
+  WorkloadRestarter(KubernetesClient client, EventEmitter events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  void restart(GrafanaServiceAccountToken r, Instant now) {
+    List<RestartTarget> targets = r.getSpec().getRestartTargets();
+    if (targets == null || targets.isEmpty()) {
+      return;
+    }
+    String ns = r.getMetadata().getNamespace();
+    String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\""
+        + now.truncatedTo(ChronoUnit.SECONDS) + "\"}}}}}";
+    for (RestartTarget t : targets) {
+      String what = t.getKind() + "/" + t.getName();
+      try {
+        var resource = switch (t.getKind()) {
+          case "StatefulSet" -> client.apps().statefulSets().inNamespace(ns).withName(t.getName());
+          case "DaemonSet" -> client.apps().daemonSets().inNamespace(ns).withName(t.getName());
+          default -> client.apps().deployments().inNamespace(ns).withName(t.getName());
+        };
+        resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        events.emit(r, Type.Normal, RESTARTED, "Restarted " + what + " for the new key");
+        LOG.info("{}/{}: restarted {}", ns, r.getMetadata().getName(), what);
+      } catch (KubernetesClientException e) {
+        String why = e.getCode() == 404 ? "not found" : "could not be patched (" + e.getCode() + ")";
+        events.emit(r, Type.Warning, e.getCode() == 404 ? TARGET_NOT_FOUND : RESTART_FAILED,
+            "restart target " + what + " " + why);
+        LOG.warn("{}/{}: restart target {} {}", ns, r.getMetadata().getName(), what, why);
+      }
+    }
+  }
+}
