@@ -1,9 +1,6 @@
 package io.grafanatokens.reconcile;
 
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.PendingRevocation;
 import io.grafanatokens.observability.EventEmitter.Type;
@@ -41,14 +38,12 @@ final class CleanupPass {
   record Result(boolean done, Duration retryAfter) {}
 
   private final ReconcileDeps d;
-  private final KubernetesClient client;
   private final GrafanaServiceAccountToken r;
   private final KubernetesSecretLookup lookup;
   private final Instant now;
 
-  CleanupPass(ReconcileDeps d, KubernetesClient client, GrafanaServiceAccountToken r, KubernetesSecretLookup lookup) {
+  CleanupPass(ReconcileDeps d, GrafanaServiceAccountToken r, KubernetesSecretLookup lookup) {
     this.d = d;
-    this.client = client;
     this.r = r;
     this.lookup = lookup;
     this.now = d.clock().instant();
@@ -209,12 +204,7 @@ final class CleanupPass {
   }
 
   private boolean namespaceTerminating(String ns) {
-    try {
-      Namespace n = client.namespaces().withName(ns).get();
-      return n != null && (n.getMetadata().getDeletionTimestamp() != null
-          || (n.getStatus() != null && "Terminating".equals(n.getStatus().getPhase())));
-    } catch (KubernetesClientException e) {
-      return false;
-    }
+    return d.namespaces().terminating(ns);
   }
+
 }

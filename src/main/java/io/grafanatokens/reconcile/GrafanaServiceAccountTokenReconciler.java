@@ -53,7 +53,7 @@ public class GrafanaServiceAccountTokenReconciler
     SecretStore store = new SecretStore(client, () -> secrets);
     EventEmitter events = new EventEmitter(client, clock, instanceName);
     this.deps = new ReconcileDeps(providers, store, new TokenIssuer(store, clock), events, metrics,
-        new WorkloadRestarter(client, events), new RetryBook(), new LivenessCache(), clock, ambientAllowed,
+        new WorkloadRestarter(client, events), new Namespaces(client), new RetryBook(), new LivenessCache(), clock, ambientAllowed,
         tokenCheckInterval);
   }
 
@@ -94,7 +94,7 @@ public class GrafanaServiceAccountTokenReconciler
   public DeleteControl cleanup(GrafanaServiceAccountToken resource, Context<GrafanaServiceAccountToken> context) {
     CleanupPass.Result result;
     try (var mdc = ResourceMdc.of(resource)) {
-      result = new CleanupPass(deps, client, resource, lookup(resource)).run();
+      result = new CleanupPass(deps, resource, lookup(resource)).run();
     }
     return result.done()
         ? DeleteControl.defaultDelete()

@@ -19,6 +19,7 @@ record ReconcileDeps(
     EventEmitter events,
     TokenMetrics metrics,
     WorkloadRestarter restarter,
+    Namespaces namespaces,
     RetryBook retries,
     LivenessCache liveness,
     Clock clock,

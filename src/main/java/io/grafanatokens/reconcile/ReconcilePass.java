@@ -220,6 +220,11 @@ final class ReconcilePass {
             Optional.of(Duration.between(now, allowedAt.get()))));
       }
     }
+    if (d.namespaces().terminating(res.namespace())) {
+      // a token minted now could not be written: the namespace refuses new content
+      status.issuing(trigger.reason(), "namespace " + res.namespace() + " is being deleted; no token is issued");
+      return Optional.of(new Outcome(status.build(), !status.unchanged(), Optional.empty()));
+    }
     TokenSession s = session();
     boolean canList = res.provider().capabilities().canList();
     List<TokenInfo> before = canList ? s.list() : List.of();

@@ -64,4 +64,20 @@ class GrafanaSafeguardsTest extends LifecycleTestBase {
         .until(() -> client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").get() == null);
     assertThat(logs.lines()).anyMatch(l -> l.contains(ns + "/orphan") && l.contains(tokenId) && l.contains("left to expire"));
   }
+
+  @Test
+  void noTokenIsIssuedInATerminatingNamespace() {
+    String ns = "closing";
+    cluster.namespaceWithGrafanaAdmin(ns);
+    client.namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
+        .endStatus().build());
+    client.resource(Resources.grafanaToken(ns, "late", grafana.baseUrl(), serviceAccountId)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      GrafanaServiceAccountToken r = client.resources(GrafanaServiceAccountToken.class).inNamespace(ns)
+          .withName("late").get();
+      return r.getStatus() != null && r.getStatus().getConditions().stream()
+          .anyMatch(c -> StatusBuilder.ISSUING.equals(c.getType()) && c.getMessage().contains("being deleted"));
+    });
+    assertThat(grafana.requestCount(Operation.CREATE_TOKEN)).isZero();
+  }
 }
