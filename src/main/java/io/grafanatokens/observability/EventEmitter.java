@@ -8,7 +8,6 @@ import io.grafanatokens.provider.Redaction;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,6 @@ public final class EventEmitter {
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
-  private final AtomicLong seq = new AtomicLong();
 
   public EventEmitter(KubernetesClient client, Clock clock, String instance) {
     this.client = client;
@@ -39,8 +37,9 @@ public final class EventEmitter {
     try {
       client.events().v1().events().inNamespace(ns).resource(new EventBuilder()
               .withNewMetadata()
-              .withName(about.getMetadata().getName() + "." + Long.toHexString(clock.millis())
-                  + Long.toHexString(seq.incrementAndGet()))
+              // unique across restarts and frozen test clocks, like kubectl's generated names
+              .withName(about.getMetadata().getName() + "." + java.util.UUID.randomUUID().toString()
+                  .replace("-", "").substring(0, 16))
               .withNamespace(ns)
               .endMetadata()
               .withEventTime(new io.fabric8.kubernetes.api.model.MicroTime(MICRO.format(clock.instant())))

@@ -425,7 +425,10 @@ final class ReconcilePass {
     if (f.isEmpty() || f.get().generation() != generation()) {
       return Optional.empty();
     }
-    if (ProviderReasons.CREDENTIALS_REJECTED.equals(f.get().reason())) {
+    // a rejected credential from a Secret waits for the Secret to change (a wrong password retried
+    // locks Grafana's admin out); an ambient identity has no Secret and is fixed outside
+    // Kubernetes (a federation, a role), so it waits out its delay like other failures
+    if (ProviderReasons.CREDENTIALS_REJECTED.equals(f.get().reason()) && !CredentialRefs.names(r.getSpec()).isEmpty()) {
       CredentialRefs.names(r.getSpec()).forEach(lookup::data);
       if (!lookup.fingerprint().equals(f.get().credentials())) {
         return Optional.empty();

@@ -124,6 +124,12 @@ final class TokenIssuer {
   }
 
   private void revokeUnwritten(ResolvedResource res, TokenSession session, IssuedToken issued, String why) {
+    if (store.anyHolds(issued.serviceAccountId(), issued.id())) {
+      // Yandex IAM hands the same young token to several callers: another Secret may hold it
+      LOG.info("{}/{}: token {} was not written ({}) but another managed Secret holds it; not revoking it",
+          res.namespace(), res.name(), issued.id(), why);
+      return;
+    }
     try {
       session.revoke(issued.serviceAccountId(), issued.id());
       LOG.info("{}/{}: deleted token {} because {}", res.namespace(), res.name(), issued.id(), why);

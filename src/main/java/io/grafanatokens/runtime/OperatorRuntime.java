@@ -6,6 +6,8 @@ import io.grafanatokens.observability.InstrumentedProvider;
 import io.grafanatokens.observability.TokenMetrics;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.provider.grafana.GrafanaTokenProvider;
+import io.grafanatokens.provider.yandex.YandexSettings;
+import io.grafanatokens.provider.yandex.YandexTokenProvider;
 import io.grafanatokens.reconcile.GrafanaServiceAccountTokenReconciler;
 import io.grafanatokens.reconcile.ProviderRegistry;
 import io.javaoperatorsdk.operator.Operator;
@@ -94,7 +96,10 @@ public final class OperatorRuntime implements AutoCloseable {
 
   /** The production set of providers. */
   public static List<TokenProvider> defaultProviders(OperatorConfig config, Clock clock) {
-    return List.of(new GrafanaTokenProvider(config.providerTimeout(), clock));
+    YandexSettings yandex = new YandexSettings(config.ycIamEndpoint(), config.ycTokenExchangeEndpoint(),
+        config.ycMetadataUrl(), Path.of(config.ycWorkloadTokenPath()));
+    return List.of(new GrafanaTokenProvider(config.providerTimeout(), clock),
+        new YandexTokenProvider(config.providerTimeout(), clock, yandex));
   }
 
   public void start() {
