@@ -14,6 +14,9 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -56,6 +59,15 @@ public final class OperatorRuntime implements AutoCloseable {
   public static OperatorRuntime create(KubernetesClient client, OperatorConfig config, Clock clock,
       List<TokenProvider> providers, String instanceName, boolean exitOnStopLeading) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // JOSDK counts timer events under events.received without the action tag that resource events
+    // carry; Prometheus needs one tag set per name, so give those an empty action
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("events.received") && id.getTag("action") == null
+            ? id.withTag(Tag.of("action", "")) : id;
+      }
+    });
     TokenMetrics metrics = new TokenMetrics(registry);
     boolean elect = config.leaderElection().orElse(inCluster());
     AtomicBoolean[] leaderFlag = new AtomicBoolean[1];

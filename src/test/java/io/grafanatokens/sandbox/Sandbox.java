@@ -3,6 +3,8 @@ package io.grafanatokens.sandbox;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.grafanatokens.fakes.yandex.FakeYandexIam;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * README command 1: an in-process Kubernetes API and Grafana simulator, the examples of
  * deploy/examples/sandbox applied, the real operator issuing and rotating, and a timeline of what
- * happens. Ends by itself after three rotations with revoked previous keys (or on Ctrl-C).
+ * happens. Ends by itself once every resource has rotated and its previous key was revoked (or on Ctrl-C).
  */
 public final class Sandbox {
   private static final String NS = "sandbox";
@@ -48,22 +50,53 @@ public final class Sandbox {
   private final Map<String, String> keysByTokenId = new ConcurrentHashMap<>();
   private final AtomicInteger rotations = new AtomicInteger();
   private final AtomicInteger revocations = new AtomicInteger();
+  private final java.util.Set<String> resources = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> rotated = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final CountDownLatch done = new CountDownLatch(1);
 
-  private Sandbox(EmbeddedCluster cluster) {
+  private final FakeYandexIam iam;
+
+  private Sandbox(EmbeddedCluster cluster, FakeYandexIam iam) {
     this.cluster = cluster;
+    this.iam = iam;
+  }
+
+  private static final String YC_OPERATOR = "ajegrafanatokenoper0";
+  private static final String YC_READER = "ajeprometheusreader0";
+
+  private static FakeYandexIam yandexSimulator() {
+    FakeYandexIam iam = FakeYandexIam.builder().tokenLifetime(Duration.ofSeconds(90)).start();
+    iam.addServiceAccount(YC_OPERATOR).addServiceAccount(YC_READER).grantTokenCreator(YC_OPERATOR, YC_READER);
+    return iam;
+  }
+
+  private static Map<String, String> operatorEnv(FakeYandexIam iam) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("TOKEN_CHECK_INTERVAL", "30s"));
+    env.putAll(iam.operatorEnv(Path.of("/nonexistent/yc-workload-identity")));
+    return env;
+  }
+
+  /** Does the key still work where it was minted? */
+  private boolean works(String tokenId, String key) {
+    return tokenId.startsWith("sha256:") ? iam.authenticates(key) : cluster.grafana().authenticates(key);
   }
 
   public static void main(String[] args) throws Exception {
     quietLogs();
     Path examples = Path.of(args.length > 0 ? args[0] : "deploy/examples/sandbox");
     say("starting an in-process Kubernetes API and a Grafana simulator");
-    try (EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), Map.of("TOKEN_CHECK_INTERVAL", "30s"))) {
-      Sandbox sandbox = new Sandbox(cluster);
+    try (FakeYandexIam iam = yandexSimulator();
+        EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), operatorEnv(iam))) {
+      Sandbox sandbox = new Sandbox(cluster, iam);
       Runtime.getRuntime().addShutdownHook(new Thread(sandbox.done::countDown));
       cluster.namespaceWithGrafanaAdmin(NS);
       say("Grafana simulator at " + cluster.grafana().baseUrl() + "; namespace '" + NS
           + "' has Secret grafana-admin with an Admin service-account token");
+      cluster.client().resource(new SecretBuilder().withNewMetadata().withName("yc-sa-key").withNamespace(NS)
+          .endMetadata().addToStringData("authorized-key.json", iam.createAuthorizedKey(YC_OPERATOR).json()).build())
+          .create();
+      say("Yandex IAM simulator at " + iam.iamEndpoint() + "; Secret yc-sa-key holds the operator's authorized key");
       sandbox.watch();
       cluster.startOperator();
       say("operator started (the same wiring as java -jar target/grafana-token-operator.jar)");
@@ -86,10 +119,13 @@ public final class Sandbox {
       try (InputStream in = Files.newInputStream(f)) {
         GrafanaServiceAccountToken r = cluster.client().getKubernetesSerialization()
             .unmarshal(in, GrafanaServiceAccountToken.class);
-        r.getSpec().getGrafana().setUrl(cluster.grafana().baseUrl());
+        if (r.getSpec().getGrafana() != null) {
+          r.getSpec().getGrafana().setUrl(cluster.grafana().baseUrl());
+        }
         cluster.client().resource(r).create();
-        say("applied " + f + ": " + r.getMetadata().getName() + " (secondsToLive "
-            + r.getSpec().getSecondsToLive() + ")");
+        say("applied " + f + ": " + r.getMetadata().getName() + (r.getSpec().getSecondsToLive() == null
+            ? " (lifetime decided by the provider)" : " (secondsToLive " + r.getSpec().getSecondsToLive() + ")"));
+        resources.add(r.getMetadata().getName());
       }
     }
   }
@@ -129,9 +165,9 @@ public final class Sandbox {
       return;
     }
     keysByTokenId.put(id, key);
-    say(String.format("Secret %-20s now holds token %-38s id %-3s expires %s; key works at Grafana: %s",
+    say(String.format("Secret %-20s now holds token %-34s id %-23s expires %s; key works at %s: %s",
         name, a.get(SecretAnnotations.TOKEN_NAME), id, TIME.format(Instant.parse(a.get(SecretAnnotations.EXPIRES_AT))),
-        cluster.grafana().authenticates(key) ? "yes" : "NO"));
+        id.startsWith("sha256:") ? "IAM" : "Grafana", works(id, key) ? "yes" : "NO"));
   }
 
   private void onEvent(Event e) {
@@ -139,17 +175,18 @@ public final class Sandbox {
     say(String.format("%-7s %-9s %-14s %s", e.getType(), e.getReason(), who, e.getNote()));
     if ("Rotated".equals(e.getReason())) {
       rotations.incrementAndGet();
+      rotated.add(who);
     }
     if ("Revoked".equals(e.getReason())) {
       String id = e.getNote().replaceAll(".*token ", "").trim();
       String key = keysByTokenId.get(id);
       if (key != null) {
-        say("        previous key of token " + id + " works at Grafana: "
-            + (cluster.grafana().authenticates(key) ? "YES (unexpected)" : "no (revoked)"));
+        say("        previous key of token " + id + " still works: " + (works(id, key) ? "YES (unexpected)" : "no (revoked)"));
       }
       revocations.incrementAndGet();
+      revoked.add(who);
     }
-    if (rotations.get() >= 3 && revocations.get() >= 3) {
+    if (rotations.get() >= 4 && rotated.containsAll(resources) && revoked.containsAll(resources)) {
       done.countDown();
     }
   }
@@ -157,7 +194,7 @@ public final class Sandbox {
   private void summary(boolean finished) {
     say(finished
         ? "done: " + rotations.get() + " rotations, " + revocations.get() + " previous keys revoked; stopping"
-        : "stopped after " + LIMIT.toMinutes() + " minutes with " + rotations.get() + " rotations (expected 3)");
+        : "stopped after " + LIMIT.toMinutes() + " minutes with " + rotations.get() + " rotations (expected every resource to rotate)");
   }
 
   private static String decode(String b64) {
