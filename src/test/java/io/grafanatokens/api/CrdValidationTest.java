@@ -214,6 +214,10 @@ class CrdValidationTest {
         // amazonManagedGrafana
         bad("amazonManagedGrafana.workspaceId not g- and ten hex digits", "spec.amazonManagedGrafana.workspaceId",
             edit(AMG).set("amazonManagedGrafana.workspaceId", "g-0123456789AB").spec()),
+        bad("amazonManagedGrafana.endpoint with userinfo", "spec.amazonManagedGrafana.endpoint",
+            edit(AMG).set("amazonManagedGrafana.endpoint", "https://user:pw@vpce.example.com").spec()),
+        bad("yandexCloud.endpoint not http(s)", "spec.yandexCloud.endpoint",
+            edit(YANDEX_KEY).set("yandexCloud.endpoint", "ftp://iam.example.com").spec()),
         bad("amazonManagedGrafana.region missing", "spec.amazonManagedGrafana.region", edit(AMG).remove("amazonManagedGrafana.region").spec()),
         bad("amazonManagedGrafana.serviceAccountId missing", "spec.amazonManagedGrafana.serviceAccountId",
             edit(AMG_AMBIENT).remove("amazonManagedGrafana.serviceAccountId").spec()),

@@ -30,6 +30,8 @@ public class AmazonManagedGrafanaProvider {
   private NamedSecretRef credentialsSecretRef;
 
   @JsonPropertyDescription("Endpoint override (VPC endpoint, FIPS); honoured only with credentialsSecretRef.")
+  @Pattern(GrafanaProvider.URL_PATTERN)
+  @Size(max = 2048)
   private String endpoint;
 
   public String getWorkspaceId() { return workspaceId; }

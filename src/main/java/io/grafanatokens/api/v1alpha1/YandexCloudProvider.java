@@ -2,6 +2,7 @@ package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
@@ -18,6 +19,8 @@ public class YandexCloudProvider {
   private YandexAuth auth;
 
   @JsonPropertyDescription("IAM endpoint override; honoured only with auth.authorizedKeySecretRef.")
+  @Pattern(GrafanaProvider.URL_PATTERN)
+  @Size(max = 2048)
   private String endpoint;
 
   public String getServiceAccountId() { return serviceAccountId; }

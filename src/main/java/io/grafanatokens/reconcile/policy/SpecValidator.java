@@ -151,6 +151,11 @@ public final class SpecValidator {
     return Optional.empty();
   }
 
+  /** An endpoint override follows the url rules; absent is fine. */
+  private static Optional<String> endpointProblem(String endpoint) {
+    return endpoint == null ? Optional.empty() : urlProblem(endpoint);
+  }
+
   private static void amazon(AmazonManagedGrafanaProvider a, List<Violation> out) {
     if (a.getWorkspaceId() == null || !WORKSPACE_ID.matcher(a.getWorkspaceId()).matches()) {
       out.add(new Violation("spec.amazonManagedGrafana.workspaceId", "must match ^g-[0-9a-f]{10}$"));
@@ -161,6 +166,7 @@ public final class SpecValidator {
     if (blank(a.getServiceAccountId())) {
       out.add(new Violation("spec.amazonManagedGrafana.serviceAccountId", "is required"));
     }
+    endpointProblem(a.getEndpoint()).ifPresent(m -> out.add(new Violation("spec.amazonManagedGrafana.endpoint", m)));
     if (a.getCredentialsSecretRef() != null && blank(a.getCredentialsSecretRef().getName())) {
       out.add(new Violation("spec.amazonManagedGrafana.credentialsSecretRef.name", "is required"));
     }
@@ -178,6 +184,7 @@ public final class SpecValidator {
           + (y.getAuth().getWorkloadIdentity() != null ? 1 : 0)
           + (y.getAuth().getMetadataService() != null ? 1 : 0);
     }
+    endpointProblem(y.getEndpoint()).ifPresent(m -> out.add(new Violation("spec.yandexCloud.endpoint", m)));
     if (y.getAuth() != null && y.getAuth().getAuthorizedKeySecretRef() != null
         && blank(y.getAuth().getAuthorizedKeySecretRef().getName())) {
       out.add(new Violation("spec.yandexCloud.auth.authorizedKeySecretRef.name", "is required"));
