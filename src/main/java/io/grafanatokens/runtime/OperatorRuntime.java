@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.grafanatokens.observability.InstrumentedProvider;
 import io.grafanatokens.observability.TokenMetrics;
 import io.grafanatokens.provider.TokenProvider;
+import io.grafanatokens.provider.amg.AmgTokenProvider;
 import io.grafanatokens.provider.grafana.GrafanaTokenProvider;
 import io.grafanatokens.provider.yandex.YandexSettings;
 import io.grafanatokens.provider.yandex.YandexTokenProvider;
@@ -111,6 +112,7 @@ public final class OperatorRuntime implements AutoCloseable {
     YandexSettings yandex = new YandexSettings(config.ycIamEndpoint(), config.ycTokenExchangeEndpoint(),
         config.ycMetadataUrl(), Path.of(config.ycWorkloadTokenPath()));
     return List.of(new GrafanaTokenProvider(config.providerTimeout(), clock),
+        new AmgTokenProvider(config.providerTimeout(), clock, config.awsGrafanaEndpoint()),
         new YandexTokenProvider(config.providerTimeout(), clock, yandex));
   }
 

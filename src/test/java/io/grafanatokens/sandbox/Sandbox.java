@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.fakes.amg.AmgTokenResources;
+import io.grafanatokens.fakes.amg.FakeAmg;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.grafanatokens.testing.EmbeddedCluster;
 import java.io.IOException;
@@ -56,11 +58,18 @@ public final class Sandbox {
   private final CountDownLatch done = new CountDownLatch(1);
 
   private final FakeYandexIam iam;
+  private final FakeAmg amg;
+  /** Where each resource's keys are minted: Grafana, AMG or IAM (token ids repeat across providers). */
+  private final Map<String, String> providers = new ConcurrentHashMap<>();
 
-  private Sandbox(EmbeddedCluster cluster, FakeYandexIam iam) {
+  private Sandbox(EmbeddedCluster cluster, FakeYandexIam iam, FakeAmg amg) {
     this.cluster = cluster;
     this.iam = iam;
+    this.amg = amg;
   }
+
+  /** The workspace deploy/examples/sandbox/amg-*.yaml names; its first service account gets id 2. */
+  private static final String AMG_WORKSPACE = "g-0123456789";
 
   private static final String YC_OPERATOR = "ajegrafanatokenoper0";
   private static final String YC_READER = "ajeprometheusreader0";
@@ -71,15 +80,24 @@ public final class Sandbox {
     return iam;
   }
 
-  private static Map<String, String> operatorEnv(FakeYandexIam iam) {
+  private static Map<String, String> operatorEnv(FakeYandexIam iam, FakeAmg amg) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("TOKEN_CHECK_INTERVAL", "30s"));
     env.putAll(iam.operatorEnv(Path.of("/nonexistent/yc-workload-identity")));
+    // the endpoint of AMG resources without spec.amazonManagedGrafana.endpoint
+    env.put("AWS_ENDPOINT_URL_GRAFANA", amg.endpoint());
     return env;
   }
 
   /** Does the key still work where it was minted? */
-  private boolean works(String tokenId, String key) {
-    return tokenId.startsWith("sha256:") ? iam.authenticates(key) : cluster.grafana().authenticates(key);
+  private boolean works(String provider, String key) {
+    switch (provider) {
+      case "IAM":
+        return iam.authenticates(key);
+      case "AMG":
+        return amg.authenticates(key);
+      default:
+        return cluster.grafana().authenticates(key);
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -87,8 +105,9 @@ public final class Sandbox {
     Path examples = Path.of(args.length > 0 ? args[0] : "deploy/examples/sandbox");
     say("starting an in-process Kubernetes API and a Grafana simulator");
     try (FakeYandexIam iam = yandexSimulator();
-        EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), operatorEnv(iam))) {
-      Sandbox sandbox = new Sandbox(cluster, iam);
+        FakeAmg amg = FakeAmg.builder().region("eu-west-1").start();
+        EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), operatorEnv(iam, amg))) {
+      Sandbox sandbox = new Sandbox(cluster, iam, amg);
       Runtime.getRuntime().addShutdownHook(new Thread(sandbox.done::countDown));
       cluster.namespaceWithGrafanaAdmin(NS);
       say("Grafana simulator at " + cluster.grafana().baseUrl() + "; namespace '" + NS
@@ -97,6 +116,10 @@ public final class Sandbox {
           .endMetadata().addToStringData("authorized-key.json", iam.createAuthorizedKey(YC_OPERATOR).json()).build())
           .create();
       say("Yandex IAM simulator at " + iam.iamEndpoint() + "; Secret yc-sa-key holds the operator's authorized key");
+      String amgAccount = amg.createServiceAccount(amg.createWorkspace(AMG_WORKSPACE), "dashboards-viewer", "VIEWER");
+      cluster.client().resource(AmgTokenResources.credentialsSecret(NS)).create();
+      say("AMG simulator at " + amg.endpoint() + " (AWS_ENDPOINT_URL_GRAFANA) with workspace " + AMG_WORKSPACE
+          + " and service account " + amgAccount + "; Secret " + AmgTokenResources.CREDENTIALS_SECRET + " holds AWS keys");
       sandbox.watch();
       cluster.startOperator();
       say("operator started (the same wiring as java -jar target/grafana-token-operator.jar)");
@@ -122,6 +145,8 @@ public final class Sandbox {
         if (r.getSpec().getGrafana() != null) {
           r.getSpec().getGrafana().setUrl(cluster.grafana().baseUrl());
         }
+        providers.put(r.getMetadata().getName(), r.getSpec().getGrafana() != null ? "Grafana"
+            : r.getSpec().getAmazonManagedGrafana() != null ? "AMG" : "IAM");
         cluster.client().resource(r).create();
         say("applied " + f + ": " + r.getMetadata().getName() + (r.getSpec().getSecondsToLive() == null
             ? " (lifetime decided by the provider)" : " (secondsToLive " + r.getSpec().getSecondsToLive() + ")"));
@@ -164,10 +189,13 @@ public final class Sandbox {
     if (key == null || id.equals(keysBySecret.put(name, id))) {
       return;
     }
-    keysByTokenId.put(id, key);
+    String owner = s.getMetadata().getOwnerReferences() == null || s.getMetadata().getOwnerReferences().isEmpty()
+        ? name : s.getMetadata().getOwnerReferences().get(0).getName();
+    String provider = providers.getOrDefault(owner, "Grafana");
+    keysByTokenId.put(owner + "/" + id, key);
     say(String.format("Secret %-20s now holds token %-34s id %-23s expires %s; key works at %s: %s",
         name, a.get(SecretAnnotations.TOKEN_NAME), id, TIME.format(Instant.parse(a.get(SecretAnnotations.EXPIRES_AT))),
-        id.startsWith("sha256:") ? "IAM" : "Grafana", works(id, key) ? "yes" : "NO"));
+        provider, works(provider, key) ? "yes" : "NO"));
   }
 
   private void onEvent(Event e) {
@@ -179,9 +207,10 @@ public final class Sandbox {
     }
     if ("Revoked".equals(e.getReason())) {
       String id = e.getNote().replaceAll(".*token ", "").trim();
-      String key = keysByTokenId.get(id);
+      String key = keysByTokenId.get(who + "/" + id);
       if (key != null) {
-        say("        previous key of token " + id + " still works: " + (works(id, key) ? "YES (unexpected)" : "no (revoked)"));
+        say("        previous key of token " + id + " still works: "
+            + (works(providers.getOrDefault(who, "Grafana"), key) ? "YES (unexpected)" : "no (revoked)"));
       }
       revocations.incrementAndGet();
       revoked.add(who);

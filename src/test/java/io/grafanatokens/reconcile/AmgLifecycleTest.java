@@ -1,0 +1,260 @@
+package io.grafanatokens.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.SecretTemplate;
+import io.grafanatokens.fakes.amg.AmgOperation;
+import io.grafanatokens.fakes.amg.AmgRecordedRequest;
+import io.grafanatokens.fakes.amg.AmgTokenResources;
+import io.grafanatokens.fakes.amg.AmgTokenSnapshot;
+import io.grafanatokens.fakes.amg.FakeAmg;
+import io.grafanatokens.runtime.OperatorRuntime;
+import io.grafanatokens.secret.SecretAnnotations;
+import io.grafanatokens.status.StatusBuilder;
+import io.grafanatokens.testing.Resources;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The amazonManagedGrafana provider end to end: the real operator against the CRUD mock API and
+ * the fake AMG (issue, rotation with grace, re-issue, delete, pruning, quota, ambient credentials).
+ */
+class AmgLifecycleTest extends LifecycleTestBase {
+  static final String REGION = "eu-west-1";
+
+  private final FakeAmg amg = FakeAmg.builder().region(REGION).start();
+  private String ws;
+  private String sa;
+
+  @Override
+  protected Map<String, String> env() {
+    Map<String, String> env = super.env();
+    env.put("AWS_ENDPOINT_URL_GRAFANA", amg.endpoint());
+    // the first SDK call of a JVM loads many classes inside the attempt's timer
+    env.put("PROVIDER_TIMEOUT", "10s");
+    return env;
+  }
+
+  @BeforeEach
+  void startAmg() {
+    amg.setClock(clock);
+    ws = amg.createWorkspace();
+    sa = amg.createServiceAccount(ws, "ci-bot", "VIEWER");
+    client.secrets().resource(AmgTokenResources.credentialsSecret(NS)).create();
+  }
+
+  @AfterEach
+  void stopAmg() {
+    amg.close();
+  }
+
+  private GrafanaServiceAccountToken amgToken(String name) {
+    return AmgTokenResources.token(NS, name, AmgTokenResources.spec(amg, ws, sa));
+  }
+
+  private List<AmgTokenSnapshot> live() {
+    return amg.liveTokensOf(ws, sa);
+  }
+
+  private static String uid8(GrafanaServiceAccountToken r) {
+    return r.getMetadata().getUid().substring(0, 8);
+  }
+
+  @Test
+  void issuesATokenIntoTheSecretWithTheExpiryAmgReports() {
+    GrafanaServiceAccountToken r = amgToken("dashboards");
+    SecretTemplate st = new SecretTemplate();
+    st.setUrlKey("url");
+    r.getSpec().setSecret(st);
+    GrafanaServiceAccountToken created = apply(r);
+    GrafanaServiceAccountToken ready = awaitReady("dashboards", "Issued");
+    Secret s = secret("dashboards");
+
+    assertThat(amg.authenticates(key(s))).as("the key in the Secret works at AMG").isTrue();
+    AmgTokenSnapshot at = amg.token(ws, tokenId(s)).orElseThrow();
+    assertThat(at.name()).isEqualTo("dashboards-" + uid8(created) + "-1");
+    assertThat(s.getMetadata().getAnnotations())
+        .containsEntry(SecretAnnotations.TOKEN_NAME, at.name())
+        .containsEntry(SecretAnnotations.SERVICE_ACCOUNT_ID, sa);
+    assertThat(Instant.parse(s.getMetadata().getAnnotations().get(SecretAnnotations.EXPIRES_AT)))
+        .as("expires-at is AMG's expiry").isEqualTo(at.expires());
+    assertThat(key(s, "url")).isEqualTo("https://" + ws + ".grafana-workspace." + REGION + ".amazonaws.com");
+    assertThat(ready.getStatus().getProvider()).isEqualTo("amazonManagedGrafana");
+    assertThat(ready.getStatus().getServiceAccountId()).isEqualTo(sa);
+    assertThat(Instant.parse(ready.getStatus().getExpiresAt())).isEqualTo(at.expires());
+
+    // api.md "Issuing, crash-safe": list (counter), create, then the list that gives the real expiry
+    List<AmgOperation> ops = amg.requests().stream().map(AmgRecordedRequest::operation).toList();
+    assertThat(ops.subList(0, 3)).containsExactly(AmgOperation.LIST_TOKENS, AmgOperation.CREATE_TOKEN,
+        AmgOperation.LIST_TOKENS);
+    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN)).isEqualTo(1);
+    assertThat(amg.accessKeyIdsSeen()).containsExactly(AmgTokenResources.ACCESS_KEY_ID);
+    assertThat(live()).hasSize(1);
+  }
+
+  @Test
+  void rotatesAtRenewalTimeAndRevokesThePreviousKeyAfterTheGracePeriod() {
+    GrafanaServiceAccountToken r = amgToken("rot");
+    r.getSpec().setSecondsToLive(3600L);
+    r.getSpec().setRotation(Resources.rotation("20m", "5m"));
+    apply(r);
+    GrafanaServiceAccountToken ready = awaitReady("rot", "Issued");
+    Secret first = secret("rot");
+    Instant renewal = Instant.parse(ready.getStatus().getRenewalTime());
+
+    advance(Duration.between(clock.instant(), renewal).plusSeconds(1));
+    nudge("rot");
+    Secret second = awaitNewToken("rot", tokenId(first));
+    GrafanaServiceAccountToken rotated = awaitReady("rot", "Rotated");
+    assertThat(amg.authenticates(key(second))).isTrue();
+    assertThat(amg.authenticates(key(first))).as("previous key valid during the grace period").isTrue();
+    assertThat(rotated.getStatus().getPendingRevocations()).singleElement()
+        .satisfies(p -> assertThat(p.getTokenId()).isEqualTo(tokenId(first)));
+
+    advance(Duration.ofMinutes(5));
+    nudge("rot");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !amg.authenticates(key(first)));
+    assertThat(amg.token(ws, tokenId(first)).orElseThrow().deleted()).isNotNull();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("rot").getStatus().getPendingRevocations() == null);
+    assertThat(amg.authenticates(key(secret("rot")))).as("the Secret never holds a revoked key").isTrue();
+    assertThat(live()).extracting(AmgTokenSnapshot::id).containsExactly(tokenId(second));
+  }
+
+  @Test
+  void aDeletedSecretIsReissuedAndTheOrphanedTokenSwept() {
+    apply(amgToken("gone"));
+    awaitReady("gone", "Issued");
+    Secret first = secret("gone");
+    client.secrets().resource(first).delete();
+    Secret second = awaitNewToken("gone", tokenId(first));
+    assertThat(amg.authenticates(key(second))).isTrue();
+    await().atMost(Duration.ofSeconds(20)).until(() -> live().size() == 1);
+    assertThat(live()).extracting(AmgTokenSnapshot::id).containsExactly(tokenId(second));
+  }
+
+  @Test
+  void deletingTheResourceRevokesTheCurrentAndPendingTokens() {
+    GrafanaServiceAccountToken r = amgToken("bye");
+    r.getSpec().setSecondsToLive(3600L);
+    r.getSpec().setRotation(Resources.rotation("20m", "10m"));
+    apply(r);
+    awaitReady("bye", "Issued");
+    Secret first = secret("bye");
+    edit("bye", x -> {
+      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
+      return x;
+    });
+    Secret second = awaitNewToken("bye", tokenId(first));
+    awaitReady("bye", "Rotated");
+    assertThat(live()).hasSize(2);
+
+    client.resource(get("bye")).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("bye") == null);
+    assertThat(amg.authenticates(key(first))).isFalse();
+    assertThat(amg.authenticates(key(second))).isFalse();
+    assertThat(live()).isEmpty();
+    assertThat(secret("bye")).isNull();
+  }
+
+  @Test
+  void anIssueSweepsThisResourcesExpiredTokensAndLeavesOthersAlone() {
+    GrafanaServiceAccountToken created = apply(amgToken("prune"));
+    awaitReady("prune", "Issued");
+    String ours = "prune-" + uid8(created) + "-";
+    amg.mintToken(ws, sa, ours + "7", 60);
+    amg.mintToken(ws, sa, ours + "8", 60);
+    amg.mintToken(ws, sa, "someone-else-1", 60);
+    amg.mintToken(ws, sa, "prunex-" + uid8(created) + "-9", 60);
+    advance(Duration.ofMinutes(2));
+
+    edit("prune", x -> {
+      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+      return x;
+    });
+    awaitReady("prune", "Rotated");
+    await().atMost(Duration.ofSeconds(20)).until(() -> amg.tokensOf(ws, sa).stream()
+        .filter(t -> t.name().startsWith(ours) && t.deleted() != null).count() == 2);
+    assertThat(secret("prune").getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_NAME))
+        .as("the counter continues after the highest one listed").isEqualTo(ours + "9");
+    assertThat(amg.tokensOf(ws, sa)).filteredOn(t -> !t.name().startsWith(ours))
+        .allSatisfy(t -> assertThat(t.deleted()).as("not this resource's: " + t.name()).isNull());
+  }
+
+  @Test
+  void aFullQuotaIsSweptOfThisResourcesExpiredTokensAndTheCreateRetried() {
+    GrafanaServiceAccountToken created = apply(amgToken("quota"));
+    awaitReady("quota", "Issued");
+    String ours = "quota-" + uid8(created) + "-";
+    amg.mintToken(ws, sa, ours + "2", 60);
+    amg.mintToken(ws, sa, ours + "3", 60);
+    advance(Duration.ofMinutes(2));
+    // the current token and two expired ones fill it; AMG counts expired tokens until deleted
+    amg.tokenQuotaPerServiceAccount(3);
+    long creates = amg.requestCount(AmgOperation.CREATE_TOKEN);
+
+    edit("quota", x -> {
+      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+      return x;
+    });
+    awaitReady("quota", "Rotated");
+    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN) - creates).as("402, sweep, then one retry").isEqualTo(2);
+    assertThat(amg.tokensOf(ws, sa)).filteredOn(t -> t.name().equals(ours + "2") || t.name().equals(ours + "3"))
+        .allSatisfy(t -> assertThat(t.deleted()).isNotNull());
+    assertThat(amg.authenticates(key(secret("quota")))).isTrue();
+  }
+
+  @Test
+  void theOperatorsOwnIdentityIsRefusedOutsideAmbientCredentialsNamespaces() {
+    apply(AmgTokenResources.token(NS, "ambient", AmgTokenResources.ambientSpec(amg, ws, sa)));
+    GrafanaServiceAccountToken r = awaitCondition("ambient", StatusBuilder.READY, "False", "NotPermitted");
+    assertThat(r.getStatus().getConditions()).anySatisfy(c ->
+        assertThat(c.getMessage()).contains("AMBIENT_CREDENTIALS_NAMESPACES"));
+    assertThat(amg.totalRequests()).as("no request reaches AMG").isZero();
+    assertThat(secret("ambient")).isNull();
+  }
+
+  @Test
+  void theOperatorsOwnIdentityIsUsedInAnAmbientCredentialsNamespaceAndOnlyWithItsEndpoint() {
+    Map<String, String> saved = new HashMap<>();
+    // the default chain's first source: a pod would have AWS_ACCESS_KEY_ID or IRSA instead
+    Map<String, String> identity = Map.of("aws.accessKeyId", "ASIAOPERATORIDENT1", "aws.secretAccessKey",
+        "operator-secret", "aws.sessionToken", "operator-session");
+    identity.forEach((k, v) -> saved.put(k, System.setProperty(k, v)));
+    FakeAmg tenantPicked = FakeAmg.builder().clock(clock).region(REGION).start();
+    cluster.stopOperator();
+    OperatorRuntime ambient = cluster.newOperator("ambient", Map.of("AMBIENT_CREDENTIALS_NAMESPACES", NS));
+    try {
+      ambient.start();
+      GrafanaServiceAccountToken r = AmgTokenResources.token(NS, "ambient", AmgTokenResources.ambientSpec(amg, ws, sa));
+      r.getSpec().getAmazonManagedGrafana().setEndpoint(tenantPicked.endpoint());
+      apply(r);
+      awaitReady("ambient", "Issued");
+      assertThat(amg.authenticates(key(secret("ambient")))).isTrue();
+      assertThat(amg.requests()).isNotEmpty().allSatisfy(q -> {
+        assertThat(q.accessKeyId()).isEqualTo("ASIAOPERATORIDENT1");
+        assertThat(q.securityToken()).isEqualTo("operator-session");
+      });
+      assertThat(tenantPicked.totalRequests()).as("spec.endpoint is ignored with ambient credentials").isZero();
+      assertThat(events("InsecureCredentials")).anySatisfy(e -> assertThat(e.getNote()).contains("ignored"));
+    } finally {
+      ambient.close();
+      tenantPicked.close();
+      saved.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+}
