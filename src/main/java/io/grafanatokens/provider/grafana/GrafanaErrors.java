@@ -1,6 +1,7 @@
 package io.grafanatokens.provider.grafana;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grafanatokens.provider.ErrorText;
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
@@ -170,18 +171,7 @@ final class GrafanaErrors {
     }
   }
 
-  /** Grafana's message, the plain-text body, or a note for pages that are not Grafana's API. */
   private static String text(GrafanaDtos.ErrorBody error, String body) {
-    if (error.message() != null) {
-      return error.message();
-    }
-    if (body == null || body.isBlank()) {
-      return "(empty body)";
-    }
-    String stripped = body.strip();
-    if (stripped.startsWith("<")) {
-      return "(an HTML page, not Grafana's API: check spec.grafana.url)";
-    }
-    return stripped.replaceAll("\\s+", " ");
+    return ErrorText.of(error.message(), body, "(an HTML page, not Grafana's API: check spec.grafana.url)");
   }
 }

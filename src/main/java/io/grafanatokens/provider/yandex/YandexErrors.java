@@ -1,6 +1,7 @@
 package io.grafanatokens.provider.yandex;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grafanatokens.provider.ErrorText;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderReasons;
@@ -230,17 +231,7 @@ final class YandexErrors {
   }
 
   private static String text(ErrorBody error, String body) {
-    if (error.message() != null) {
-      return error.message();
-    }
-    if (body == null || body.isBlank()) {
-      return "(empty body)";
-    }
-    String stripped = body.strip();
-    if (stripped.startsWith("<")) {
-      return "(an HTML page, not a Yandex API: check the endpoint)";
-    }
-    return stripped.replaceAll("\\s+", " ");
+    return ErrorText.of(error.message(), body, "(an HTML page, not a Yandex API: check the endpoint)");
   }
 
   private static Optional<Duration> retryAfter(YandexHttp.Response r) {
