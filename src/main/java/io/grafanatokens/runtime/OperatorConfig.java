@@ -52,7 +52,8 @@ public record OperatorConfig(
       "Timeout of each provider HTTP call.", OperatorConfig::positiveDuration);
 
   static final ConfigOption<Optional<String>> AWS_ENDPOINT_URL_GRAFANA = new ConfigOption<>("AWS_ENDPOINT_URL_GRAFANA",
-      "", "Amazon Managed Grafana API endpoint for ambient AWS credentials; default the SDK's regional one.",
+      "", "Amazon Managed Grafana API endpoint for resources without spec.amazonManagedGrafana.endpoint, and the "
+          + "only one the operator's own AWS identity is sent to; default the SDK's regional one.",
       v -> v.isEmpty() ? Optional.empty() : Optional.of(url(v)));
   static final ConfigOption<String> YC_IAM_ENDPOINT = new ConfigOption<>("YC_IAM_ENDPOINT",
       "https://iam.api.cloud.yandex.net", "Yandex Cloud IAM endpoint.", OperatorConfig::url);
