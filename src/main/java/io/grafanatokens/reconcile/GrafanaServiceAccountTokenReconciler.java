@@ -36,7 +36,9 @@ import java.util.function.Predicate;
 @ControllerConfiguration(
     name = GrafanaServiceAccountTokenReconciler.NAME,
     generationAwareEventProcessing = false,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.MINUTES))
+    // a failsafe: a delete that lands while a pass is running has been seen to wait for this
+    // interval (against the CRUD mock), so it is kept short; a pass with nothing due is a no-op
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class GrafanaServiceAccountTokenReconciler
     implements Reconciler<GrafanaServiceAccountToken>, Cleaner<GrafanaServiceAccountToken> {
   public static final String NAME = "grafanaserviceaccounttoken";

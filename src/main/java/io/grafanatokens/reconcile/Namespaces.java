@@ -10,17 +10,23 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 final class Namespaces {
   private final KubernetesClient client;
+  /** Set once reading Namespaces is forbidden (a namespaced install): then never asked again. */
+  private volatile boolean forbidden;
 
   Namespaces(KubernetesClient client) {
     this.client = client;
   }
 
   boolean terminating(String namespace) {
+    if (forbidden) {
+      return false;
+    }
     try {
       Namespace n = client.namespaces().withName(namespace).get();
       return n != null && (n.getMetadata().getDeletionTimestamp() != null
           || (n.getStatus() != null && "Terminating".equals(n.getStatus().getPhase())));
     } catch (KubernetesClientException e) {
+      forbidden = e.getCode() == 403;
       return false;
     }
   }

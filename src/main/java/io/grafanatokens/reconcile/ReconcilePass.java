@@ -489,7 +489,7 @@ final class ReconcilePass {
   /** Status from what the Secret holds (the record), and when to look again. */
   private Outcome settled(boolean idle) {
     Optional<CurrentToken> cur = state.current();
-    Instant next = now.plus(Duration.ofMinutes(30));
+    Instant next = now.plus(Duration.ofMinutes(5));
     if (cur.isPresent() && !state.keyEdited()) {
       CurrentToken t = cur.get();
       long n = res.naming().counterOf(t.tokenName()).orElse(previousRotationCount().orElse(1L));

@@ -1,5 +1,10 @@
 package io.grafanatokens.reconcile;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -46,10 +51,13 @@ final class WorkloadRestarter {
     for (RestartTarget t : targets) {
       String what = t.getKind() + "/" + t.getName();
       try {
+        // resource(stub), not withName(): withName(..).patch(..) reads the object first, which
+        // would need get on workloads; the patch alone needs only patch (deploy/ RBAC)
+        ObjectMeta meta = new ObjectMetaBuilder().withName(t.getName()).withNamespace(ns).build();
         var resource = switch (t.getKind()) {
-          case "StatefulSet" -> client.apps().statefulSets().inNamespace(ns).withName(t.getName());
-          case "DaemonSet" -> client.apps().daemonSets().inNamespace(ns).withName(t.getName());
-          default -> client.apps().deployments().inNamespace(ns).withName(t.getName());
+          case "StatefulSet" -> client.apps().statefulSets().resource(new StatefulSetBuilder().withMetadata(meta).build());
+          case "DaemonSet" -> client.apps().daemonSets().resource(new DaemonSetBuilder().withMetadata(meta).build());
+          default -> client.apps().deployments().resource(new DeploymentBuilder().withMetadata(meta).build());
         };
         resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         events.emit(r, Type.Normal, RESTARTED, "Restarted " + what + " for the new key");
