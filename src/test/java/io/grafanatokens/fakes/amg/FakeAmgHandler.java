@@ -1,5 +1,6 @@
 package io.grafanatokens.fakes.amg;
 
+import io.grafanatokens.fakes.OperationQueues;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class FakeAmgHandler implements HttpHandler {
   private final FakeAmgApi api;
   private final String region;
   private final Map<AmgOperation, AtomicLong> counters = new EnumMap<>(AmgOperation.class);
-  private final Map<AmgOperation, Deque<AmgFault>> faults = new EnumMap<>(AmgOperation.class);
+  private final OperationQueues<AmgOperation, AmgFault> faults = new OperationQueues<>(AmgOperation.class);
   private final Deque<AmgRecordedRequest> recorded = new ArrayDeque<>();
   private final Set<String> acceptedAccessKeys = new LinkedHashSet<>();
   private final CountDownLatch closing;
@@ -182,18 +183,11 @@ final class FakeAmgHandler implements HttpHandler {
   // ---- knobs and inspection, used by FakeAmg ------------------------------------------------
 
   void failNext(AmgOperation op, AmgFault fault, int times) {
-    synchronized (faults) {
-      Deque<AmgFault> queue = faults.computeIfAbsent(op, o -> new ArrayDeque<>());
-      for (int i = 0; i < times; i++) {
-        queue.addLast(fault);
-      }
-    }
+    faults.add(op, fault, times);
   }
 
   void clearFaults() {
-    synchronized (faults) {
-      faults.clear();
-    }
+    faults.clear();
   }
 
   void acceptOnly(Set<String> accessKeyIds) {
@@ -231,10 +225,7 @@ final class FakeAmgHandler implements HttpHandler {
   }
 
   private AmgFault nextFault(AmgOperation op) {
-    synchronized (faults) {
-      Deque<AmgFault> queue = faults.get(op);
-      return queue == null ? null : queue.pollFirst();
-    }
+    return faults.next(op);
   }
 
   private void record(HttpExchange exchange, AmgOperation op, SigV4Authorization scope, String rejected) {

@@ -1,5 +1,6 @@
 package io.grafanatokens.fakes.grafana;
 
+import io.grafanatokens.fakes.OperationQueues;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.grafanatokens.fakes.grafana.FakeGrafanaState.Auth;
@@ -32,9 +33,9 @@ final class FakeGrafanaHandler implements HttpHandler {
   private final String basePath;
   private final CountDownLatch closing;
   private final Map<Operation, AtomicLong> counters = new EnumMap<>(Operation.class);
-  private final Map<Operation, Deque<Fault>> faults = new EnumMap<>(Operation.class);
+  private final OperationQueues<Operation, Fault> faults = new OperationQueues<>(Operation.class);
   private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
-  private final Map<Operation, Deque<Runnable>> hooks = new EnumMap<>(Operation.class);
+  private final OperationQueues<Operation, Runnable> hooks = new OperationQueues<>(Operation.class);
   private volatile Duration defaultHold = Duration.ofSeconds(5);
 
   FakeGrafanaHandler(FakeGrafanaState state, String basePath, CountDownLatch closing) {
@@ -214,32 +215,20 @@ final class FakeGrafanaHandler implements HttpHandler {
   // ---- knobs and inspection, used by FakeGrafana ------------------------------------------
 
   void failNext(Operation op, Fault fault, int times) {
-    synchronized (faults) {
-      Deque<Fault> queue = faults.computeIfAbsent(op, o -> new ArrayDeque<>());
-      for (int i = 0; i < times; i++) {
-        queue.addLast(fault);
-      }
-    }
+    faults.add(op, fault, times);
   }
 
   void clearFaults() {
-    synchronized (faults) {
-      faults.clear();
-      hooks.clear();
-    }
+    faults.clear();
+    hooks.clear();
   }
 
   void beforeNext(Operation op, Runnable action) {
-    synchronized (faults) {
-      hooks.computeIfAbsent(op, o -> new ArrayDeque<>()).addLast(action);
-    }
+    hooks.add(op, action, 1);
   }
 
   private Runnable nextHook(Operation op) {
-    synchronized (faults) {
-      Deque<Runnable> queue = hooks.get(op);
-      return queue == null ? null : queue.pollFirst();
-    }
+    return hooks.next(op);
   }
 
   void defaultHold(Duration hold) {
@@ -264,10 +253,7 @@ final class FakeGrafanaHandler implements HttpHandler {
   }
 
   private Fault nextFault(Operation op) {
-    synchronized (faults) {
-      Deque<Fault> queue = faults.get(op);
-      return queue == null ? null : queue.pollFirst();
-    }
+    return faults.next(op);
   }
 
   private void record(HttpExchange exchange, Operation op) {

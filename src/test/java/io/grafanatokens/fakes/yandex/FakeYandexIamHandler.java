@@ -1,5 +1,6 @@
 package io.grafanatokens.fakes.yandex;
 
+import io.grafanatokens.fakes.OperationQueues;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -8,8 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +24,7 @@ final class FakeYandexIamHandler implements HttpHandler {
   private final CountDownLatch closing;
   private final Map<YandexOperation, AtomicLong> requests = new EnumMap<>(YandexOperation.class);
   private final Map<YandexOperation, AtomicLong> faultsServed = new EnumMap<>(YandexOperation.class);
-  private final Map<YandexOperation, Deque<YandexFault>> faults = new EnumMap<>(YandexOperation.class);
+  private final OperationQueues<YandexOperation, YandexFault> faults = new OperationQueues<>(YandexOperation.class);
   private volatile Duration defaultHold = Duration.ofSeconds(5);
 
   FakeYandexIamHandler(FakeYandexIamApi api, CountDownLatch closing) {
@@ -109,25 +108,15 @@ final class FakeYandexIamHandler implements HttpHandler {
   }
 
   void failNext(YandexOperation op, YandexFault fault, int times) {
-    synchronized (faults) {
-      Deque<YandexFault> queue = faults.computeIfAbsent(op, o -> new ArrayDeque<>());
-      for (int i = 0; i < times; i++) {
-        queue.addLast(fault);
-      }
-    }
+    faults.add(op, fault, times);
   }
 
   void clearFaults() {
-    synchronized (faults) {
-      faults.clear();
-    }
+    faults.clear();
   }
 
   private YandexFault nextFault(YandexOperation op) {
-    synchronized (faults) {
-      Deque<YandexFault> queue = faults.get(op);
-      return queue == null ? null : queue.pollFirst();
-    }
+    return faults.next(op);
   }
 
   void defaultHold(Duration hold) {
