@@ -91,10 +91,19 @@ class RbacCoverageTest {
 
   @Test
   void clusterWideInstallGrantsExactlyWhatTheOperatorCalls() {
-    List<HasMetadata> rendered = Manifests.render("deploy");
+    clusterWide("deploy/", Manifests.render("deploy"));
+  }
+
+  /** The Helm chart's defaults: HelmChartTest shows they equal deploy/'s; this shows they work. */
+  @Test
+  void helmChartDefaultInstallGrantsExactlyWhatTheOperatorCalls() {
+    clusterWide(HelmChart.DEFAULTS.what(), HelmChart.render(HelmChart.DEFAULTS));
+  }
+
+  private void clusterWide(String what, List<HasMetadata> rendered) {
     Rbac rbac = rbacOf(rendered);
     Map<String, String> env = operatorEnv(Manifests.deployment(rendered));
-    assertThat(env.get("WATCH_NAMESPACES")).as("deploy/ watches every namespace").isEmpty();
+    assertThat(env.get("WATCH_NAMESPACES")).as(what + " watches every namespace").isEmpty();
 
     run(rbac, env, List.of("team-a", "team-b"), Map.of(), (c, sa) -> { },
         (c, sa) -> Lifecycle.terminatingNamespace(c, (MutableClock) c.clock(), "doomed", sa));
