@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own series (api.md "Running it"), fixed names and labels. Per-resource series
+ * The operator's own series (docs/reference.md#metrics), fixed names and labels. Per-resource series
  * are removed when the resource is deleted.
  */
 public final class TokenMetrics {

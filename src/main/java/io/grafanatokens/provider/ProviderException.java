@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A provider call that failed, classified for the reconciler: the reason is one of api.md's
- * condition reasons and the message never carries key material.
+ * A provider call that failed, classified for the reconciler: the reason is one of the condition
+ * reasons of docs/reference.md#conditions-and-reasons, and the message never carries key material.
  */
 public abstract class ProviderException extends Exception {
   private final String reason;
@@ -15,7 +15,7 @@ public abstract class ProviderException extends Exception {
     this.reason = reason;
   }
 
-  /** api.md's condition reason, e.g. CredentialsRejected or ProviderError. */
+  /** The condition reason (docs/reference.md#conditions-and-reasons), e.g. CredentialsRejected or ProviderError. */
   public String reason() {
     return reason;
   }

@@ -1,6 +1,6 @@
 package io.grafanatokens.provider;
 
-/** The providers of api.md, by the name of their spec block. */
+/** The providers of docs/reference.md#token-spec-fields, by the name of their spec block. */
 public enum ProviderKind {
   GRAFANA("grafana"),
   AMAZON_MANAGED_GRAFANA("amazonManagedGrafana"),

@@ -1,6 +1,6 @@
 package io.grafanatokens.provider;
 
-/** The condition reasons a provider failure maps to (api.md "Status"). */
+/** The condition reasons a provider failure maps to (docs/reference.md#conditions-and-reasons). */
 public final class ProviderReasons {
   /** A credentials Secret or one of its keys is missing. */
   public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /** Keeps provider text short and free of anything shaped like a key. */
 public final class Redaction {
-  /** api.md: provider text reaches status, Events and logs cut to 256 characters. */
+  /** docs/reference.md#logs: provider text reaches status, Events and logs cut to 256 characters. */
   public static final int MAX_PROVIDER_TEXT = 256;
 
   private static final Pattern KEY_SHAPES =

@@ -18,7 +18,7 @@ public interface TokenProvider {
   /** The base URL written under spec.secret.urlKey, when the provider has one. */
   Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec);
 
-  /** True when the spec asks for the operator's own identity (api.md "Ambient credentials"). */
+  /** True when the spec asks for the operator's own identity (docs/reference.md#ambient-credentials). */
   boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec);
 
   /**

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The operator's settings (api.md "Running it"), read once at startup from the environment and
+ * The operator's settings (docs/reference.md#settings), read once at startup from the environment and
  * validated there: a bad value stops the operator with a message naming the variable.
  *
  * @param leaderElection empty: the default (true in-cluster, false outside)

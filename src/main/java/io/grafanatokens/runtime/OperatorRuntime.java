@@ -122,7 +122,7 @@ public final class OperatorRuntime implements AutoCloseable {
   }
 
   /**
-   * api.md: ready when the replica is a standby (it must not block a rolling update) or the
+   * docs/reference.md#health-endpoints: ready when the replica is a standby (it must not block a rolling update) or the
    * leader with every event source healthy.
    */
   public boolean ready() {

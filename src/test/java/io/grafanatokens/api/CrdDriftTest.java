@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CRD committed under crds/ (what users and GitOps repos apply) is the one the build generates
- * from the Java model, byte for byte; and the generated CRD has the shape api.md fixes.
+ * from the Java model, byte for byte; and the generated CRD has the shape docs/reference.md fixes.
  */
 class CrdDriftTest {
   static final String FILE = "grafanaserviceaccounttokens.grafanatokens.io-v1.yml";

@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * One table of example resources (api.md "Validation") checked against BOTH the generated CRD
+ * One table of example resources (docs/reference.md#validation) checked against BOTH the generated CRD
  * (OpenAPI v3 schema through a JSON-schema validator, then every {@code x-kubernetes-validations}
  * CEL rule evaluated at its node, after schema defaults, as the API server does) AND the
  * reconciler's {@link SpecValidator}. Bad examples are good ones with one thing broken, and name

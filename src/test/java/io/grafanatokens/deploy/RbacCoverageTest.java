@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * used.
  */
 class RbacCoverageTest {
-  /** OperatorRuntime's Lease (api.md "Running it"). */
+  /** OperatorRuntime's Lease (docs/reference.md#running-the-operator). */
   private static final String LEASE_NAME = "grafana-token-operator";
   /** Calls that need no grant from deploy/, and why. */
   private static final Map<String, String> NEEDS_NO_GRANT = Map.of(
@@ -119,11 +119,11 @@ class RbacCoverageTest {
 
     // without a cluster-wide grant the Namespace cannot be read: before an issue and when a
     // revocation on delete fails (deleteAfterFailedRevocation) the operator asks, takes the 403 as
-    // "not known to be terminating" and carries on (api.md "Delete": the write's 403 "being
+    // "not known to be terminating" and carries on (docs/reference.md#delete: the write's 403 "being
     // terminated" is the signal there)
     Map<String, String> deniedByDesign = Map.of("get /namespaces",
-        "the namespaced install has no cluster-wide permission; api.md names the 403 'being terminated' of a"
-            + " write as the only terminating-namespace signal there");
+        "the namespaced install has no cluster-wide permission; docs/reference.md#delete names the 403"
+            + " 'being terminated' of a write as the only terminating-namespace signal there");
     run(rbac, env, watched, deniedByDesign, (c, sa) -> {
       // a resource outside the watched namespaces, there for the whole run: not the operator's business
       c.namespaceWithGrafanaAdmin("team-c");

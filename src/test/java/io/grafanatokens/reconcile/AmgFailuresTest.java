@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** api.md "Failures and retries" for the amazonManagedGrafana provider: each AMG error class, end to end. */
+/** docs/reference.md#failures-and-retries for the amazonManagedGrafana provider: each AMG error class, end to end. */
 class AmgFailuresTest extends LifecycleTestBase {
   private final FakeAmg amg = FakeAmg.builder().region("eu-west-1").start();
   private String ws;

@@ -92,7 +92,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     assertThat(ready.getStatus().getServiceAccountId()).isEqualTo(sa);
     assertThat(Instant.parse(ready.getStatus().getExpiresAt())).isEqualTo(at.expires());
 
-    // api.md "Issuing, crash-safe": list (counter), create, then the list that gives the real expiry
+    // docs/reference.md#issuing-crash-safe: list (counter), create, then the list that gives the real expiry
     List<AmgOperation> ops = amg.requests().stream().map(AmgRecordedRequest::operation).toList();
     assertThat(ops.subList(0, 3)).containsExactly(AmgOperation.LIST_TOKENS, AmgOperation.CREATE_TOKEN,
         AmgOperation.LIST_TOKENS);

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The operator's own checks of an amazonManagedGrafana spec, before any AWS call (api.md "Validation"). */
+/** The operator's own checks of an amazonManagedGrafana spec, before any AWS call (docs/reference.md#validation). */
 class AmgSpecValidationTest {
 
   private static GrafanaServiceAccountTokenSpec spec(String workspaceId, String region, String serviceAccountId) {

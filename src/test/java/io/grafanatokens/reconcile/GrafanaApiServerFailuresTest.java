@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Secret write and the status write fail in the ways a real API server can fail: refused,
- * or failed after acting (api.md "Issuing, crash-safe": unknown outcomes are read back).
+ * or failed after acting (docs/reference.md#issuing-crash-safe: unknown outcomes are read back).
  */
 class GrafanaApiServerFailuresTest extends LifecycleTestBase {
 

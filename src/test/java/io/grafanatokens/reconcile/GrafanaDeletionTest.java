@@ -10,7 +10,7 @@ import io.grafanatokens.testing.Resources;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** api.md "Delete" and adoption of a retained Secret. */
+/** docs/reference.md#delete and adoption of a retained Secret. */
 class GrafanaDeletionTest extends LifecycleTestBase {
 
   @Test

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** api.md "Failures and retries" and "Issuing, crash-safe" for the grafana provider. */
+/** docs/reference.md#failures-and-retries and docs/reference.md#issuing-crash-safe for the grafana provider. */
 class GrafanaFailuresTest extends LifecycleTestBase {
 
   @Test

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Issue and rotation for the grafana provider, end to end (api.md "Behaviour"). */
+/** Issue and rotation for the grafana provider, end to end (docs/reference.md#behaviour). */
 class GrafanaLifecycleTest extends LifecycleTestBase {
 
   @Test

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** api.md "Liveness check": a token gone or revoked at Grafana is re-issued (TokenGone). */
+/** docs/reference.md#liveness-check: a token gone or revoked at Grafana is re-issued (TokenGone). */
 class GrafanaLivenessTest extends LifecycleTestBase {
 
   @Override

@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** api.md "When a new token is issued" and the changes that must not issue one. */
+/** docs/reference.md#when-a-new-token-is-issued and the changes that must not issue one. */
 class GrafanaTriggersTest extends LifecycleTestBase {
 
   private Secret issued(String name) {

@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Running it: /metrics, /healthz, /readyz and restart targets (api.md "Running it", "Restart targets"). */
+/**
+ * Running it: /metrics, /healthz, /readyz and restart targets (docs/reference.md#health-endpoints,
+ * docs/reference.md#restart-targets).
+ */
 class OperationsTest extends LifecycleTestBase {
   private final HttpClient http = HttpClient.newHttpClient();
 

@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each spec.yandexCloud.auth option end to end, and api.md "Ambient credentials": workload
+ * Each spec.yandexCloud.auth option end to end, and docs/reference.md#ambient-credentials: workload
  * identity and the metadata service only in AMBIENT_CREDENTIALS_NAMESPACES (here team-a).
  */
 class YandexAuthOptionsTest extends YandexEndToEndBaseTest {

@@ -100,7 +100,10 @@ abstract class YandexEndToEndBaseTest extends LifecycleTestBase {
         .createOr(c -> c.update());
   }
 
-  /** api.md: "sha256:" + the first 16 hex digits of SHA-256(token), computed here independently. */
+  /**
+   * docs/reference.md#yandexcloud-specifics: "sha256:" + the first 16 hex digits of SHA-256(token),
+   * computed here independently.
+   */
   protected static String handleOf(String token) {
     return "sha256:" + Hashing.sha256Hex(token).substring(0, 16);
   }

@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Each error class of cloud-apis.md B.2 as Ready / Issuing reasons, and recovery (api.md "Failures and retries"). */
+/**
+ * Each error class of docs/provider-apis.md#yandex-errors as Ready / Issuing reasons, and recovery
+ * (docs/reference.md#failures-and-retries).
+ */
 class YandexFailuresTest extends YandexEndToEndBaseTest {
 
   @Test

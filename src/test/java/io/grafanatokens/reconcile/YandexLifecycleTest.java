@@ -205,7 +205,7 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
 
   /**
    * Requests a rotation a minute later: a new token must expire later than the held one, or
-   * api.md counts the answer as the same token (expiries are whole seconds).
+   * docs/reference.md#yandexcloud-specifics counts the answer as the same token (expiries are whole seconds).
    */
   private void requestRotation(String name, String value) {
     advance(Duration.ofMinutes(1));

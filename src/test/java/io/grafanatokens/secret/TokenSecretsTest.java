@@ -35,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** api.md "The Secret": what the operator writes, and what it leaves alone. */
+/** docs/reference.md#the-secret: what the operator writes, and what it leaves alone. */
 class TokenSecretsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<PendingRevocation> PENDING =

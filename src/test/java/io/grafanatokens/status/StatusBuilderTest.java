@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** api.md "Status": conditions in metav1.Condition shape; lastTransitionTime changes only on a flip. */
+/** docs/reference.md#status: conditions in metav1.Condition shape; lastTransitionTime changes only on a flip. */
 class StatusBuilderTest {
   private static final Clock T0 = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Clock T1 = Clock.offset(T0, Duration.ofMinutes(5));

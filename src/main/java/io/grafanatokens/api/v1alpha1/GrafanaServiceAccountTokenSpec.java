@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** What token to keep, where it lives and how it is rotated (api.md "The resource"). */
+/** What token to keep, where it lives and how it is rotated (docs/reference.md#token-spec-fields). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "[has(self.grafana), has(self.amazonManagedGrafana), has(self.yandexCloud)].filter(x, x).size() == 1",

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** What the operator last observed and did; a cache of the Secret's annotations (api.md "Status"). */
+/** What the operator last observed and did; a cache of the Secret's annotations (docs/reference.md#status). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GrafanaServiceAccountTokenStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")

@@ -40,7 +40,7 @@ final class AmgCredentials {
     this.accessKeyId = accessKeyId;
   }
 
-  /** The operator's own identity (api.md "Ambient credentials"). */
+  /** The operator's own identity (docs/reference.md#ambient-credentials). */
   static AmgCredentials ambient(AwsCredentialsProvider provider) {
     return new AmgCredentials(provider, "ambient", null, null);
   }

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where the AMG API calls go (api.md "Ambient credentials"): spec.endpoint only with a credentials
+ * Where the AMG API calls go (docs/reference.md#ambient-credentials): spec.endpoint only with a credentials
  * Secret, so that the operator's own session credentials never go to a host a tenant picked;
  * otherwise the operator's AWS_ENDPOINT_URL_GRAFANA, else the SDK's regional endpoint.
  */

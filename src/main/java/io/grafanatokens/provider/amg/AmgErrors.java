@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.grafana.model.ThrottlingException;
 import software.amazon.awssdk.services.grafana.model.ValidationException;
 
 /**
- * Maps the SDK's exceptions (cloud-apis.md A.3) to the provider exceptions the reconciler branches
+ * Maps the SDK's exceptions (docs/provider-apis.md#amg-errors) to the provider exceptions the reconciler branches
  * on, with messages that say what to fix. SDK text of successful create answers never reaches a
  * message: that body carries the key.
  */

@@ -11,7 +11,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
- * How the SDK may retry by itself. Creates never (api.md "Issuing, crash-safe": the operator retries
+ * How the SDK may retry by itself. Creates never (docs/reference.md#issuing-crash-safe: the operator retries
  * with a new name); lists and deletes only for quick blips. Throttling and answers that advise a
  * wait go straight back to the reconciler, whose backoff honours Retry-After without parking a
  * reconcile thread in the SDK's sleep.

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.grafana.model.ServiceAccountTokenSummaryW
 
 /** Token operations on one AMG workspace service account, with the clients of its credentials. */
 final class AmgSession implements TokenSession {
-  /** AMG's page limit (cloud-apis.md A.2: maxResults 1..100). */
+  /** AMG's page limit (docs/provider-apis.md#amg-operations: maxResults 1..100). */
   static final int PAGE_SIZE = 100;
   static final long MAX_SECONDS_TO_LIVE = 2_592_000;
   /** Bounds a misbehaving endpoint that hands out next tokens forever (100 000 tokens). */

@@ -67,7 +67,7 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
         + "\nserviceAccountId=" + strip(amg.getServiceAccountId());
   }
 
-  /** api.md "The Secret": the workspace's Grafana URL as AMG names it (inferred, documented as such). */
+  /** docs/reference.md#secret-data-keys: the workspace's Grafana URL as AMG names it (inferred, documented as such). */
   @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {
     AmazonManagedGrafanaProvider amg = block(spec);

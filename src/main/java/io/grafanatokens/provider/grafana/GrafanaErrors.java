@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
- * Maps Grafana's answers (status plus one of the body shapes A to E of grafana-api.md) and I/O
- * failures to the provider exceptions the reconciler branches on.
+ * Maps Grafana's answers (status plus one of the body shapes A to E of
+ * docs/provider-apis.md#grafana-error-bodies) and I/O failures to the provider exceptions the
+ * reconciler branches on.
  */
 final class GrafanaErrors {
   static final String TOKEN_ALREADY_EXISTS = "serviceaccounts.ErrTokenAlreadyExists";

@@ -15,8 +15,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 
 /**
- * The PS256-signed JWT an authorized key is exchanged with at POST /iam/v1/tokens (cloud-apis.md
- * B.3.1): header kid = the key id, claims iss = the key's service account, aud = IAM's token URL.
+ * The PS256-signed JWT an authorized key is exchanged with at POST /iam/v1/tokens
+ * (docs/provider-apis.md#yandex-authorized-key): header kid = the key id, claims iss = the key's
+ * service account, aud = IAM's token URL.
  */
 final class AuthorizedKeyJwt {
   /** IAM checks this exact audience whatever host the request goes to. */

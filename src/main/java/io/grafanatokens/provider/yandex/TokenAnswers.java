@@ -28,7 +28,7 @@ final class TokenAnswers {
 
   /**
    * IAM's answer. The lifetime L = expiresAt - the answer's Date header, both on IAM's clock
-   * (api.md "Rotation timing"), so a skewed clock on either side does not move the expiry; the
+   * (docs/reference.md#rotation-timing), so a skewed clock on either side does not move the expiry; the
    * expiry is sentAt + L, in whole seconds. Without a Date header, expiresAt is taken as it is.
    */
   static Answer iamToken(YandexHttp.Response r, Instant sentAt, String what) throws TransientProviderException {

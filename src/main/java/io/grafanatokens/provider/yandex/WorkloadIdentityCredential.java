@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The operator's IAM token through workload identity federation: the pod's projected Kubernetes
- * service-account token exchanged (RFC 8693, cloud-apis.md B.3.4) for a Yandex service account.
+ * service-account token exchanged (RFC 8693, docs/provider-apis.md#yandex-workload-identity-federation)
+ * for a Yandex service account.
  */
 final class WorkloadIdentityCredential implements OperatorCredential {
   private final String serviceAccountId;

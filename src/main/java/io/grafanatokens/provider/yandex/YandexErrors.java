@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maps Yandex answers (HTTP status first, then the google.rpc.Status code of the body, as
- * cloud-apis.md B.2 advises) and I/O failures to the provider exceptions the reconciler branches
- * on. Messages put what to fix first: they are cut to 256 characters.
+ * docs/provider-apis.md#yandex-errors advises) and I/O failures to the provider exceptions the
+ * reconciler branches on. Messages put what to fix first: they are cut to 256 characters.
  */
 final class YandexErrors {
   private static final Logger LOG = LoggerFactory.getLogger(YandexErrors.class);

@@ -1,6 +1,9 @@
 package io.grafanatokens.fakes.amg;
 
-/** The six AMG service-account operations the fake serves (cloud-apis.md A.2), for counters and faults. */
+/**
+ * The six AMG service-account operations the fake serves (docs/provider-apis.md#amg-operations),
+ * for counters and faults.
+ */
 public enum AmgOperation {
   /** POST /workspaces/{workspaceId}/serviceaccounts */
   CREATE_SERVICE_ACCOUNT,

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * One rest-json answer of the fake: a 200 with the operation's output, or an error whose type
- * travels in x-amzn-ErrorType and whose members (message first) form the body (cloud-apis.md A.3.1).
+ * travels in x-amzn-ErrorType and whose members (message first) form the body (docs/provider-apis.md#amg-errors).
  *
  * @param errorType null on success
  * @param retryAfterSeconds the Retry-After header; 0 = none

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process Amazon Managed Grafana API (the service-account and token operations only) on
- * 127.0.0.1 that keeps state and answers the way cloud-apis.md part A describes, with fault
+ * 127.0.0.1 that keeps state and answers the way docs/provider-apis.md#amazon-managed-grafana describes, with fault
  * injection and inspection for tests and the sandbox. Free of JUnit; thread-safe.
  */
 public final class FakeAmg implements AutoCloseable {

@@ -17,7 +17,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The six operations of cloud-apis.md A.2 with the service-side validation the SDK skips (A.1):
+ * The six operations of docs/provider-apis.md#amg-operations with the service-side validation the SDK
+ * skips (docs/provider-apis.md#amg-endpoints-and-wire-format):
  * inputs are checked first (400 ValidationException with a fieldList), then existence (404), then
  * the domain rules (409, 402).
  */
@@ -177,7 +178,7 @@ final class FakeAmgApi {
       return AmgReply.notFound(SERVICE_ACCOUNT, call.serviceAccountId());
     }
     if (ws.get().tokenNameTaken(name)) {
-      // Token names are unique per Grafana organisation, i.e. per workspace (cloud-apis.md A.4).
+      // Token names are unique per Grafana organisation, i.e. per workspace (docs/provider-apis.md#amg-limits).
       return AmgReply.conflict(TOKEN, name, "service account token with given name already exists in the organization");
     }
     if (ws.get().existingTokensOf(sa.id).size() >= state.tokenQuota) {
@@ -217,7 +218,8 @@ final class FakeAmgApi {
     List<Map<String, Object>> page = new ArrayList<>();
     for (Tok t : all.subList(0, Math.min(pageSize, all.size()))) {
       Map<String, Object> row = new LinkedHashMap<>();
-      // Epoch seconds as JSON numbers: an ISO string makes the SDK fail (cloud-apis.md A.1).
+      // Epoch seconds as JSON numbers: an ISO string makes the SDK fail
+      // (docs/provider-apis.md#amg-endpoints-and-wire-format).
       row.put("createdAt", t.created.getEpochSecond());
       row.put("expiresAt", t.expires.getEpochSecond());
       row.put("id", t.id);

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The HTTP side of the fake: the SigV4 scope check (403 otherwise), injected faults, routing of
  * the six paths with percent-decoded labels, and rest-json answers that always carry
- * x-amzn-RequestId (cloud-apis.md A.3.1).
+ * x-amzn-RequestId (docs/provider-apis.md#amg-errors).
  */
 final class FakeAmgHandler implements HttpHandler {
   private static final int MAX_RECORDED = 2000;
@@ -85,7 +85,7 @@ final class FakeAmgHandler implements HttpHandler {
     }
   }
 
-  /** cloud-apis.md A.2: six routes; labels percent-decoded, a literal '+' kept. */
+  /** docs/provider-apis.md#amg-operations: six routes; labels percent-decoded, a literal '+' kept. */
   private FakeAmgApi.Call route(HttpExchange exchange, byte[] body) {
     String method = exchange.getRequestMethod();
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());

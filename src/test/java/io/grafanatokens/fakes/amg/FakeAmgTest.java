@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fake AMG answers the way cloud-apis.md part A describes, checked on the wire. */
+/** The fake AMG answers the way docs/provider-apis.md#amazon-managed-grafana describes, checked on the wire. */
 class FakeAmgTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-03-10T10:00:00.400Z");

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Credential scope of a SigV4 Authorization header: who signed, for which day, region and
- * service. The signature is not verified (cloud-apis.md part C: the shape is what a fake checks).
+ * service. The signature is not verified (docs/provider-apis.md#what-the-fakes-reproduce: the
+ * shape is what a fake checks).
  */
 record SigV4Authorization(String accessKeyId, String date, String region, String service) {
   private static final Pattern HEADER = Pattern.compile(

@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * An in-process Grafana (service-account and token API only) on 127.0.0.1 that keeps state,
- * authenticates and answers the way grafana-api.md describes, with knobs and fault injection for
+ * authenticates and answers the way docs/provider-apis.md#grafana describes, with knobs and fault injection for
  * tests and the sandbox. Free of JUnit; thread-safe.
  */
 public final class FakeGrafana implements AutoCloseable {

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The handler logic of Grafana's service-account endpoints, in the processing order of
- * grafana-api.md §2 (authentication and RBAC have already passed).
+ * docs/provider-apis.md#grafana-endpoints (authentication and RBAC have already passed).
  */
 final class FakeGrafanaApi {
   static final int MAX_LISTED_TOKENS = 300;

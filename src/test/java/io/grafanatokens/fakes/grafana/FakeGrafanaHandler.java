@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP side of the fake: routing, injected faults, and Grafana's middleware order
- * authn → UID resolver → RBAC → handler (grafana-api.md §1, §12).
+ * authn → UID resolver → RBAC → handler (docs/provider-apis.md#grafana-requests).
  */
 final class FakeGrafanaHandler implements HttpHandler {
   private static final int MAX_RECORDED = 1000;

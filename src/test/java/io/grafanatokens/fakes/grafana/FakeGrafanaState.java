@@ -43,7 +43,7 @@ final class FakeGrafanaState {
   private long nextUserId = 2;
   private long nextTokenId = 1;
 
-  // Knobs (grafana-api.md §7, §12).
+  // Knobs (docs/provider-apis.md#grafana-server-settings-that-change-answers).
   boolean legacyDuplicate409;
   int tokenExpirationDayLimit = -1;
   long apiKeyMaxSecondsToLive = -1;
@@ -244,7 +244,7 @@ final class FakeGrafanaState {
     return tokens.values().stream().filter(t -> t.saId == saId).count();
   }
 
-  // ---- authentication (grafana-api.md §4) ---------------------------------------------------
+  // ---- authentication (docs/provider-apis.md#grafana-authentication) -----------------------
 
   /** True iff the key maps to an existing, unexpired, unrevoked token of an enabled service account. */
   synchronized boolean authenticates(String key) {

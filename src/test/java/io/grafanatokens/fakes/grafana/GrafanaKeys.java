@@ -5,7 +5,10 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
-/** Grafana's service-account key format: glsa_ + 32 alphanumerics + _ + CRC-32 checksum (grafana-api.md §5). */
+/**
+ * Grafana's service-account key format: glsa_ + 32 alphanumerics + _ + CRC-32 checksum
+ * (docs/provider-apis.md#grafana-token-format).
+ */
 public final class GrafanaKeys {
   private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final Pattern SHAPE = Pattern.compile("glsa_([0-9A-Za-z]{32})_([0-9a-f]{8})");

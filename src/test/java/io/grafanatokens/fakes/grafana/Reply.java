@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** One HTTP answer of the fake, with factories for Grafana's error-body shapes A to E (grafana-api.md §1.1). */
+/**
+ * One HTTP answer of the fake, with factories for Grafana's error-body shapes A to E
+ * (docs/provider-apis.md#grafana-error-bodies).
+ */
 record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -28,13 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-process Yandex Cloud IAM on 127.0.0.1 — token creation from authorized-key JWTs,
  * createForServiceAccount with a tokenCreator grant table, revoke, the workload identity token
- * exchange and the metadata service — answering as cloud-apis.md part B describes, with knobs,
+ * exchange and the metadata service — answering as docs/provider-apis.md#yandex-cloud-iam describes, with knobs,
  * fault injection and inspection for tests and the sandbox. Free of JUnit; thread-safe.
  *
  * <p>Times: expiry, youth and JWT checks use the injected clock. The JDK server stamps every
  * answer's Date header with the system clock, so expiresAt is written on that clock as "Date +
  * remaining lifetime": to a client with another clock this is an IAM whose clock is skewed, which
- * api.md's L = expiresAt - Date is immune to.
+ * the L = expiresAt - Date of docs/reference.md#rotation-timing is immune to.
  */
 public final class FakeYandexIam implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -25,8 +25,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The endpoints' behaviour (cloud-apis.md B.1, B.3 and part C): each method takes what the request
- * carried and returns the reply, under the state's lock.
+ * The endpoints' behaviour (docs/provider-apis.md#yandex-iam-token-endpoints,
+ * docs/provider-apis.md#yandex-the-operators-own-token and
+ * docs/provider-apis.md#what-the-fakes-reproduce): each method takes what the request carried and returns the reply, under the state's lock.
  */
 final class FakeYandexIamApi {
   static final String AUDIENCE = "https://iam.api.cloud.yandex.net/iam/v1/tokens";
@@ -71,7 +72,10 @@ final class FakeYandexIamApi {
     }
   }
 
-  /** The checks of cloud-apis.md part C: kid, PS256 signature, iss, aud, exp - iat <= 3600, not expired. */
+  /**
+   * The checks of docs/provider-apis.md#what-the-fakes-reproduce: kid, PS256 signature, iss, aud,
+   * exp - iat <= 3600, not expired.
+   */
   private Reply jwtExchange(String compact) {
     SignedJWT jwt;
     JWTClaimsSet claims;

@@ -26,7 +26,7 @@ record Reply(int status, String contentType, Map<String, String> headers, Functi
     return new Reply(200, "application/json", Map.of(), wire -> write(body.apply(wire)));
   }
 
-  /** A google.rpc.Status error with a RequestInfo detail (cloud-apis.md B.2). */
+  /** A google.rpc.Status error with a RequestInfo detail (docs/provider-apis.md#yandex-errors). */
   static Reply rpcError(int httpStatus, int code, String message) {
     String requestId = UUID.randomUUID().toString();
     Map<String, Object> body = new LinkedHashMap<>();

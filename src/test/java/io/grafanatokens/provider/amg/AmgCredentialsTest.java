@@ -171,7 +171,8 @@ class AmgCredentialsTest {
     assumeNoAmbientAwsEnvironment();
     try (FakeSts sts = FakeSts.start(WEB_IDENTITY_TOKEN, ROLE_ARN)) {
       Path tokenFile = tmp.resolve("token");
-      // no trailing newline: the SDK does not trim the file (cloud-apis.md A.6), nor does EKS write one
+      // no trailing newline: the SDK does not trim the file (docs/provider-apis.md#amg-credentials),
+      // nor does EKS write one
       Files.writeString(tokenFile, WEB_IDENTITY_TOKEN);
       setProperty("aws.webIdentityTokenFile", tokenFile.toString());
       setProperty("aws.roleArn", ROLE_ARN);

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
-/** cloud-apis.md B.2: HTTP status first, then the google.rpc.Status code. */
+/** docs/provider-apis.md#yandex-errors: HTTP status first, then the google.rpc.Status code. */
 class YandexErrorsTest {
 
   @ParameterizedTest(name = "{0} / code {1} -> {2}")

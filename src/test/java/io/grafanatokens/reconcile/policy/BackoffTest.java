@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** api.md "Failures and retries": transient failures back off from 2 s, doubling, capped. */
+/** docs/reference.md#failures-and-retries: transient failures back off from 2 s, doubling, capped. */
 class BackoffTest {
 
   private static Optional<Duration> none() {
@@ -134,7 +134,7 @@ class BackoffTest {
         arguments(0, Duration.ofMinutes(1)));
   }
 
-  /** api.md "yandexCloud specifics": a same-token answer is retried with backoff from 1 min. */
+  /** docs/reference.md#yandexcloud-specifics: a same-token answer is retried with backoff from 1 min. */
   @ParameterizedTest(name = "attempt {0} -> {1}")
   @MethodSource
   void sameTokenDelay(int attempt, Duration expected) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** api.md "Validation": Go-style durations, units s, m, h, no days. */
+/** docs/reference.md#durations: Go-style durations, units s, m, h, no days. */
 class DurationsTest {
 
   static Stream<Arguments> parses() {

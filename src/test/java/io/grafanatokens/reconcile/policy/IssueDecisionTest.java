@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** api.md "When a new token is issued": the first check that holds is the Issuing reason. */
+/** docs/reference.md#when-a-new-token-is-issued: the first check that holds is the Issuing reason. */
 class IssueDecisionTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Instant NOW = CLOCK.instant();

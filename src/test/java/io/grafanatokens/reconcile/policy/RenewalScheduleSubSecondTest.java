@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * api.md "Rotation timing": "A rotation triggered by time never comes sooner than max(30 s, L/10)
+ * docs/reference.md#rotation-timing: "A rotation triggered by time never comes sooner than max(30 s, L/10)
  * after the previous issue." RenewalSchedule applies the floor and then truncates to whole seconds,
  * so an issuedAt with a fraction of a second gives a renewalTime up to 1 s before the floor.
  */

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** api.md "Rotation timing". */
+/** docs/reference.md#rotation-timing. */
 class RenewalScheduleTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Instant ISSUED = CLOCK.instant();

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** api.md "Issuing, crash-safe": {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>}. */
+/** docs/reference.md#issuing-crash-safe: {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>}. */
 class TokenNamingTest {
   private static final String UID = "x7k2p9qa-1b2c-4d5e-8f90-123456789abc";
   private static final TokenNaming NAMING = new TokenNaming("dashboards-ci", UID);
