@@ -72,11 +72,11 @@ the two differ). Pass a dict with "cluster" true for the ClusterRole, false for 
   resources: ["events"]
   verbs: ["create"]
 {{- if .cluster }}
-# whether a namespace is terminating, before minting a token and when a revocation on delete
-# fails; a Role cannot grant it (the operator then relies on the write's 403 "being terminated")
+# whether a namespace is terminating and its labels: one cluster-wide watch instead of a GET per
+# issue; a Role cannot grant it (the operator then relies on the write's 403 "being terminated")
 - apiGroups: [""]
   resources: ["namespaces"]
-  verbs: ["get"]
+  verbs: ["list", "watch"]
 {{- end }}
 # restart targets: the pod-template annotation grafanatokens.io/restartedAt
 - apiGroups: ["apps"]

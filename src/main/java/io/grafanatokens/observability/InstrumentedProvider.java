@@ -7,9 +7,11 @@ import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.provider.RevokeOutcome;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
-import io.grafanatokens.provider.TokenInfo;
+import io.grafanatokens.provider.SessionPurpose;
+import io.grafanatokens.provider.TokenListing;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
@@ -51,14 +53,20 @@ public final class InstrumentedProvider implements TokenProvider {
   }
 
   @Override
+  public List<String> notes(GrafanaServiceAccountTokenSpec spec) {
+    return delegate.notes(spec);
+  }
+
+  @Override
   public boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec) {
     return delegate.usesAmbientCredentials(spec);
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets) throws ProviderException {
-    TokenSession session = counted(Operation.lookup, () -> delegate.open(spec, secrets));
-    return new Session(session);
+  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+      throws ProviderException {
+    // opening calls no provider: only a service-account lookup it may make later is counted
+    return new Session(delegate.open(spec, secrets, purpose));
   }
 
   /** A call that may fail with a provider exception. */
@@ -81,7 +89,7 @@ public final class InstrumentedProvider implements TokenProvider {
     if (!(e instanceof TransientProviderException)) {
       return Outcome.client_error;
     }
-    if (ProviderReasons.RATE_LIMITED.equals(e.reason())) {
+    if (Reasons.RATE_LIMITED.equals(e.reason())) {
       return Outcome.throttled;
     }
     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
@@ -107,12 +115,17 @@ public final class InstrumentedProvider implements TokenProvider {
     }
 
     @Override
-    public String serviceAccountId() {
-      return s.serviceAccountId();
+    public boolean accountResolved() {
+      return s.accountResolved();
     }
 
     @Override
-    public List<TokenInfo> list() throws ProviderException {
+    public String serviceAccountId() throws ProviderException {
+      return s.accountResolved() ? s.serviceAccountId() : counted(Operation.lookup, s::serviceAccountId);
+    }
+
+    @Override
+    public TokenListing list() throws ProviderException {
       return counted(Operation.list, s::list);
     }
 
@@ -122,11 +135,8 @@ public final class InstrumentedProvider implements TokenProvider {
     }
 
     @Override
-    public void revoke(String serviceAccountId, String tokenId) throws ProviderException {
-      counted(Operation.revoke, () -> {
-        s.revoke(serviceAccountId, tokenId);
-        return null;
-      });
+    public RevokeOutcome revoke(String serviceAccountId, String tokenId) throws ProviderException {
+      return counted(Operation.revoke, () -> s.revoke(serviceAccountId, tokenId));
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.grafanatokens.provider;
 
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,12 +19,22 @@ public interface TokenProvider {
   /** The base URL written under spec.secret.urlKey, when the provider has one. */
   Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec);
 
+  /**
+   * Facts worth a line in the Ready message that call for no action from the operator (e.g. the
+   * service account's role differs from the one asked for at creation), known without a call.
+   */
+  default List<String> notes(GrafanaServiceAccountTokenSpec spec) {
+    return List.of();
+  }
+
   /** True when the spec asks for the operator's own identity (docs/reference.md#ambient-credentials). */
   boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec);
 
   /**
-   * Resolves credentials and the service account (looking it up or creating it when asked) and
-   * returns a session bound to it.
+   * Resolves credentials (reading their Secrets through {@code secrets}) and returns a session
+   * bound to the spec's service account. Makes no provider call: a missing or unusable credential
+   * fails here, a refused one at the first call.
    */
-  TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets) throws ProviderException;
+  TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+      throws ProviderException;
 }

@@ -3,7 +3,10 @@ package io.grafanatokens.provider;
 import java.time.Duration;
 import java.util.List;
 
-/** Token operations on one service account, with credentials already resolved. */
+/**
+ * Token operations on one service account, with credentials already resolved. Opening a session
+ * makes no provider call; the service account is resolved on first use, once per name.
+ */
 public interface TokenSession {
   /**
    * Things the user should know that do not stop issuing (e.g. a password sent over plain
@@ -13,15 +16,20 @@ public interface TokenSession {
     return List.of();
   }
 
-  /** The resolved service account id, as a string. */
-  String serviceAccountId();
+  /** True when {@link #serviceAccountId()} is known without a provider call. */
+  default boolean accountResolved() {
+    return true;
+  }
+
+  /** The resolved service account id, as a string; may look it up (and create it, on ISSUE). */
+  String serviceAccountId() throws ProviderException;
 
   /** This service account's tokens. Only when {@link ProviderCapabilities#canList()}. */
-  List<TokenInfo> list() throws ProviderException;
+  TokenListing list() throws ProviderException;
 
   /** Creates a token. Not idempotent: the caller persists the result before anything else. */
   IssuedToken create(String name, Duration lifetime) throws ProviderException;
 
-  /** Revokes a token; a token that is already gone counts as done. */
-  void revoke(String serviceAccountId, String tokenId) throws ProviderException;
+  /** Revokes a token; a token (or service account) that is already gone counts as done. */
+  RevokeOutcome revoke(String serviceAccountId, String tokenId) throws ProviderException;
 }

@@ -1,5 +1,7 @@
 package io.grafanatokens.provider;
 
+import io.grafanatokens.api.v1alpha1.Reasons;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,7 +15,7 @@ public class TransientProviderException extends ProviderException {
   }
 
   public TransientProviderException(String message, Throwable cause) {
-    this(ProviderReasons.PROVIDER_ERROR, message, null, cause);
+    this(Reasons.PROVIDER_ERROR, message, null, cause);
   }
 
   @Override

@@ -1,32 +1,33 @@
 package io.grafanatokens.reconcile;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
-import io.grafanatokens.api.v1alpha1.PendingRevocation;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.observability.EventEmitter.Type;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
-import io.grafanatokens.provider.TokenInfo;
-import io.grafanatokens.provider.TokenProvider;
-import io.grafanatokens.provider.TokenSession;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.reconcile.policy.Backoff;
-import io.grafanatokens.reconcile.policy.Reasons;
-import io.grafanatokens.reconcile.policy.SpecValidator;
-import io.grafanatokens.secret.SecretAnnotations;
 import io.grafanatokens.secret.TokenSecretState;
 import io.grafanatokens.secret.TokenSecretState.Ownership;
+import io.grafanatokens.secret.TokenSecrets;
+import io.grafanatokens.status.StatusBuilder;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The finalizer (api.md "Delete"): Revoke revokes the current, pending and stray tokens; Retain
- * releases the Secret and revokes only pending ones. It never hangs a terminating namespace.
+ * The finalizer (docs/reference.md#delete). It passes the same gates as issuing: a resource
+ * refused the operator's identity, or whose connection is gone, is released with no provider
+ * call; a rejected credential is not tried again until its Secret changes. Revoke revokes the
+ * previous and stray tokens first, then deletes the Secret, then revokes the current token — so a
+ * failure half-way never leaves a revoked key in a Secret. Retain releases the Secret and revokes
+ * only previous tokens. While it waits the status says on what; in a terminating namespace it
+ * gives up 2 minutes after the deletionTimestamp, whatever the cause.
  */
 final class CleanupPass {
   /** In a terminating namespace the finalizer gives up this long after deletionTimestamp. */
@@ -34,164 +35,151 @@ final class CleanupPass {
 
   private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
 
-  /** Remove the finalizer, or look again after a delay. */
-  record Result(boolean done, Duration retryAfter) {}
+  /** Remove the finalizer, or look again after a delay with this status. */
+  record Result(boolean done, Duration retryAfter, GrafanaServiceAccountTokenStatus status) {
+    static Result released() {
+      return new Result(true, Duration.ZERO, null);
+    }
+  }
 
   private final ReconcileDeps d;
   private final GrafanaServiceAccountToken r;
-  private final KubernetesSecretLookup lookup;
   private final Instant now;
 
-  CleanupPass(ReconcileDeps d, GrafanaServiceAccountToken r, KubernetesSecretLookup lookup) {
+  CleanupPass(ReconcileDeps d, GrafanaServiceAccountToken r) {
     this.d = d;
     this.r = r;
-    this.lookup = lookup;
     this.now = d.clock().instant();
   }
 
   Result run() {
-    String ns = r.getMetadata().getNamespace();
-    if (!SpecValidator.validate(r.getSpec()).isEmpty()) {
-      d.metrics().forget(ns, r.getMetadata().getName());
-      LOG.warn("{}/{}: deleted with an invalid spec; no provider can be called, tokens {} are left to expire", ns,
-          r.getMetadata().getName(), knownTokenIds());
-      return new Result(true, Duration.ZERO);
+    Resolution resolution = new Resolver(d).resolve(r);
+    if (resolution instanceof Resolution.Refused refused) {
+      return releaseWithoutProvider(refused);
     }
-    Optional<TokenProvider> provider = d.providers().forKind(ProviderRegistry.kindOf(r.getSpec()));
-    if (provider.isEmpty()) {
-      return new Result(true, Duration.ZERO);
-    }
-    ResolvedResource res = ResolvedResource.of(r, ProviderRegistry.kindOf(r.getSpec()), provider.get());
-    TokenSecretState state = d.store().read(ns, res.secretName(), res.uid());
+    Resolution.Usable usable = (Resolution.Usable) resolution;
+    PassContext c = new PassContext(d, usable.res(), usable.lookup(), SessionPurpose.CLEANUP);
+    DeleteTokens tokens = new DeleteTokens(c, secretState(c));
     try {
-      if (res.retain()) {
-        retain(res, state);
+      if (c.credentialsKey().isPresent() && d.gate().check(c.credentialsKey().get(),
+          c.lookup.version(c.res.credentialsSecret().get()), c.res.uid(), now) == CredentialGate.Decision.CLOSED) {
+        return waiting(c, tokens, Reasons.CREDENTIALS_REJECTED, "the credentials Secret "
+            + c.res.credentialsSecret().get() + " was rejected (401) and has not changed since: "
+            + d.gate().message(c.credentialsKey().get()), Backoff.CREDENTIALS);
+      }
+      if (c.res.retain()) {
+        tokens.revokePreviousOrLeaveThem();
+        release(c, tokens);
       } else {
-        revokeAll(res, state);
+        tokens.revokePreviousAndStrays();
+        tokens.secret().filter(s -> tokens.state().ownership() == Ownership.OWNED).ifPresent(d.store()::delete);
+        tokens.revokeCurrent();
       }
-      d.retries().forget(res.uid());
-      d.liveness().forget(res.uid());
-      d.metrics().forget(ns, r.getMetadata().getName());
-      return new Result(true, Duration.ZERO);
+      LOG.info("{}: deleted; {}", c.who(), tokens.summary());
+      return done(c);
     } catch (ProviderException e) {
-      if (namespaceTerminating(ns) && givenUp()) {
-        abandon(res, e);
-        d.retries().forget(res.uid());
-        d.metrics().revocationsAbandoned(ns);
-        d.metrics().forget(ns, r.getMetadata().getName());
-        return new Result(true, Duration.ZERO);
-      }
-      int attempts = d.retries().attempts(res.uid()) + 1;
+      c.providerFailed(e);
       Duration delay = e instanceof TransientProviderException
-          ? Backoff.transientDelay(attempts, res.renewBefore(), e.retryAfter())
-          : ProviderReasons.CREDENTIALS_NOT_FOUND.equals(e.reason()) || ProviderReasons.CREDENTIALS_REJECTED.equals(e.reason())
+          ? Backoff.transientDelay(d.retries().attempts(c.res.uid()) + 1, c.res.renewBefore(), e.retryAfter())
+          : Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason()) || Reasons.CREDENTIALS_REJECTED.equals(e.reason())
               ? Backoff.CREDENTIALS : Backoff.PERMANENT;
-      if (namespaceTerminating(ns)) {
-        Instant deadline = deletionTime().plus(GIVE_UP_AFTER);
-        if (deadline.isAfter(now) && Duration.between(now, deadline).compareTo(delay) < 0) {
-          delay = Duration.between(now, deadline).plusSeconds(1);
-        }
-      }
-      d.retries().failed(res.uid(), new RetryBook.Failure(attempts, now.plus(delay), e.reason(), e.getMessage(),
-          0, lookup.fingerprint()));
-      d.events().emit(r, Type.Warning, e.reason(), "could not revoke tokens on delete: " + e.getMessage());
-      LOG.warn("{}/{}: {} while revoking on delete (attempt {}, next in {}s): {}", ns, r.getMetadata().getName(),
-          e.reason(), attempts, delay.getSeconds(), e.getMessage());
-      return new Result(false, delay);
+      return waiting(c, tokens, e.reason(), "could not revoke tokens on delete: " + e.getMessage(), delay);
+    } catch (KubernetesClientException e) {
+      return waiting(c, tokens, Reasons.SECRET_REJECTED, "could not release the Secret: " + WriteOutcome.message(e),
+          Backoff.transientDelay(d.retries().attempts(c.res.uid()) + 1, c.res.renewBefore(), java.util.Optional.empty()));
     }
   }
 
-  private void revokeAll(ResolvedResource res, TokenSecretState state) throws ProviderException {
-    TokenSession s = res.provider().open(r.getSpec(), lookup);
-    Map<String, String> tokens = new LinkedHashMap<>();
-    if (state.ownership() == Ownership.OWNED) {
-      state.recordedTokenId().ifPresent(id -> tokens.put(id, state.recordedServiceAccountId().orElse(null)));
-      state.pendingRevocations().forEach(p -> tokens.put(p.getTokenId(), p.getServiceAccountId()));
+  /** NotPermitted, InvalidSpec, a connection gone: no provider call, never the operator's identity. */
+  private Result releaseWithoutProvider(Resolution.Refused refused) {
+    String ns = r.getMetadata().getNamespace();
+    List<String> ids = DeleteTokens.knownIds(r.getStatus());
+    String why = refused.reason() + ": " + refused.message();
+    LOG.warn("{}/{}: deleted while {}; no provider is called, tokens {} are left to expire", ns,
+        r.getMetadata().getName(), why, ids);
+    if (!ids.isEmpty()) {
+      d.events().emit(r, Type.Warning, Reasons.LEFT_TO_EXPIRE, "deleted while " + refused.reason()
+          + ": no provider is called; tokens " + ids + " are left to expire");
     }
-    if (r.getStatus() != null) {
-      if (r.getStatus().getTokenId() != null) {
-        tokens.putIfAbsent(r.getStatus().getTokenId(), r.getStatus().getServiceAccountId());
-      }
-      if (r.getStatus().getPendingRevocations() != null) {
-        r.getStatus().getPendingRevocations().forEach(p -> tokens.putIfAbsent(p.getTokenId(), p.getServiceAccountId()));
-      }
-    }
-    if (res.provider().capabilities().canList()) {
-      for (TokenInfo t : s.list()) {
-        if (res.naming().isOurs(t.name())) {
-          tokens.putIfAbsent(t.id(), s.serviceAccountId());
-        }
-      }
-    }
-    for (Map.Entry<String, String> t : tokens.entrySet()) {
-      if (heldElsewhere(res, t.getKey(), t.getValue())) {
-        LOG.warn("{}/{}: token {} is held by another managed Secret; not revoking it", res.namespace(), res.name(), t.getKey());
-        continue;
-      }
-      s.revoke(t.getValue() != null ? t.getValue() : s.serviceAccountId(), t.getKey());
-    }
-    if (!tokens.isEmpty()) {
-      d.events().emit(r, Type.Normal, Reasons.REVOKED, "Revoked tokens " + tokens.keySet() + " on delete");
-    }
-    LOG.info("{}/{}: deleted; revoked tokens {}", res.namespace(), res.name(), tokens.keySet());
-    // a real API server deletes the Secret through its owner reference; do it now so that no
-    // consumer reads a revoked key in the meantime
-    state.secret().filter(sec -> state.ownership() == Ownership.OWNED).ifPresent(d.store()::delete);
-  }
-
-  private boolean heldElsewhere(ResolvedResource res, String tokenId, String serviceAccountId) {
-    return d.store().anyHolds(serviceAccountId, tokenId)
-        && d.store().ownedBy(res.namespace(), res.uid()).stream().noneMatch(sec -> tokenId.equals(
-            sec.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID)));
-  }
-
-  private void retain(ResolvedResource res, TokenSecretState state) {
-    if (state.ownership() != Ownership.OWNED) {
-      return;
-    }
-    Secret secret = state.secret().get();
-    if (!state.pendingRevocations().isEmpty()) {
-      try {
-        TokenSession s = res.provider().open(r.getSpec(), lookup);
-        for (PendingRevocation p : state.pendingRevocations()) {
-          s.revoke(p.getServiceAccountId() != null ? p.getServiceAccountId() : s.serviceAccountId(), p.getTokenId());
-        }
-        secret = TokenSecretState.withoutPending(secret);
-      } catch (ProviderException e) {
-        // Retain is the escape hatch: it releases at once; previous tokens are left to expire
-        LOG.warn("{}/{}: could not revoke previous tokens {} on delete ({}); they are left to expire",
-            res.namespace(), res.name(), state.pendingRevocations().stream().map(PendingRevocation::getTokenId).toList(),
-            e.getMessage());
+    String key = r.getSpec() != null && r.getSpec().getSecret() != null && r.getSpec().getSecret().getName() != null
+        ? r.getSpec().getSecret().getName() : r.getMetadata().getName();
+    TokenSecretState s = TokenSecretState.of(d.store().cached(ns, key).orElse(null), r.getMetadata().getUid());
+    if (s.ownership() == Ownership.OWNED) {
+      boolean retain = r.getSpec() != null && "Retain".equals(r.getSpec().getDeletionPolicy());
+      if (retain) {
+        d.store().write(s.secret().get(), TokenSecrets.released(s.secret().get(), r.getMetadata().getUid()));
+      } else {
+        d.store().delete(s.secret().get());
       }
     }
-    d.store().write(state.secret().get(), io.grafanatokens.secret.TokenSecrets.released(secret, res.uid()));
-    LOG.info("{}/{}: deleted with Retain; Secret {} keeps token {}", res.namespace(), res.name(), res.secretName(),
-        state.recordedTokenId().orElse("-"));
+    forget(r.getMetadata().getUid(), ns);
+    return Result.released();
   }
 
-  private void abandon(ResolvedResource res, ProviderException e) {
-    LOG.warn("{}/{}: namespace is terminating; giving up revocation after {}: tokens {} are left to expire ({})",
-        res.namespace(), res.name(), GIVE_UP_AFTER, knownTokenIds(), e.getMessage());
-    d.events().emit(r, Type.Warning, e.reason(), "namespace is terminating: tokens " + knownTokenIds()
-        + " are left to expire");
+  private void release(PassContext c, DeleteTokens tokens) {
+    tokens.secret().filter(s -> tokens.state().ownership() == Ownership.OWNED).ifPresent(s -> {
+      Secret released = TokenSecrets.released(TokenSecretState.withoutPending(s), c.res.uid());
+      d.store().write(s, released);
+      LOG.info("{}: deleted with Retain; Secret {} keeps token {}", c.who(), c.res.secretName(),
+          tokens.state().recordedTokenId().orElse("-"));
+    });
   }
 
-  private String knownTokenIds() {
-    if (r.getStatus() == null) {
-      return "[]";
-    }
-    StringBuilder b = new StringBuilder("[");
-    if (r.getStatus().getTokenId() != null) {
-      b.append(r.getStatus().getTokenId());
-    }
-    if (r.getStatus().getPendingRevocations() != null) {
-      r.getStatus().getPendingRevocations().forEach(p -> b.append(b.length() > 1 ? ", " : "").append(p.getTokenId()));
-    }
-    return b.append("]").toString();
+  private TokenSecretState secretState(PassContext c) {
+    return TokenSecretState.of(d.store().cached(c.res.namespace(), c.res.secretName()).orElse(null), c.res.uid(),
+        c.res.layout().key());
   }
 
-  private boolean givenUp() {
-    return !now.isBefore(deletionTime().plus(GIVE_UP_AFTER));
+  private Result waiting(PassContext c, DeleteTokens tokens, String reason, String message, Duration delay) {
+    String ns = c.res.namespace();
+    if (terminating(c) && !now.isBefore(deletionTime().plus(GIVE_UP_AFTER))) {
+      List<String> left = tokens.remaining();
+      LOG.warn("{}: namespace {} is terminating; giving up revocation {} after the deletion: tokens {} are left to "
+          + "expire ({})", c.who(), ns, GIVE_UP_AFTER, left, message);
+      d.events().emit(r, Type.Warning, reason, "namespace is terminating: tokens " + left + " are left to expire");
+      d.metrics().revocationsAbandoned(ns);
+      return done(c);
+    }
+    if (terminating(c)) {
+      Duration untilGiveUp = Duration.between(now, deletionTime().plus(GIVE_UP_AFTER)).plusSeconds(1);
+      delay = untilGiveUp.compareTo(delay) < 0 ? untilGiveUp : delay;
+    }
+    int attempts = d.retries().attempts(c.res.uid()) + 1;
+    d.retries().failed(c.res.uid(), new RetryBook.Failure(attempts, now.plus(delay), reason, message, c.generation()));
+    c.warn(reason, message);
+    LOG.warn("{}: {} while deleting (attempt {}, next in {}s): {}", c.who(), reason, attempts, delay.getSeconds(),
+        message);
+    StatusBuilder status = new StatusBuilder(r.getStatus(), r.getMetadata().getGeneration(), now)
+        .notReady(Reasons.DELETING, "waiting to revoke tokens " + tokens.remaining() + ": " + reason + ": " + message)
+        .issuing(reason, message);
+    return new Result(false, delay, status.build());
+  }
+
+  /** Known from the Namespace, from an earlier 403 "being terminated", or provoked with a dry-run write. */
+  private boolean terminating(PassContext c) {
+    String ns = c.res.namespace();
+    if (d.namespaces().terminating(ns)) {
+      return true;
+    }
+    if (d.namespaces().unreadable(ns) && d.events().probeTerminating(r)) {
+      d.namespaces().sawTerminating(ns);
+      return true;
+    }
+    return false;
+  }
+
+  private Result done(PassContext c) {
+    forget(c.res.uid(), c.res.namespace());
+    return Result.released();
+  }
+
+  private void forget(String uid, String ns) {
+    d.retries().forget(uid);
+    d.liveness().forget(uid);
+    d.triggers().forget(uid);
+    d.holds().forget(uid);
+    d.warnings().forget(uid);
+    d.metrics().forget(ns, r.getMetadata().getName());
   }
 
   private Instant deletionTime() {
@@ -202,9 +190,4 @@ final class CleanupPass {
       return now;
     }
   }
-
-  private boolean namespaceTerminating(String ns) {
-    return d.namespaces().terminating(ns);
-  }
-
 }

@@ -2,12 +2,13 @@ package io.grafanatokens.reconcile;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
 import io.grafanatokens.observability.EventEmitter;
 import io.grafanatokens.observability.TokenMetrics;
-import io.grafanatokens.status.StatusBuilder;
 import io.grafanatokens.secret.SecretAnnotations;
+import io.grafanatokens.status.StatusBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -24,39 +25,46 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The JOSDK-facing controller: wires the Secret informer and hands each event to a
- * {@link ReconcilePass} or {@link CleanupPass}; everything else lives there.
+ * The JOSDK-facing controller: wires the Secret informer and its indexes, hands each event to a
+ * {@link TokenPass} or {@link CleanupPass}, and writes their status itself (see {@link #writeStatus}).
  */
 // generation-aware filtering is off: the rotate annotation changes no generation; every pass is a
 // no-op when nothing is due, so the extra events cost nothing
 @ControllerConfiguration(
     name = GrafanaServiceAccountTokenReconciler.NAME,
     generationAwareEventProcessing = false,
-    // a failsafe: a delete that lands while a pass is running has been seen to wait for this
-    // interval (against the CRUD mock), so it is kept short; a pass with nothing due is a no-op
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+    // a failsafe only: every pass schedules its own next look
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class GrafanaServiceAccountTokenReconciler
     implements Reconciler<GrafanaServiceAccountToken>, Cleaner<GrafanaServiceAccountToken> {
   public static final String NAME = "grafanaserviceaccounttoken";
   static final String MANAGED_SECRETS_SELECTOR =
       SecretAnnotations.MANAGED_BY_LABEL + "=" + SecretAnnotations.MANAGED_BY_VALUE;
+  /** A pass whose resource moved while its status was written looks again this soon. */
+  static final Duration MOVED_RECHECK = Duration.ofMillis(10);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  private final KubernetesClient client;
   private final ReconcileDeps deps;
   private volatile InformerEventSource<Secret, GrafanaServiceAccountToken> secrets;
 
   public GrafanaServiceAccountTokenReconciler(KubernetesClient client, ProviderRegistry providers, Clock clock,
-      Predicate<String> ambientAllowed, Duration tokenCheckInterval, TokenMetrics metrics, String instanceName) {
-    this.client = client;
-    SecretStore store = new SecretStore(client, () -> secrets);
-    EventEmitter events = new EventEmitter(client, clock, instanceName);
-    this.deps = new ReconcileDeps(providers, store, new TokenIssuer(store, clock), events, metrics,
-        new WorkloadRestarter(client, events), new Namespaces(client), new RetryBook(), new LivenessCache(), clock, ambientAllowed,
-        tokenCheckInterval);
+      Namespaces namespaces, Predicate<String> ambientAllowed, Duration tokenCheckInterval, TokenMetrics metrics,
+      String instanceName) {
+    EventEmitter events = new EventEmitter(client, clock, instanceName, namespaces::sawTerminating);
+    SecretStore store = new SecretStore(client, new InformerSecretCache(() -> secrets));
+    this.deps = new ReconcileDeps(providers, store, new CredentialSecrets(client, clock), namespaces, events, metrics,
+        new WorkloadRestarter(client, events), new RetryBook(), new CredentialGate(), new TriggerBook(),
+        new WriteHolds(), new WarningThrottle(), new LivenessCache(), clock, ambientAllowed, tokenCheckInterval);
+  }
+
+  /** Tests build the reconciler's collaborators themselves. */
+  GrafanaServiceAccountTokenReconciler(ReconcileDeps deps) {
+    this.deps = deps;
   }
 
   @Override
@@ -70,6 +78,7 @@ public class GrafanaServiceAccountTokenReconciler
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GrafanaServiceAccountToken.class, false))
         .build();
     secrets = new InformerEventSource<>(config, context);
+    secrets.addIndexers(SecretCache.indexers());
     return List.of(secrets);
   }
 
@@ -78,17 +87,17 @@ public class GrafanaServiceAccountTokenReconciler
       Context<GrafanaServiceAccountToken> context) {
     Outcome outcome;
     try (var mdc = ResourceMdc.of(resource)) {
-      outcome = new ReconcilePass(deps, resource, lookup(resource)).run();
+      outcome = new TokenPass(deps, resource).run();
     }
     publish(resource, outcome.status());
-    UpdateControl<GrafanaServiceAccountToken> control;
-    if (outcome.statusChanged()) {
-      resource.setStatus(outcome.status());
-      control = UpdateControl.patchStatus(resource);
-    } else {
-      control = UpdateControl.noUpdate();
+    Duration recheck = outcome.recheckAfter().orElse(null);
+    if (outcome.statusChanged() && writeStatus(context, resource, outcome.status())) {
+      recheck = MOVED_RECHECK;
     }
-    outcome.recheckAfter().ifPresent(d -> control.rescheduleAfter(d.toMillis()));
+    UpdateControl<GrafanaServiceAccountToken> control = UpdateControl.noUpdate();
+    if (recheck != null) {
+      control.rescheduleAfter(recheck.toMillis());
+    }
     return control;
   }
 
@@ -96,11 +105,41 @@ public class GrafanaServiceAccountTokenReconciler
   public DeleteControl cleanup(GrafanaServiceAccountToken resource, Context<GrafanaServiceAccountToken> context) {
     CleanupPass.Result result;
     try (var mdc = ResourceMdc.of(resource)) {
-      result = new CleanupPass(deps, resource, lookup(resource)).run();
+      result = new CleanupPass(deps, resource).run();
     }
-    return result.done()
-        ? DeleteControl.defaultDelete()
-        : DeleteControl.noFinalizerRemoval().rescheduleAfter(result.retryAfter().toMillis());
+    if (result.done()) {
+      return DeleteControl.defaultDelete();
+    }
+    Duration retry = result.retryAfter();
+    if (result.status() != null && !result.status().equals(resource.getStatus())
+        && writeStatus(context, resource, result.status())) {
+      retry = MOVED_RECHECK;
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry.toMillis());
+  }
+
+  /**
+   * Writes the status as JOSDK's own patch would (a JSON patch against the resource as
+   * reconciled), but keeps the answer: JOSDK 5.3.2 drops an event that lands while its status
+   * patch is in flight — a delete waited for the next reschedule, minutes later
+   * (docs/development.md). The answer carries such a change; true means the resource moved
+   * (marked for deletion, a new generation, other annotations) and must be looked at again now.
+   */
+  private static boolean writeStatus(Context<GrafanaServiceAccountToken> context,
+      GrafanaServiceAccountToken reconciled, GrafanaServiceAccountTokenStatus status) {
+    GrafanaServiceAccountToken base = SERIALIZATION.clone(reconciled);
+    base.getMetadata().setResourceVersion(null);
+    GrafanaServiceAccountToken written = context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
+      r.setStatus(status);
+      return r;
+    });
+    return written != null && moved(reconciled, written);
+  }
+
+  static boolean moved(GrafanaServiceAccountToken reconciled, GrafanaServiceAccountToken now) {
+    return (now.getMetadata().getDeletionTimestamp() != null && reconciled.getMetadata().getDeletionTimestamp() == null)
+        || !Objects.equals(now.getMetadata().getGeneration(), reconciled.getMetadata().getGeneration())
+        || !Objects.equals(now.getMetadata().getAnnotations(), reconciled.getMetadata().getAnnotations());
   }
 
   /** The status as gauges: expiry, renewal and readiness per resource. */
@@ -120,9 +159,5 @@ public class GrafanaServiceAccountTokenReconciler
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  private KubernetesSecretLookup lookup(GrafanaServiceAccountToken resource) {
-    return new KubernetesSecretLookup(client, resource.getMetadata().getNamespace());
   }
 }

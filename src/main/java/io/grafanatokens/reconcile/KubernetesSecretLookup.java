@@ -1,44 +1,35 @@
 package io.grafanatokens.reconcile;
 
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grafanatokens.provider.SecretLookup;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads credential Secrets from the resource's namespace only, and remembers the resourceVersion
- * of each so that a rejected credential is not retried until its Secret changes.
+ * Reads one resource's credential Secrets, from the namespace its provider block may read (its
+ * own), through the shared {@link CredentialSecrets}; remembers the resourceVersion of each so
+ * that a rejected credential is not retried until its Secret changes.
  */
 final class KubernetesSecretLookup implements SecretLookup {
-  private final KubernetesClient client;
+  private final CredentialSecrets secrets;
   private final String namespace;
   private final Map<String, String> versions = new TreeMap<>();
 
-  KubernetesSecretLookup(KubernetesClient client, String namespace) {
-    this.client = client;
+  KubernetesSecretLookup(CredentialSecrets secrets, String namespace) {
+    this.secrets = secrets;
     this.namespace = namespace;
   }
 
   @Override
   public Optional<Map<String, String>> data(String secretName) {
-    Secret s = client.secrets().inNamespace(namespace).withName(secretName).get();
-    versions.put(secretName, s == null ? "absent" : s.getMetadata().getResourceVersion());
-    if (s == null) {
-      return Optional.empty();
-    }
-    Map<String, String> out = new HashMap<>();
-    if (s.getData() != null) {
-      s.getData().forEach((k, v) -> out.put(k, decode(v)));
-    }
-    if (s.getStringData() != null) {
-      out.putAll(s.getStringData());
-    }
-    return Optional.of(out);
+    CredentialSecrets.Snapshot s = secrets.read(namespace, secretName);
+    versions.put(secretName, s.version());
+    return s.data();
+  }
+
+  /** The resourceVersion a Secret had when read by this lookup (reading it if it was not). */
+  String version(String secretName) {
+    return versions.computeIfAbsent(secretName, n -> secrets.read(namespace, n).version());
   }
 
   /** name=resourceVersion of every Secret read so far. */
@@ -46,11 +37,12 @@ final class KubernetesSecretLookup implements SecretLookup {
     return versions.toString();
   }
 
-  private static String decode(String v) {
-    try {
-      return new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return v;
-    }
+  String namespace() {
+    return namespace;
+  }
+
+  /** The credential was refused: read it afresh next time. */
+  void forget(String secretName) {
+    secrets.forget(namespace, secretName);
   }
 }

@@ -3,68 +3,70 @@ package io.grafanatokens.reconcile;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grafanatokens.api.v1alpha1.PendingRevocation;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.NameConflictException;
+import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
-import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
+import io.grafanatokens.reconcile.policy.IssuePolicy;
 import io.grafanatokens.secret.CurrentToken;
 import io.grafanatokens.secret.SecretAnnotations;
+import io.grafanatokens.secret.TokenSecretState;
+import io.grafanatokens.secret.TokenSecretState.Ownership;
 import io.grafanatokens.secret.TokenSecrets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates a token and writes it into the Secret with nothing in between (api.md "Issuing,
- * crash-safe"); a token that did not reach the Secret is deleted, or left to the sweep when the
- * write's outcome cannot be known.
+ * docs/reference.md#issuing-crash-safe steps 2 and 3: create the token and write it into the
+ * Secret with no other remote call in between. A token whose write is known not to have landed is
+ * deleted at once; one whose write may still land is left to the next pass's sweep, which sees
+ * from the Secret whether it did.
  */
 final class TokenIssuer {
   /** At most this many names are tried in one pass when the provider reports a clash. */
   static final int NAME_ATTEMPTS = 3;
-  /** api.md: a same-token answer is retried with backoff from 1 min. */
+  /** A same-token answer is retried with backoff from 1 min. */
   static final Duration SAME_TOKEN_RETRY = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenIssuer.class);
 
-  private final SecretStore store;
-  private final Clock clock;
+  private final PassContext c;
+  private final PassState st;
 
-  TokenIssuer(SecretStore store, Clock clock) {
-    this.store = store;
-    this.clock = clock;
+  TokenIssuer(PassContext c, PassState st) {
+    this.c = c;
+    this.st = st;
   }
 
-  /** The Secret after the write, and the token it now holds. */
-  record Written(Secret secret, CurrentToken token, boolean expiryEstimated) {}
+  /** The token now in the Secret and what it replaced, when the write landed. */
+  record Swap(IssuedToken issued, CurrentToken token, List<PendingRevocation> pending) {}
 
   /**
-   * @param existing the Secret to write over (owned or being adopted), or null
-   * @param counter 1 + the highest counter known for this resource
-   * @param pending the pending revocations to record, the previous token included
+   * @param existing the Secret to write over, as just read from the API server (null: create)
+   * @param pending the previous tokens to record, the one being replaced included
    */
-  Written issue(ResolvedResource res, TokenSession session, Secret existing, CurrentToken held, long counter,
-      List<PendingRevocation> pending, String rotateRequest) throws ProviderException {
-    IssuedToken issued = create(res, session, counter);
+  Optional<Swap> issue(TokenSession s, Secret existing, CurrentToken held, long counter,
+      List<PendingRevocation> pending) throws ProviderException {
+    IssuedToken issued = create(s, counter, pending);
     if (held != null && sameAsHeld(issued, held)) {
       // IAM may hand the same young token to every caller: not a rotation, and never revoked
-      throw new TransientProviderException(ProviderReasons.SAME_TOKEN_RETURNED, "the provider returned the "
-          + "token the Secret already holds (or one expiring no later, at " + issued.expiresAt() + ")",
-          SAME_TOKEN_RETRY, null);
+      throw new TransientProviderException(Reasons.SAME_TOKEN_RETURNED, "the provider returned the token the "
+          + "Secret already holds (or one expiring no later, at " + issued.expiresAt() + ")", SAME_TOKEN_RETRY, null);
     }
     CurrentToken token = new CurrentToken(issued.id(), issued.name(), issued.serviceAccountId(),
-        issued.issuedAt(), issued.expiresAt(), issued.key(), res.targetHash());
-    Secret desired = TokenSecrets.desired(existing, res.layout(), res.resource(), token, pending, rotateRequest);
-    Secret written = writeOrRollback(res, session, existing, desired, issued);
-    return new Written(written, token, !issued.lifetimeFromProvider());
+        issued.issuedAt(), issued.expiresAt(), issued.key(), c.res.targetHash());
+    Secret desired = TokenSecrets.desired(existing, c.res.layout(), c.resource, token, pending,
+        c.res.rotateAnnotation().orElse(null));
+    return writeOrRollBack(s, existing, desired, issued).map(w -> {
+      st.secret = TokenSecretState.of(w, c.res.uid(), c.res.layout().key());
+      return new Swap(issued, token, pending);
+    });
   }
 
   /**
@@ -77,82 +79,115 @@ final class TokenIssuer {
             && !issued.expiresAt().isAfter(held.expiresAt()));
   }
 
-  private IssuedToken create(ResolvedResource res, TokenSession session, long counter) throws ProviderException {
-    Duration lifetime = res.lifetime().orElse(Duration.ZERO);
+  private IssuedToken create(TokenSession s, long counter, List<PendingRevocation> pending) throws ProviderException {
+    try {
+      return createNamed(s, counter);
+    } catch (PermanentProviderException e) {
+      if (!Reasons.QUOTA_EXCEEDED.equals(e.reason()) || !c.res.capabilities().canList()) {
+        throw e;
+      }
+      // AMG counts expired tokens against an undocumented quota: sweep this resource's, then once more
+      new Sweep(c).run(s, s.list(), pending, st.secret.recordedTokenId().map(java.util.Set::of).orElse(java.util.Set.of()));
+      return createNamed(s, counter);
+    }
+  }
+
+  private IssuedToken createNamed(TokenSession s, long counter) throws ProviderException {
+    Duration lifetime = c.res.lifetime().orElse(Duration.ZERO);
     NameConflictException last = null;
     for (int i = 0; i < NAME_ATTEMPTS; i++) {
-      String name = res.naming().name(counter + i);
+      String name = c.res.naming().name(counter + i);
       try {
-        return session.create(name, lifetime);
+        return s.create(name, lifetime);
       } catch (NameConflictException e) {
         // maybe our own earlier create whose answer was lost: never delete-and-recreate the same
         // name; take the next one and leave the clashing token to the sweep
-        LOG.info("{}/{}: token name {} is taken at the provider, trying the next counter", res.namespace(), res.name(), name);
+        LOG.info("{}: token name {} is taken at the provider, trying the next counter", c.who(), name);
         last = e;
       }
     }
-    throw new TransientProviderException(last.reason(), "token names " + res.naming().name(counter) + " to "
-        + res.naming().name(counter + NAME_ATTEMPTS - 1) + " are all taken at the provider", null, last);
+    throw new TransientProviderException(last.reason(), "token names " + c.res.naming().name(counter) + " to "
+        + c.res.naming().name(counter + NAME_ATTEMPTS - 1) + " are all taken at the provider", null, last);
   }
 
   /**
-   * Any failed write is read back from the API server before deciding: the client retries 5xx by
-   * itself, so even a 409 may answer a retry of our own write that landed.
+   * A failed write is read back from the API server before anything is decided: the client
+   * retries by itself, so even a 409 may answer a retry of our own write that landed.
    */
-  private Secret writeOrRollback(ResolvedResource res, TokenSession session, Secret existing, Secret desired,
-      IssuedToken issued) {
+  private Optional<Secret> writeOrRollBack(TokenSession s, Secret existing, Secret desired, IssuedToken issued) {
     try {
-      return store.write(existing, desired);
+      return Optional.of(c.d.store().write(existing, desired));
     } catch (KubernetesClientException e) {
+      WriteOutcome outcome = WriteOutcome.of(e);
       Secret actual;
       try {
-        actual = store.readFromServer(res.namespace(), res.secretName());
+        actual = c.d.store().readFromServer(c.res.namespace(), c.res.secretName());
       } catch (RuntimeException readFailure) {
-        LOG.warn("{}/{}: the Secret write failed ({}) and the Secret cannot be read back; token {} is left to the "
-            + "sweep", res.namespace(), res.name(), e.getCode(), issued.id());
-        throw e;
+        leaveToSweep(issued, "the Secret write failed (" + e.getCode() + ") and the Secret cannot be read back");
+        return Optional.empty();
       }
-      if (actual != null && actual.getMetadata().getAnnotations() != null
-          && issued.id().equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID))) {
-        LOG.info("{}/{}: the Secret write answered {} but landed", res.namespace(), res.name(), e.getCode());
-        store.remember(existing, actual);
-        return actual;
+      if (holds(actual, issued)) {
+        LOG.info("{}: the Secret write answered {} but landed", c.who(), e.getCode());
+        c.d.store().remember(existing, actual);
+        return Optional.of(actual);
       }
-      revokeUnwritten(res, session, issued, "the Secret write failed (" + e.getCode() + ") and did not land");
-      throw e;
+      switch (outcome) {
+        case REFUSED -> refused(s, issued, e);
+        case CONFLICT -> conflict(s, issued, existing, actual);
+        default -> leaveToSweep(issued, "the Secret write's outcome is unknown (" + WriteOutcome.message(e) + ")");
+      }
+      return Optional.empty();
     }
   }
 
-  private void revokeUnwritten(ResolvedResource res, TokenSession session, IssuedToken issued, String why) {
-    if (store.anyHolds(issued.serviceAccountId(), issued.id())) {
+  private void refused(TokenSession s, IssuedToken issued, KubernetesClientException e) {
+    revokeUnwritten(s, issued, "the API server refused the Secret");
+    if (SecretStore.namespaceTerminating(e)) {
+      c.d.namespaces().sawTerminating(c.res.namespace());
+      st.kubernetesFailure = "namespace " + c.res.namespace() + " is being deleted; no token is issued";
+      return;
+    }
+    st.secretRejected = "the Secret " + c.res.secretName() + " cannot be written: " + WriteOutcome.message(e);
+  }
+
+  private void conflict(TokenSession s, IssuedToken issued, Secret existing, Secret actual) {
+    revokeUnwritten(s, issued, "the Secret changed while the token was issued");
+    TokenSecretState now = TokenSecretState.of(actual, c.res.uid(), c.res.layout().key());
+    if (existing == null && now.ownership() == Ownership.FOREIGN) {
+      // an unlabelled Secret the informer cannot see: remembered, so no token is minted for it again
+      c.d.holds().foreign(c.res.namespace(), c.res.secretName(), c.now);
+      st.secret = now;
+      st.hold = Optional.of(IssuePolicy.SECRET_CONFLICT);
+      return;
+    }
+    st.secret = now;
+    st.lookAgainNow = true;
+  }
+
+  private void leaveToSweep(IssuedToken issued, String why) {
+    LOG.warn("{}: {}; token {} is left to the next pass's sweep, which sees from the Secret whether it landed",
+        c.who(), why, issued.id());
+    st.kubernetesFailure = why;
+  }
+
+  private static boolean holds(Secret actual, IssuedToken issued) {
+    return actual != null && actual.getMetadata().getAnnotations() != null
+        && issued.id().equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID));
+  }
+
+  private void revokeUnwritten(TokenSession s, IssuedToken issued, String why) {
+    if (c.heldByOthers(issued.serviceAccountId(), issued.id())) {
       // Yandex IAM hands the same young token to several callers: another Secret may hold it
-      LOG.info("{}/{}: token {} was not written ({}) but another managed Secret holds it; not revoking it",
-          res.namespace(), res.name(), issued.id(), why);
+      LOG.info("{}: token {} was not written ({}) but another managed Secret holds it; not revoking it", c.who(),
+          issued.id(), why);
       return;
     }
     try {
-      session.revoke(issued.serviceAccountId(), issued.id());
-      LOG.info("{}/{}: deleted token {} because {}", res.namespace(), res.name(), issued.id(), why);
+      s.revoke(issued.serviceAccountId(), issued.id());
+      LOG.info("{}: deleted token {} because {}", c.who(), issued.id(), why);
     } catch (ProviderException e) {
-      LOG.warn("{}/{}: token {} was not written to the Secret ({}) and could not be deleted: {}; the sweep will "
-          + "retry", res.namespace(), res.name(), issued.id(), why, e.getMessage());
+      LOG.warn("{}: token {} was not written ({}) and could not be deleted: {}; the sweep will retry", c.who(),
+          issued.id(), why, e.getMessage());
     }
-  }
-
-  /**
-   * api.md step 4: the provider's real expiry from its list. L = expiration - creation on the
-   * provider's clock; expiresAt = issue time + L. Empty when the list lacks the token.
-   */
-  static Optional<Instant> realExpiry(CurrentToken token, List<TokenInfo> listed) {
-    return listed.stream()
-        .filter(t -> Objects.equals(t.id(), token.tokenId()))
-        .filter(t -> t.expiresAt() != null)
-        .findFirst()
-        .map(t -> t.createdAt() == null ? t.expiresAt()
-            : token.issuedAt().plus(Duration.between(t.createdAt(), t.expiresAt())));
-  }
-
-  Instant now() {
-    return clock.instant();
   }
 }

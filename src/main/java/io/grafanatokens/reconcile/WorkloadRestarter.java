@@ -10,25 +10,24 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.api.v1alpha1.RestartTarget;
 import io.grafanatokens.observability.EventEmitter;
 import io.grafanatokens.observability.EventEmitter.Type;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rollout-restarts the workloads that read the key from an environment variable or a subPath
  * mount (they never see a Secret update) by setting a pod-template annotation, as
- * {@code kubectl rollout restart} does. A missing workload is a Warning, not a failed rotation.
+ * {@code kubectl rollout restart} does. A missing workload is a Warning, not a failed restart.
  */
 final class WorkloadRestarter {
   static final String RESTARTED_AT = "grafanatokens.io/restartedAt";
-  static final String RESTARTED = "Restarted";
-  static final String TARGET_NOT_FOUND = "RestartTargetNotFound";
-  static final String RESTART_FAILED = "RestartFailed";
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadRestarter.class);
 
@@ -40,14 +39,21 @@ final class WorkloadRestarter {
     this.events = events;
   }
 
-  void restart(GrafanaServiceAccountToken r, Instant now) {
+  /**
+   * Restarts every target. True when each was restarted or does not exist; false when a patch
+   * failed and the restart must be tried again.
+   *
+   * @param warn emits a throttled Warning event (reason, message)
+   */
+  boolean restart(GrafanaServiceAccountToken r, Instant now, BiConsumer<String, String> warn) {
     List<RestartTarget> targets = r.getSpec().getRestartTargets();
     if (targets == null || targets.isEmpty()) {
-      return;
+      return true;
     }
     String ns = r.getMetadata().getNamespace();
     String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\""
         + now.truncatedTo(ChronoUnit.SECONDS) + "\"}}}}}";
+    boolean allDone = true;
     for (RestartTarget t : targets) {
       String what = t.getKind() + "/" + t.getName();
       try {
@@ -60,14 +66,21 @@ final class WorkloadRestarter {
           default -> client.apps().deployments().resource(new DeploymentBuilder().withMetadata(meta).build());
         };
         resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-        events.emit(r, Type.Normal, RESTARTED, "Restarted " + what + " for the new key");
+        events.emit(r, Type.Normal, Reasons.RESTARTED, "Restarted " + what + " for the new key");
         LOG.info("{}/{}: restarted {}", ns, r.getMetadata().getName(), what);
       } catch (KubernetesClientException e) {
-        String why = e.getCode() == 404 ? "not found" : "could not be patched (" + e.getCode() + ")";
-        events.emit(r, Type.Warning, e.getCode() == 404 ? TARGET_NOT_FOUND : RESTART_FAILED,
-            "restart target " + what + " " + why);
-        LOG.warn("{}/{}: restart target {} {}", ns, r.getMetadata().getName(), what, why);
+        if (e.getCode() == 404) {
+          warn.accept(Reasons.RESTART_TARGET_NOT_FOUND, "restart target " + what + " not found");
+          LOG.warn("{}/{}: restart target {} not found", ns, r.getMetadata().getName(), what);
+        } else {
+          allDone = false;
+          warn.accept(Reasons.RESTART_FAILED, "restart target " + what + " could not be patched (" + e.getCode()
+              + "); the restart is tried again and previous tokens are kept until it is done");
+          LOG.warn("{}/{}: restart target {} could not be patched ({})", ns, r.getMetadata().getName(), what,
+              e.getCode());
+        }
       }
     }
+    return allDone;
   }
 }

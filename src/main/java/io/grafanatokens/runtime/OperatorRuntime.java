@@ -10,6 +10,7 @@ import io.grafanatokens.provider.grafana.GrafanaTokenProvider;
 import io.grafanatokens.provider.yandex.YandexSettings;
 import io.grafanatokens.provider.yandex.YandexTokenProvider;
 import io.grafanatokens.reconcile.GrafanaServiceAccountTokenReconciler;
+import io.grafanatokens.reconcile.Namespaces;
 import io.grafanatokens.reconcile.ProviderRegistry;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -41,14 +42,18 @@ public final class OperatorRuntime implements AutoCloseable {
   private final boolean leaderElection;
   private final AtomicBoolean leader = new AtomicBoolean();
   private final int httpPort;
+  private final Namespaces namespaces;
+  private final boolean watchAllNamespaces;
   private HttpEndpoints http;
 
   private OperatorRuntime(Operator operator, PrometheusMeterRegistry registry, boolean leaderElection,
-      int httpPort) {
+      int httpPort, Namespaces namespaces, boolean watchAllNamespaces) {
     this.operator = operator;
     this.registry = registry;
     this.leaderElection = leaderElection;
     this.httpPort = httpPort;
+    this.namespaces = namespaces;
+    this.watchAllNamespaces = watchAllNamespaces;
   }
 
   /**
@@ -92,8 +97,9 @@ public final class OperatorRuntime implements AutoCloseable {
     });
     List<TokenProvider> instrumented = providers.stream()
         .<TokenProvider>map(p -> new InstrumentedProvider(p, metrics)).toList();
+    Namespaces namespaces = new Namespaces(client, clock);
     var reconciler = new GrafanaServiceAccountTokenReconciler(client, new ProviderRegistry(instrumented), clock,
-        config.ambientAllowed(), config.tokenCheckInterval(), metrics, instanceName);
+        namespaces, config.ambientAllowed(), config.tokenCheckInterval(), metrics, instanceName);
     operator.register(reconciler, c -> {
       // transient Kubernetes errors: from 2 s doubling to 5 min, never giving up
       c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2)
@@ -102,7 +108,8 @@ public final class OperatorRuntime implements AutoCloseable {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
-    OperatorRuntime runtime = new OperatorRuntime(operator, registry, elect, config.httpPort());
+    OperatorRuntime runtime = new OperatorRuntime(operator, registry, elect, config.httpPort(), namespaces,
+        config.watchNamespaces().isEmpty());
     leaderFlag[0] = runtime.leader;
     return runtime;
   }
@@ -118,6 +125,11 @@ public final class OperatorRuntime implements AutoCloseable {
 
   public void start() {
     http = new HttpEndpoints(httpPort, this::ready, registry);
+    if (watchAllNamespaces) {
+      // one watch for the cluster instead of a GET of the namespace per issue; an install that
+      // watches a list of namespaces has no cluster-wide read and asks per namespace instead
+      namespaces.watchAll();
+    }
     operator.start();
   }
 
@@ -156,6 +168,7 @@ public final class OperatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    namespaces.close();
     if (http != null) {
       http.close();
     }

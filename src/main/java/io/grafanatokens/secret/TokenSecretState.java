@@ -38,20 +38,36 @@ public final class TokenSecretState {
   private final AppliedMetadata applied;
   private final String key;
 
-  private TokenSecretState(Secret secret, Ownership ownership) {
+  private TokenSecretState(Secret secret, Ownership ownership, String defaultKey) {
     this.secret = secret;
     this.ownership = ownership;
     this.annotations = secret == null || secret.getMetadata().getAnnotations() == null
         ? Map.of() : secret.getMetadata().getAnnotations();
     this.applied = parseApplied(annotations.get(SecretAnnotations.APPLIED_METADATA));
-    this.key = secret == null ? null : decode(secret, applied.key());
+    // applied-metadata names the data key; when another tool dropped the annotation, the key is
+    // where the spec says it is (a missing annotation is no reason to rotate)
+    this.key = secret == null ? null : decode(secret, applied.key() != null ? applied.key() : defaultKey);
   }
 
   public static TokenSecretState absent() {
-    return new TokenSecretState(null, Ownership.ABSENT);
+    return new TokenSecretState(null, Ownership.ABSENT, null);
   }
 
+  /** Someone else's Secret known to be at the name but not read this time (the cache cannot see it). */
+  public static TokenSecretState foreign() {
+    return new TokenSecretState(null, Ownership.FOREIGN, null);
+  }
+
+  /** The state as this resource sees it, the key read from applied-metadata's data key. */
   public static TokenSecretState of(Secret secret, String ownerUid) {
+    return of(secret, ownerUid, null);
+  }
+
+  /**
+   * @param defaultKey the data key to read the key from when applied-metadata is missing
+   *     (spec.secret.key after defaulting)
+   */
+  public static TokenSecretState of(Secret secret, String ownerUid, String defaultKey) {
     if (secret == null) {
       return absent();
     }
@@ -62,7 +78,7 @@ public final class TokenSecretState {
     } else {
       o = isManaged(secret) ? Ownership.ADOPTABLE : Ownership.FOREIGN;
     }
-    return new TokenSecretState(secret, o);
+    return new TokenSecretState(secret, o, defaultKey);
   }
 
   public static boolean isManaged(Secret s) {
@@ -112,13 +128,62 @@ public final class TokenSecretState {
         annotations.get(SecretAnnotations.TARGET_HASH)));
   }
 
-  /** A token id is recorded but the key under the recorded data key is gone or differs. */
+  /**
+   * A token id is recorded but the key is gone or differs from key-sha256. A missing key-sha256
+   * annotation is no edit (another tool may strip annotations; the next write restores it).
+   */
   public boolean keyEdited() {
     if (secret == null || annotations.get(SecretAnnotations.TOKEN_ID) == null) {
       return false;
     }
     String recorded = annotations.get(SecretAnnotations.KEY_SHA256);
-    return key == null || recorded == null || !recorded.equals(Hashing.sha256Hex(key));
+    return key == null || (recorded != null && !recorded.equals(Hashing.sha256Hex(key)));
+  }
+
+  public Optional<String> recordedTargetHash() {
+    return Optional.ofNullable(annotations.get(SecretAnnotations.TARGET_HASH));
+  }
+
+  /** The uid of the Secret's controller owner, if any. */
+  public static Optional<String> controllerUid(Secret s) {
+    return controllerOf(s).map(OwnerReference::getUid);
+  }
+
+  /**
+   * The keys a Secret is indexed under to answer "does a Secret hold this token?": its token id
+   * on its service account, and the hash prefix that names a value-only (Yandex) token.
+   */
+  public static List<String> holderKeys(Secret s) {
+    Map<String, String> a = s.getMetadata().getAnnotations();
+    if (a == null || a.get(SecretAnnotations.TOKEN_ID) == null) {
+      return List.of();
+    }
+    List<String> keys = new java.util.ArrayList<>();
+    keys.add(idHolderKey(a.get(SecretAnnotations.SERVICE_ACCOUNT_ID), a.get(SecretAnnotations.TOKEN_ID)));
+    String hash = a.get(SecretAnnotations.KEY_SHA256);
+    if (hash != null && hash.length() >= 16) {
+      keys.add(valueHolderKey(hash.substring(0, 16)));
+    }
+    return keys;
+  }
+
+  /**
+   * The index key that finds the Secrets holding a token: by id on its account, or — where tokens
+   * are bare values (a {@code sha256:} handle) — by the hash of the value.
+   */
+  public static String holderKey(boolean tokensHaveIds, String serviceAccountId, String tokenId) {
+    return tokensHaveIds ? idHolderKey(serviceAccountId, tokenId)
+        : valueHolderKey(tokenId.substring(tokenId.indexOf(':') + 1));
+  }
+
+  /** The index key of a token by id on its service account. */
+  public static String idHolderKey(String serviceAccountId, String tokenId) {
+    return "id:" + serviceAccountId + "/" + tokenId;
+  }
+
+  /** The index key of a token by the first 16 hex digits of the SHA-256 of its value. */
+  public static String valueHolderKey(String hashPrefix) {
+    return "key:" + hashPrefix;
   }
 
   /** The recorded token id, even when its key was edited. */

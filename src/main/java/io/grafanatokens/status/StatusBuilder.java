@@ -85,6 +85,16 @@ public final class StatusBuilder {
     return this;
   }
 
+  public StatusBuilder restartedFor(String tokenId) {
+    next.setRestartedFor(tokenId);
+    return this;
+  }
+
+  public StatusBuilder target(String targetHash) {
+    next.setTarget(targetHash);
+    return this;
+  }
+
   public GrafanaServiceAccountTokenStatus build() {
     return next;
   }
@@ -145,6 +155,8 @@ public final class StatusBuilder {
     c.setRotationCount(s.getRotationCount());
     c.setLastRotateRequest(s.getLastRotateRequest());
     c.setPendingRevocations(s.getPendingRevocations() == null ? null : new ArrayList<>(s.getPendingRevocations()));
+    c.setRestartedFor(s.getRestartedFor());
+    c.setTarget(s.getTarget());
     return c;
   }
 }

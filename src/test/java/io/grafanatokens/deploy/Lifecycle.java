@@ -166,6 +166,8 @@ final class Lifecycle {
     client.namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
         .endStatus().build());
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
+    // past the few seconds a credentials Secret is shared for between passes
+    clock.advance(Duration.ofSeconds(11));
     client.resource(l.get("orphan")).delete();
     await().atMost(WAIT).pollInterval(POLL).until(() -> !l.events("CredentialsNotFound").isEmpty());
     clock.advance(Duration.ofMinutes(3));

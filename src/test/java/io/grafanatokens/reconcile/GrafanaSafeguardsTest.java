@@ -51,6 +51,8 @@ class GrafanaSafeguardsTest extends LifecycleTestBase {
     client.namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
         .endStatus().build());
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
+    // past the few seconds credential Secrets are shared for (CredentialSecrets.MAX_AGE)
+    advance(Duration.ofSeconds(11));
     client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").delete();
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
         .until(() -> client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").get() != null);

@@ -26,14 +26,20 @@ class GrafanaTriggersTest extends LifecycleTestBase {
   }
 
   @Test
-  void deletedSecretIsReissuedAndTheLostTokenSwept() {
+  void deletedSecretIsReissuedAndTheLostTokenKeepsItsGraceThenIsRevoked() {
     Secret first = issued("gone");
     String firstKey = key(first);
     client.resource(first).delete();
     Secret second = awaitNewToken("gone", tokenId(first));
     awaitReady("gone", "Rotated");
     assertThat(grafana.authenticates(key(second))).isTrue();
-    assertThat(grafana.authenticates(firstKey)).as("the token of the deleted Secret is swept").isFalse();
+    assertThat(grafana.authenticates(firstKey)).as("a pod that read the deleted Secret keeps its grace").isTrue();
+    assertThat(get("gone").getStatus().getPendingRevocations()).extracting(p -> p.getTokenId())
+        .containsExactly(tokenId(first));
+
+    advance(Duration.ofMinutes(10));
+    nudge("gone");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !grafana.authenticates(firstKey));
     assertThat(liveTokens()).hasSize(1);
   }
 

@@ -197,6 +197,11 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     iam.returnSameTokenNext(1);
     cluster.api().failNext(ApiServerDispatcher.on("create", "secrets"), FaultMode.REFUSE, 422, "invalid", 1);
     apply(yandexToken("second"));
+    // a refused write mints nothing again for 10 minutes (docs/reference.md#issuing-crash-safe)
+    awaitCondition("second", StatusBuilder.READY, "False", "SecretRejected");
+    assertThat(iam.wasRevoked(shared)).as("Secret first still holds it").isFalse();
+    advance(Duration.ofMinutes(10));
+    nudge("second");
     awaitReady("second", "Issued");
     assertThat(key(secret("second"))).as("the retry got a token of its own").isNotEqualTo(shared);
     assertThat(iam.wasRevoked(shared)).as("Secret first still holds it").isFalse();

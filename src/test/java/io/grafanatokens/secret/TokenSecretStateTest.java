@@ -105,13 +105,25 @@ class TokenSecretStateTest {
         arguments("all data removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).withData(null).build(), true),
         arguments("not base64", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
             .addToData("token", "!!!").build(), true),
+        // another tool stripping an annotation is no reason to rotate (issue 9): the next write restores it
         arguments("key-sha256 removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .removeFromAnnotations(SecretAnnotations.KEY_SHA256).endMetadata().build(), true),
+            .removeFromAnnotations(SecretAnnotations.KEY_SHA256).endMetadata().build(), false),
         arguments("key-sha256 changed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
             .addToAnnotations(SecretAnnotations.KEY_SHA256, sha256("other")).endMetadata().build(), true),
         arguments("no token recorded", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
             .removeFromAnnotations(SecretAnnotations.TOKEN_ID).endMetadata().addToData("token", b64("x")).build(),
             false));
+  }
+
+  @Test
+  void aMissingAppliedMetadataReadsTheKeyWhereTheSpecSaysAndIsNoEdit() {
+    Secret stripped = new SecretBuilder(written()).editMetadata()
+        .removeFromAnnotations(SecretAnnotations.APPLIED_METADATA).endMetadata().build();
+
+    TokenSecretState state = TokenSecretState.of(stripped, UID, "token");
+    assertThat(state.keyEdited()).isFalse();
+    assertThat(state.current()).isPresent();
+    assertThat(TokenSecretState.of(stripped, UID, "elsewhere").keyEdited()).as("no key at the spec's data key").isTrue();
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -201,9 +213,9 @@ class TokenSecretStateTest {
         arguments("{\"tokenId\":\"1\"}", List.of()),
         arguments("[]", List.of()),
         arguments("[{\"tokenId\":\"16\",\"serviceAccountId\":\"2\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]",
-            List.of(new PendingRevocation("16", "2", "2026-11-22T10:25:00Z"))),
+            List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z"))),
         arguments("[{\"tokenId\":\"16\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]",
-            List.of(new PendingRevocation("16", null, "2026-11-22T10:25:00Z"))));
+            List.of(new PendingRevocation("16", null, null, "2026-11-22T10:25:00Z"))));
   }
 
   @ParameterizedTest(name = "[{0}]")
@@ -215,7 +227,7 @@ class TokenSecretStateTest {
   @Test
   void withoutPendingDropsOnlyThatAnnotationAndLeavesTheOriginal() {
     Secret s = TokenSecrets.desired(null, layout(), owner(), token(),
-        List.of(new PendingRevocation("16", "2", "2026-11-22T10:25:00Z")), "r1");
+        List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z")), "r1");
 
     Secret stripped = TokenSecretState.withoutPending(s);
 

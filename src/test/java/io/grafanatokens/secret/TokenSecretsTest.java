@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TokenSecretsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<PendingRevocation> PENDING =
-      List.of(new PendingRevocation("16", "2", "2026-11-22T10:25:00Z"));
+      List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z"));
 
   private static Secret fresh() {
     return TokenSecrets.desired(null, layout(), owner(), token(), List.of(), null);
@@ -109,8 +109,8 @@ class TokenSecretsTest {
 
   @Test
   void pendingRevocationsAreAJsonArrayOfTheThreeFields() throws Exception {
-    List<PendingRevocation> two = List.of(new PendingRevocation("15", "2", "2026-11-22T10:20:00Z"),
-        new PendingRevocation("16", "3", "2026-11-22T10:25:00Z"));
+    List<PendingRevocation> two = List.of(new PendingRevocation("15", "2", null, "2026-11-22T10:20:00Z"),
+        new PendingRevocation("16", "3", null, "2026-11-22T10:25:00Z"));
     Secret s = TokenSecrets.desired(null, layout(), owner(), token(), two, null);
 
     JsonNode json = JSON.readTree(s.getMetadata().getAnnotations().get(SecretAnnotations.PENDING_REVOCATIONS));

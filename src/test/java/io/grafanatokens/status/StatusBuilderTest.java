@@ -167,7 +167,7 @@ class StatusBuilderTest {
         arguments("provider", 3L, (UnaryOperator<StatusBuilder>) b -> b.provider("yandexCloud")),
         arguments("last rotate request", 3L, (UnaryOperator<StatusBuilder>) b -> b.lastRotateRequest("r1")),
         arguments("pending revocations", 3L, (UnaryOperator<StatusBuilder>) b -> b.pendingRevocations(
-            List.of(new PendingRevocation("16", "2", "2026-11-22T10:25:00Z")))));
+            List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z")))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -186,7 +186,7 @@ class StatusBuilderTest {
     GrafanaServiceAccountTokenStatus previous = issued();
 
     new StatusBuilder(previous, 9L, T1.instant()).notReady("Expired", "gone").issuing("ProviderError", "502")
-        .pendingRevocations(List.of(new PendingRevocation("16", "2", "x"))).build();
+        .pendingRevocations(List.of(new PendingRevocation("16", "2", null, "x"))).build();
 
     assertThat(previous).isEqualTo(issued());
   }

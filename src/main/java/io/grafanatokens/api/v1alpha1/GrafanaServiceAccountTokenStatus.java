@@ -49,6 +49,14 @@ public class GrafanaServiceAccountTokenStatus {
   @JsonPropertyDescription("Previous tokens waiting for their grace period.")
   private List<PendingRevocation> pendingRevocations;
 
+  @JsonPropertyDescription("The token id for which every restartTarget was restarted; a Secret holding another id "
+      + "means a restart is outstanding (it is redone, and no previous token is revoked meanwhile).")
+  private String restartedFor;
+
+  @JsonPropertyDescription("The target-hash of the shaping fields the current token was issued under, to know where "
+      + "it may be revoked when the Secret is gone.")
+  private String target;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public List<Condition> getConditions() { return conditions; }
@@ -75,6 +83,10 @@ public class GrafanaServiceAccountTokenStatus {
   public void setLastRotateRequest(String v) { this.lastRotateRequest = v; }
   public List<PendingRevocation> getPendingRevocations() { return pendingRevocations; }
   public void setPendingRevocations(List<PendingRevocation> v) { this.pendingRevocations = v; }
+  public String getRestartedFor() { return restartedFor; }
+  public void setRestartedFor(String restartedFor) { this.restartedFor = restartedFor; }
+  public String getTarget() { return target; }
+  public void setTarget(String target) { this.target = target; }
 
   @Override
   public boolean equals(Object o) {
@@ -93,7 +105,9 @@ public class GrafanaServiceAccountTokenStatus {
         && Objects.equals(renewalTime, s.renewalTime)
         && Objects.equals(rotationCount, s.rotationCount)
         && Objects.equals(lastRotateRequest, s.lastRotateRequest)
-        && Objects.equals(pendingRevocations, s.pendingRevocations);
+        && Objects.equals(pendingRevocations, s.pendingRevocations)
+        && Objects.equals(restartedFor, s.restartedFor)
+        && Objects.equals(target, s.target);
   }
 
   @Override

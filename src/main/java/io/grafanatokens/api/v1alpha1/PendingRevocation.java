@@ -13,21 +13,33 @@ public class PendingRevocation {
   @JsonPropertyDescription("The service account the token lives on.")
   private String serviceAccountId;
 
+  @JsonPropertyDescription("The target-hash of the shaping fields the token was issued under: it is revoked only "
+      + "while the resource still points there, and otherwise left to expire.")
+  private String target;
+
   @JsonPropertyDescription("When the token is revoked (RFC 3339).")
   private String revokeAt;
 
   public PendingRevocation() {}
 
-  public PendingRevocation(String tokenId, String serviceAccountId, String revokeAt) {
+  public PendingRevocation(String tokenId, String serviceAccountId, String target, String revokeAt) {
     this.tokenId = tokenId;
     this.serviceAccountId = serviceAccountId;
+    this.target = target;
     this.revokeAt = revokeAt;
+  }
+
+  /** The same entry, revoked no earlier than {@code notBefore}. */
+  public PendingRevocation notBefore(String at) {
+    return new PendingRevocation(tokenId, serviceAccountId, target, at);
   }
 
   public String getTokenId() { return tokenId; }
   public void setTokenId(String tokenId) { this.tokenId = tokenId; }
   public String getServiceAccountId() { return serviceAccountId; }
   public void setServiceAccountId(String serviceAccountId) { this.serviceAccountId = serviceAccountId; }
+  public String getTarget() { return target; }
+  public void setTarget(String target) { this.target = target; }
   public String getRevokeAt() { return revokeAt; }
   public void setRevokeAt(String revokeAt) { this.revokeAt = revokeAt; }
 
@@ -36,9 +48,15 @@ public class PendingRevocation {
     return o instanceof PendingRevocation p
         && Objects.equals(tokenId, p.tokenId)
         && Objects.equals(serviceAccountId, p.serviceAccountId)
+        && Objects.equals(target, p.target)
         && Objects.equals(revokeAt, p.revokeAt);
   }
 
   @Override
-  public int hashCode() { return Objects.hash(tokenId, serviceAccountId, revokeAt); }
+  public int hashCode() { return Objects.hash(tokenId, serviceAccountId, target, revokeAt); }
+
+  @Override
+  public String toString() {
+    return "PendingRevocation[" + tokenId + " on " + serviceAccountId + " at " + revokeAt + "]";
+  }
 }

@@ -2,7 +2,7 @@ package io.grafanatokens.provider.amg;
 
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -33,7 +33,7 @@ final class AmbientCredentialFailure {
     if (webIdentity.isPresent()) {
       boolean refused = STS_CLIENT_ERROR.matcher(webIdentity.get()).find();
       return new PermanentProviderException(
-          refused ? ProviderReasons.CREDENTIALS_REJECTED : ProviderReasons.CREDENTIALS_NOT_FOUND,
+          refused ? Reasons.CREDENTIALS_REJECTED : Reasons.CREDENTIALS_NOT_FOUND,
           (refused ? "STS refused the operator's web identity (IRSA): check the role's trust policy names the "
               + "operator's service account, and AWS_ROLE_ARN: "
               : "the operator's web identity (IRSA) gave no credentials: ") + clean(webIdentity.get()));
@@ -41,15 +41,15 @@ final class AmbientCredentialFailure {
     Optional<String> container = complaintOf(text, "ContainerCredentialsProvider")
         .filter(m -> !m.contains("neither AWS_CONTAINER_CREDENTIALS_FULL_URI"));
     if (container.isPresent()) {
-      return new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      return new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "the container credentials endpoint (EKS Pod Identity) gave no credentials: check the pod identity "
               + "association and agent: " + clean(container.get()));
     }
     if (text.startsWith("Unable to load credentials from any of the providers")) {
-      return new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      return new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "the operator has no AWS identity: " + SETUP_HINT);
     }
-    return new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+    return new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
         "the operator's AWS identity gave no credentials: " + clean(text) + "; " + SETUP_HINT);
   }
 

@@ -2,7 +2,7 @@ package io.grafanatokens.provider.amg;
 
 import io.grafanatokens.api.v1alpha1.NamedSecretRef;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,7 +53,7 @@ final class AmgCredentials {
     String name = ref.getName();
     Optional<Map<String, String>> data = secrets.data(name);
     if (data.isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + name
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + name
           + " (spec.amazonManagedGrafana.credentialsSecretRef) not found");
     }
     // kubectl create secret --from-file and `echo` leave a newline; AWS keys never hold whitespace
@@ -68,7 +68,7 @@ final class AmgCredentials {
       missing.add(SECRET_ACCESS_KEY);
     }
     if (!missing.isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + name
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + name
           + " has no key " + String.join(" and no key ", missing) + " (expected " + ACCESS_KEY_ID + ", "
           + SECRET_ACCESS_KEY + " and optionally " + SESSION_TOKEN + ")");
     }
@@ -112,7 +112,7 @@ final class AmgCredentials {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x21 || c == 0x7f) {
-        throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+        throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
             "key " + key + " of Secret " + secret + " holds whitespace or control characters, which an AWS "
                 + "signature cannot carry");
       }

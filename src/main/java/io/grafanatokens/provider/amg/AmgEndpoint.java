@@ -1,7 +1,7 @@
 package io.grafanatokens.provider.amg;
 
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -40,7 +40,7 @@ final class AmgEndpoint {
   static String region(String region) throws PermanentProviderException {
     String r = region == null ? "" : region.strip();
     if (!REGION.matcher(r).matches()) {
-      throw new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, "spec.amazonManagedGrafana.region '"
+      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED, "spec.amazonManagedGrafana.region '"
           + r + "' is not an AWS region name such as eu-west-1");
     }
     return r;
@@ -62,7 +62,7 @@ final class AmgEndpoint {
   }
 
   private static PermanentProviderException invalid(String field) {
-    return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED,
+    return new PermanentProviderException(Reasons.PROVIDER_REJECTED,
         field + " must be an http(s) URL with a host and no userinfo, query or fragment");
   }
 }

@@ -3,7 +3,7 @@ package io.grafanatokens.provider.amg;
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -50,7 +50,7 @@ final class AmgErrors {
     if (e instanceof SdkClientException) {
       return client((SdkClientException) e, call);
     }
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+    return new TransientProviderException(Reasons.PROVIDER_ERROR,
         "AMG: could not " + call.what() + ": " + e.getClass().getSimpleName(), null, null);
   }
 
@@ -62,7 +62,7 @@ final class AmgErrors {
     String answer = "AMG answered " + status + " " + (code == null ? "" : code + " ") + "to " + call.what();
     if (e instanceof ThrottlingException || e.isThrottlingException()) {
       Integer seconds = e instanceof ThrottlingException ? ((ThrottlingException) e).retryAfterSeconds() : null;
-      return new TransientProviderException(ProviderReasons.RATE_LIMITED, "AMG throttled the call to " + call.what()
+      return new TransientProviderException(Reasons.RATE_LIMITED, "AMG throttled the call to " + call.what()
           + ": " + text, retryAfter(seconds, e, now).orElse(null), null);
     }
     if (e instanceof ConflictException && call.operation() == AmgCall.Operation.CREATE) {
@@ -72,19 +72,19 @@ final class AmgErrors {
     }
     if (e instanceof ServiceQuotaExceededException) {
       ServiceQuotaExceededException q = (ServiceQuotaExceededException) e;
-      return new PermanentProviderException(ProviderReasons.QUOTA_EXCEEDED, "service account "
+      return new PermanentProviderException(Reasons.QUOTA_EXCEEDED, "service account "
           + call.serviceAccountId() + " of workspace " + call.workspaceId() + " has as many tokens as AMG allows "
           + "(expired ones count until deleted): delete tokens this operator does not manage, or ask AWS for a "
           + "higher quota" + (q.quotaCode() == null ? "" : " (quota " + q.quotaCode() + ")") + ": " + text);
     }
     if (e instanceof AccessDeniedException) {
       // AMG's text names the denied action; what to allow comes first (messages are cut to 256)
-      return new PermanentProviderException(ProviderReasons.PERMISSION_DENIED, "AMG denied " + call.who()
+      return new PermanentProviderException(Reasons.PERMISSION_DENIED, "AMG denied " + call.who()
           + ": allow grafana:CreateWorkspaceServiceAccountToken, grafana:ListWorkspaceServiceAccountTokens and "
           + "grafana:DeleteWorkspaceServiceAccountToken on " + call.workspaceArn() + " (" + text + ")");
     }
     if (status == 401 || (code != null && CREDENTIAL_CODES.contains(code))) {
-      return new PermanentProviderException(ProviderReasons.CREDENTIALS_REJECTED, "AWS rejected " + call.whoExactly()
+      return new PermanentProviderException(Reasons.CREDENTIALS_REJECTED, "AWS rejected " + call.whoExactly()
           + " (" + status + " " + code + ": " + text + "): "
           + (call.ambient() ? "check the operator's IAM role and its IRSA or Pod Identity setup"
               : "update the keys in the credentials Secret"));
@@ -97,20 +97,20 @@ final class AmgErrors {
       String fields = v.fieldList() == null || v.fieldList().isEmpty() ? ""
           : " [" + v.fieldList().stream().map(f -> f.name() + ": " + f.message()).collect(Collectors.joining("; "))
               + "]";
-      return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, "AMG rejected the request to "
+      return new PermanentProviderException(Reasons.PROVIDER_REJECTED, "AMG rejected the request to "
           + call.what() + " (ValidationException " + v.reasonAsString() + ")" + fields + ": " + text);
     }
     if (status >= 500 || e instanceof InternalServerException) {
       Integer seconds = e instanceof InternalServerException ? ((InternalServerException) e).retryAfterSeconds() : null;
       String effect = call.operation() == AmgCall.Operation.CREATE
           ? " (a token it created anyway is removed by the sweep)" : "";
-      return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, answer + ": " + text + effect,
+      return new TransientProviderException(Reasons.PROVIDER_ERROR, answer + ": " + text + effect,
           retryAfter(seconds, e, now).orElse(null), null);
     }
     // an answer without an AWS error type did not come from AMG (a proxy, a wrong host)
     String notAmg = code == null ? " (no AWS error type: check spec.amazonManagedGrafana.endpoint or "
         + "AWS_ENDPOINT_URL_GRAFANA)" : "";
-    return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, answer + notAmg + ": " + text);
+    return new PermanentProviderException(Reasons.PROVIDER_REJECTED, answer + notAmg + ": " + text);
   }
 
   private static ProviderException notFound(ResourceNotFoundException e, AmgCall call, String text) {
@@ -127,7 +127,7 @@ final class AmgErrors {
           + (e.resourceId() == null ? "" : e.resourceId() + " ")
           + "for " + call.what() + ": check spec.amazonManagedGrafana.workspaceId, region and serviceAccountId";
     }
-    return new PermanentProviderException(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND, hint + " (" + text + ")");
+    return new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND, hint + " (" + text + ")");
   }
 
   private static ProviderException client(SdkClientException e, AmgCall call) {
@@ -138,24 +138,24 @@ final class AmgErrors {
     }
     if (message.contains("unmarshall")) {
       // the parser's text may quote the body, which for a create holds the key: leave it out
-      return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "AMG's answer to the call to "
+      return new TransientProviderException(Reasons.PROVIDER_ERROR, "AMG's answer to the call to "
           + call.what() + " is not the expected JSON (check the endpoint: spec.amazonManagedGrafana.endpoint or "
           + "AWS_ENDPOINT_URL_GRAFANA)" + maybe, null, null);
     }
     if (message.contains("cannot be empty")) {
-      return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, "cannot " + call.what()
+      return new PermanentProviderException(Reasons.PROVIDER_REJECTED, "cannot " + call.what()
           + ": an id is empty");
     }
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
         || hasCause(e, InterruptedIOException.class)) {
-      return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "AMG gave no answer in time to the call to "
+      return new TransientProviderException(Reasons.PROVIDER_ERROR, "AMG gave no answer in time to the call to "
           + call.what() + maybe, null, e);
     }
     if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)) {
-      return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "cannot connect to AMG to "
+      return new TransientProviderException(Reasons.PROVIDER_ERROR, "cannot connect to AMG to "
           + call.what() + ": " + strip(message), null, e);
     }
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "AMG: the call to " + call.what()
+    return new TransientProviderException(Reasons.PROVIDER_ERROR, "AMG: the call to " + call.what()
         + " failed" + maybe + ": " + strip(message), null, e);
   }
 

@@ -3,8 +3,10 @@ package io.grafanatokens.provider.amg;
 import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.provider.RevokeOutcome;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TokenInfo;
+import io.grafanatokens.provider.TokenListing;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
 import java.time.Clock;
@@ -54,11 +56,12 @@ final class AmgSession implements TokenSession {
   }
 
   @Override
-  public List<TokenInfo> list() throws ProviderException {
+  public TokenListing list() throws ProviderException {
     AmgCall listing = call.on(AmgCall.Operation.LIST);
     List<TokenInfo> out = new ArrayList<>();
     Instant now = clock.instant();
     int pages = 0;
+    boolean complete = true;
     try {
       for (ListWorkspaceServiceAccountTokensResponse page : clients.calls().listWorkspaceServiceAccountTokensPaginator(
           b -> b.workspaceId(call.workspaceId()).serviceAccountId(call.serviceAccountId()).maxResults(PAGE_SIZE))) {
@@ -68,6 +71,7 @@ final class AmgSession implements TokenSession {
               t.expiresAt() != null && !t.expiresAt().isAfter(now)));
         }
         if (++pages >= MAX_PAGES) {
+          complete = false;
           LOG.warn("stopped reading the tokens of service account {} of workspace {} after {} pages",
               call.serviceAccountId(), call.workspaceId(), MAX_PAGES);
           break;
@@ -78,7 +82,8 @@ final class AmgSession implements TokenSession {
     }
     LOG.debug("AMG listed {} tokens on service account {} of workspace {}", out.size(), call.serviceAccountId(),
         call.workspaceId());
-    return out;
+    // paged to the end: unlike Grafana's capped list, a token missing here is gone
+    return new TokenListing(out, complete);
   }
 
   @Override
@@ -86,7 +91,7 @@ final class AmgSession implements TokenSession {
     long secondsToLive = lifetime == null ? 0 : lifetime.toSeconds();
     if (secondsToLive < 1 || secondsToLive > MAX_SECONDS_TO_LIVE) {
       // spec validation caps secondsToLive first; AMG would answer ValidationException
-      throw new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, "AMG tokens live 1 to "
+      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED, "AMG tokens live 1 to "
           + MAX_SECONDS_TO_LIVE + " seconds (30 days); lower spec.secondsToLive (asked " + secondsToLive + ")");
     }
     AmgCall creating = call.on(AmgCall.Operation.CREATE);
@@ -102,7 +107,7 @@ final class AmgSession implements TokenSession {
     ServiceAccountTokenSummaryWithKey token = response.serviceAccountToken();
     if (token == null || token.key() == null || token.key().isEmpty() || token.id() == null) {
       // created or not, there is no key to hand out; the sweep removes a stray by its name
-      throw new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "AMG answered the call to "
+      throw new TransientProviderException(Reasons.PROVIDER_ERROR, "AMG answered the call to "
           + creating.what() + " without a token id and key", null, null);
     }
     LOG.debug("AMG created token {} on service account {} of workspace {}", token.id(), call.serviceAccountId(),
@@ -112,12 +117,12 @@ final class AmgSession implements TokenSession {
   }
 
   @Override
-  public void revoke(String serviceAccountId, String tokenId) throws ProviderException {
+  public RevokeOutcome revoke(String serviceAccountId, String tokenId) throws ProviderException {
     String account = serviceAccountId == null || serviceAccountId.isBlank()
         ? call.serviceAccountId() : serviceAccountId;
     AmgCall deleting = call.on(AmgCall.Operation.DELETE).withServiceAccount(account);
     if (tokenId == null || tokenId.isBlank()) {
-      throw new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, "cannot " + deleting.what()
+      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED, "cannot " + deleting.what()
           + ": the token id is empty");
     }
     try {
@@ -128,10 +133,11 @@ final class AmgSession implements TokenSession {
       // already gone (deleted by hand, with its service account, or by our earlier attempt)
       LOG.debug("AMG token {} on service account {} of workspace {} was already gone", tokenId, account,
           call.workspaceId());
-      return;
+      return RevokeOutcome.ALREADY_GONE;
     } catch (SdkException e) {
       throw AmgErrors.map(e, deleting, clock.instant());
     }
     LOG.debug("AMG deleted token {} on service account {} of workspace {}", tokenId, account, call.workspaceId());
+    return RevokeOutcome.REVOKED;
   }
 }

@@ -6,6 +6,7 @@ import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
 import io.grafanatokens.provider.SecretLookup;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.provider.TokenSession;
 import java.net.URI;
@@ -57,7 +58,7 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
 
   @Override
   public ProviderCapabilities capabilities() {
-    return new ProviderCapabilities(true, true);
+    return ProviderCapabilities.LISTED_TOKENS;
   }
 
   @Override
@@ -81,7 +82,8 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets) throws ProviderException {
+  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+      throws ProviderException {
     AmazonManagedGrafanaProvider amg = block(spec);
     String region = AmgEndpoint.region(amg.getRegion());
     boolean useAmbient = usesAmbientCredentials(spec);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.net.URI;
@@ -46,17 +46,6 @@ final class GrafanaClient {
     this.clock = clock;
   }
 
-  /** GET /api/serviceaccounts/:id; 404 means the account is not in this org. */
-  GrafanaDtos.ServiceAccount getServiceAccount(long id) throws ProviderException {
-    String what = "get service account " + id;
-    Response response = send("GET", "/api/serviceaccounts/" + id, null, what);
-    if (response.status() == 404 && GrafanaErrors.isGone(404, response.body())) {
-      throw new PermanentProviderException(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND,
-          "Grafana has no service account " + id + " in org " + orgLabel());
-    }
-    return read(response, GrafanaDtos.ServiceAccount.class, what);
-  }
-
   /** One page of GET /api/serviceaccounts/search (a substring match on name, login and email). */
   GrafanaDtos.SearchResult search(String query, int page, int perPage) throws ProviderException {
     String path = "/api/serviceaccounts/search?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
@@ -92,18 +81,24 @@ final class GrafanaClient {
     GrafanaDtos.NewToken token = read(response, GrafanaDtos.NewToken.class, what);
     if (token.key() == null || token.key().isEmpty()) {
       // Created or not, there is no key to hand out; the sweep removes a stray by its name.
-      throw new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+      throw new TransientProviderException(Reasons.PROVIDER_ERROR,
           "Grafana answered " + what + " without a key", null, null);
     }
     return token;
   }
 
-  /** DELETE /api/serviceaccounts/:id/tokens/:tokenId; a token or account already gone is done. */
-  void deleteToken(long serviceAccountId, long tokenId) throws ProviderException {
+  /**
+   * DELETE /api/serviceaccounts/:id/tokens/:tokenId. True when it deleted the token, false when the
+   * token or its account was already gone (which counts as done).
+   */
+  boolean deleteToken(long serviceAccountId, long tokenId) throws ProviderException {
     String what = "delete token " + tokenId + " of service account " + serviceAccountId;
     Response response = send("DELETE", "/api/serviceaccounts/" + serviceAccountId + "/tokens/" + tokenId, null, what);
-    if (response.ok() || GrafanaErrors.isGone(response.status(), response.body())) {
-      return;
+    if (response.ok()) {
+      return true;
+    }
+    if (GrafanaErrors.isGone(response.status(), response.body())) {
+      return false;
     }
     throw failure(what, response);
   }
@@ -113,6 +108,30 @@ final class GrafanaClient {
   }
 
   private Response send(String method, String path, Object body, String what) throws TransientProviderException {
+    HttpRequest request;
+    try {
+      request = request(method, path, body);
+    } catch (IllegalArgumentException e) {
+      // the JDK's "invalid header value" quotes the header, i.e. the credential: never pass it on
+      throw new TransientProviderException(Reasons.PROVIDER_ERROR, "Grafana " + what
+          + ": the request could not be built (a header value the HTTP client refuses)", null, null);
+    }
+    long started = System.nanoTime();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      LOG.debug("Grafana {} {} -> {} in {} ms", method, stripQuery(path), response.statusCode(),
+          (System.nanoTime() - started) / 1_000_000);
+      return new Response(response.statusCode(), response.body(), response.headers());
+    } catch (IOException e) {
+      LOG.debug("Grafana {} {} failed: {}", method, stripQuery(path), e.getClass().getSimpleName());
+      throw GrafanaErrors.forIo(what, e, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientProviderException(Reasons.PROVIDER_ERROR, "interrupted during Grafana " + what, null, e);
+    }
+  }
+
+  private HttpRequest request(String method, String path, Object body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(timeout)
         .header("Accept", "application/json")
@@ -126,19 +145,7 @@ final class GrafanaClient {
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    long started = System.nanoTime();
-    try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      LOG.debug("Grafana {} {} -> {} in {} ms", method, stripQuery(path), response.statusCode(),
-          (System.nanoTime() - started) / 1_000_000);
-      return new Response(response.statusCode(), response.body(), response.headers());
-    } catch (IOException e) {
-      LOG.debug("Grafana {} {} failed: {}", method, stripQuery(path), e.getClass().getSimpleName());
-      throw GrafanaErrors.forIo(what, e, timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "interrupted during Grafana " + what, null, e);
-    }
+    return request.build();
   }
 
   private <T> T read(Response response, Class<T> type, String what) throws ProviderException {
@@ -166,7 +173,7 @@ final class GrafanaClient {
   /** A 2xx we cannot read (a proxy page, another product): the call's effect is unknown. */
   private static TransientProviderException unreadable(String what) {
     // The parser's message may quote the body, which for a create holds the key: leave it out.
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+    return new TransientProviderException(Reasons.PROVIDER_ERROR,
         "Grafana's answer to " + what + " is not the expected JSON (check spec.grafana.url)", null, null);
   }
 

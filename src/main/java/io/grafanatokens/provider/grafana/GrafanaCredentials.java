@@ -2,7 +2,7 @@ package io.grafanatokens.provider.grafana;
 
 import io.grafanatokens.api.v1alpha1.CredentialsSecretRef;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -46,7 +46,7 @@ final class GrafanaCredentials {
       return new GrafanaCredentials(name, false,
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
-    throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+    throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
         "Secret " + name + " has neither key " + tokenKey + " (bearer token) nor both keys "
             + usernameKey + " and " + passwordKey + " (basic auth)");
   }
@@ -73,9 +73,16 @@ final class GrafanaCredentials {
   private static void requireHeaderSafe(String value, String secret, String key) throws PermanentProviderException {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
+      // the JDK refuses such a header with a message that quotes the value: refuse it first,
+      // naming the key and never the value
       if (c < 0x20 || c == 0x7f) {
-        throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+        throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
             "key " + key + " of Secret " + secret + " holds control characters, which an HTTP header cannot carry");
+      }
+      if (c > 0xff) {
+        throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
+            "key " + key + " of Secret " + secret + " holds characters outside Latin-1, which an HTTP header cannot "
+                + "carry (a Grafana token is ASCII: was the value pasted with typographic quotes?)");
       }
     }
   }

@@ -5,7 +5,7 @@ import io.grafanatokens.provider.ErrorText;
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -102,39 +102,39 @@ final class GrafanaErrors {
     if (status == 401) {
       String id = error.messageId() != null && SAFE_ID.matcher(error.messageId()).matches()
           ? " (" + error.messageId() + ")" : "";
-      return new PermanentProviderException(ProviderReasons.CREDENTIALS_REJECTED,
+      return new PermanentProviderException(Reasons.CREDENTIALS_REJECTED,
           "Grafana rejected the credentials in Secret " + credentialsSecret + id + " on " + what);
     }
     if (status == 403) {
-      return new PermanentProviderException(ProviderReasons.PERMISSION_DENIED, prefix + text);
+      return new PermanentProviderException(Reasons.PERMISSION_DENIED, prefix + text);
     }
     if (status == 404) {
       String hint = (error.messageId() == null && "Not found".equals(error.message())) || error.message() == null
           ? " (no such API route: check spec.grafana.url and its sub-path)" : "";
-      return new PermanentProviderException(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND, prefix + text + hint);
+      return new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND, prefix + text + hint);
     }
     if (status == 429) {
-      return new TransientProviderException(ProviderReasons.RATE_LIMITED, prefix + text,
+      return new TransientProviderException(Reasons.RATE_LIMITED, prefix + text,
           retryAfter.flatMap(value -> parseRetryAfter(value, now)).orElse(null), null);
     }
     if (status >= 500) {
-      return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, prefix + text, null, null);
+      return new TransientProviderException(Reasons.PROVIDER_ERROR, prefix + text, null, null);
     }
     if (status == 400 && (text.contains(DAY_LIMIT_TEXT) || text.startsWith(MAX_TTL_TEXT))) {
       // Grafana's token_expiration_day_limit or api_key_max_seconds_to_live: only a shorter
       // lifetime helps, so say so first (messages are cut to 256 characters).
-      return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED,
+      return new PermanentProviderException(Reasons.PROVIDER_REJECTED,
           "Grafana limits token lifetimes, lower spec.secondsToLive (" + status + " to " + what + "): " + text);
     }
     if (status >= 300 && status < 400) {
-      return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED,
+      return new PermanentProviderException(Reasons.PROVIDER_REJECTED,
           "Grafana answered " + status + " (a redirect) to " + what
               + ": set spec.grafana.url to the address Grafana serves its API on");
     }
     if (status >= 400) {
-      return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, prefix + text);
+      return new PermanentProviderException(Reasons.PROVIDER_REJECTED, prefix + text);
     }
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, prefix + text, null, null);
+    return new TransientProviderException(Reasons.PROVIDER_ERROR, prefix + text, null, null);
   }
 
   /** Timeouts, refused and dropped connections, TLS failures: all transient. */
@@ -152,7 +152,7 @@ final class GrafanaErrors {
       detail = "connection failed (the call may still have taken effect): "
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "Grafana " + what + ": " + detail, null, e);
+    return new TransientProviderException(Reasons.PROVIDER_ERROR, "Grafana " + what + ": " + detail, null, e);
   }
 
   /** Retry-After as delta-seconds or an HTTP-date. */

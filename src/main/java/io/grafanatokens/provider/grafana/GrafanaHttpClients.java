@@ -3,7 +3,7 @@ package io.grafanatokens.provider.grafana;
 import io.grafanatokens.api.v1alpha1.SecretKeyRef;
 import io.grafanatokens.api.v1alpha1.Tls;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -93,12 +93,12 @@ final class GrafanaHttpClients {
     String keyName = ref.getKey() == null || ref.getKey().isEmpty() ? DEFAULT_CA_KEY : ref.getKey();
     Optional<Map<String, String>> data = secrets.data(ref.getName());
     if (data.isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "CA Secret " + ref.getName() + " (spec.grafana.tls.caSecretRef) not found");
     }
     String pem = data.get().get(keyName);
     if (pem == null || pem.isBlank()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "CA Secret " + ref.getName() + " has no key " + keyName);
     }
     return pem;
@@ -116,7 +116,7 @@ final class GrafanaHttpClients {
     }
     if (certs.isEmpty()) {
       // A fixable Secret content problem: re-checked on the CredentialsNotFound schedule.
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "CA Secret " + ref.getName() + " holds no PEM certificate");
     }
     KeyStore store;

@@ -1,10 +1,14 @@
 package io.grafanatokens.provider.grafana;
 
+import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
 import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.provider.RevokeOutcome;
+import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenInfo;
+import io.grafanatokens.provider.TokenListing;
 import io.grafanatokens.provider.TokenSession;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,19 +20,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Token operations on one resolved Grafana service account. */
+/** Token operations on one Grafana service account, resolved on first use. */
 final class GrafanaSession implements TokenSession {
+  /** Grafana's token list stops at 300 rows: a token missing from a full list may still exist. */
+  static final int LIST_CAP = 300;
   private static final Pattern NUMERIC_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
   private final GrafanaClient client;
-  private final long serviceAccountId;
+  private final String grafana;
+  private final ServiceAccountRef account;
+  private final ServiceAccountDirectory directory;
+  private final SessionPurpose purpose;
   private final Clock clock;
-
   private final List<String> warnings;
 
-  GrafanaSession(GrafanaClient client, long serviceAccountId, Clock clock, List<String> warnings) {
+  GrafanaSession(GrafanaClient client, String grafana, ServiceAccountRef account, ServiceAccountDirectory directory,
+      SessionPurpose purpose, Clock clock, List<String> warnings) {
     this.client = client;
-    this.serviceAccountId = serviceAccountId;
+    this.grafana = grafana;
+    this.account = account;
+    this.directory = directory;
+    this.purpose = purpose;
     this.clock = clock;
     this.warnings = List.copyOf(warnings);
   }
@@ -39,20 +51,29 @@ final class GrafanaSession implements TokenSession {
   }
 
   @Override
-  public String serviceAccountId() {
-    return Long.toString(serviceAccountId);
+  public boolean accountResolved() {
+    return directory.known(grafana, account).isPresent();
   }
 
   @Override
-  public List<TokenInfo> list() throws ProviderException {
+  public String serviceAccountId() throws ProviderException {
+    return Long.toString(accountId());
+  }
+
+  private long accountId() throws ProviderException {
+    return directory.resolve(grafana, account, client, purpose).id();
+  }
+
+  @Override
+  public TokenListing list() throws ProviderException {
     List<TokenInfo> out = new ArrayList<>();
-    for (GrafanaDtos.Token token : client.listTokens(serviceAccountId)) {
+    for (GrafanaDtos.Token token : client.listTokens(accountId())) {
       // The real expiry is "expiration" read with its own offset; secondsUntilExpiration is 0
       // for anything more than seven days out and is never used.
       out.add(new TokenInfo(Long.toString(token.id()), token.name(), instant(token.created()),
           instant(token.expiration()), token.isRevoked(), token.hasExpired()));
     }
-    return out;
+    return new TokenListing(out, out.size() < LIST_CAP);
   }
 
   @Override
@@ -61,24 +82,35 @@ final class GrafanaSession implements TokenSession {
       throw new IllegalArgumentException("lifetime must not be negative");
     }
     long secondsToLive = lifetime == null ? 0 : lifetime.toSeconds();
+    long id = accountId();
     // Taken just before sending: Grafana computes floor(its now) + secondsToLive, so this
     // estimate is never later than the real expiry when the clocks agree.
     Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    GrafanaDtos.NewToken token = client.createToken(serviceAccountId, name, secondsToLive);
+    GrafanaDtos.NewToken token;
+    try {
+      token = client.createToken(id, name, secondsToLive);
+    } catch (PermanentProviderException e) {
+      if (Reasons.SERVICE_ACCOUNT_NOT_FOUND.equals(e.reason())) {
+        // deleted (and perhaps re-created under the same name): look the name up again next time
+        directory.forget(grafana, account);
+      }
+      throw e;
+    }
     Instant expiresAt = secondsToLive == 0 ? null : issuedAt.plusSeconds(secondsToLive);
     return new IssuedToken(Long.toString(token.id()), token.name() == null ? name : token.name(), token.key(),
-        serviceAccountId(), issuedAt, expiresAt, false);
+        Long.toString(id), issuedAt, expiresAt, false);
   }
 
   @Override
-  public void revoke(String serviceAccountId, String tokenId) throws ProviderException {
+  public RevokeOutcome revoke(String serviceAccountId, String tokenId) throws ProviderException {
     // Both ids come from annotations a user can edit; keep them from shaping the request path.
-    client.deleteToken(numeric("service account id", serviceAccountId), numeric("token id", tokenId));
+    return client.deleteToken(numeric("service account id", serviceAccountId), numeric("token id", tokenId))
+        ? RevokeOutcome.REVOKED : RevokeOutcome.ALREADY_GONE;
   }
 
   private static long numeric(String label, String value) throws PermanentProviderException {
     if (value == null || !NUMERIC_ID.matcher(value).matches()) {
-      throw new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED,
+      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED,
           "not a Grafana " + label + ": " + value);
     }
     return Long.parseLong(value);

@@ -8,8 +8,9 @@ import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.provider.TokenSession;
 import java.net.http.HttpClient;
@@ -27,8 +28,8 @@ public final class GrafanaTokenProvider implements TokenProvider {
 
   private final Duration requestTimeout;
   private final Clock clock;
-  private final int searchPageSize;
   private final GrafanaHttpClients clients;
+  private final ServiceAccountDirectory directory;
 
   /** A provider whose every call (connect and whole request) is bounded by requestTimeout. */
   public GrafanaTokenProvider(Duration requestTimeout, Clock clock) {
@@ -45,8 +46,8 @@ public final class GrafanaTokenProvider implements TokenProvider {
     }
     this.requestTimeout = requestTimeout;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.searchPageSize = searchPageSize;
     this.clients = new GrafanaHttpClients(requestTimeout);
+    this.directory = new ServiceAccountDirectory(searchPageSize);
   }
 
   @Override
@@ -56,7 +57,7 @@ public final class GrafanaTokenProvider implements TokenProvider {
 
   @Override
   public ProviderCapabilities capabilities() {
-    return new ProviderCapabilities(true, true);
+    return ProviderCapabilities.LISTED_TOKENS;
   }
 
   @Override
@@ -81,40 +82,66 @@ public final class GrafanaTokenProvider implements TokenProvider {
     return Optional.of(GrafanaUrls.normalise(block(spec).getUrl()));
   }
 
+  /** createIfMissing applies role only at creation: a different role on the account is reported. */
+  @Override
+  public List<String> notes(GrafanaServiceAccountTokenSpec spec) {
+    GrafanaProvider grafana = block(spec);
+    ServiceAccountRef account = grafana.getServiceAccount();
+    if (account == null || account.getName() == null || !Boolean.TRUE.equals(account.getCreateIfMissing())
+        || account.getRole() == null) {
+      return List.of();
+    }
+    String wanted = ServiceAccountDirectory.roleOf(account);
+    return directory.known(instance(grafana), account).filter(k -> k.role() != null && !k.role().equals(wanted))
+        .map(k -> List.of("service account " + account.getName() + " has role " + k.role()
+            + "; spec.grafana.serviceAccount.role " + wanted + " is applied only when the operator creates it"))
+        .orElse(List.of());
+  }
+
+  /** The Grafana and org an account name is resolved in. */
+  private static String instance(GrafanaProvider grafana) {
+    return GrafanaUrls.normalise(grafana.getUrl()) + "\norg=" + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId());
+  }
+
   @Override
   public boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec) {
     return false;
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets) throws ProviderException {
+  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+      throws ProviderException {
     GrafanaProvider grafana = block(spec);
     String url;
     try {
       url = GrafanaUrls.normalise(grafana.getUrl());
     } catch (IllegalArgumentException e) {
       // Validation rejects this before any provider call; this guards direct callers.
-      throw new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, e.getMessage());
+      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED, e.getMessage());
     }
     GrafanaCredentials credentials = credentials(grafana.getCredentialsSecretRef(), secrets);
     HttpClient http = clients.forTls(grafana.getTls(), secrets);
     GrafanaClient client = new GrafanaClient(http, url, grafana.getOrgId(), credentials, requestTimeout, clock);
-    long serviceAccountId = new ServiceAccountResolver(client, searchPageSize).resolve(grafana.getServiceAccount());
+    ServiceAccountRef account = grafana.getServiceAccount();
+    if (account == null || (account.getId() == null && (account.getName() == null || account.getName().isEmpty()))) {
+      throw new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND,
+          "spec.grafana.serviceAccount needs an id or a name");
+    }
     List<String> warnings = url.startsWith("http://") && !credentials.isBearer()
         ? List.of("spec.grafana.url uses http:// with basic auth: the password crosses the network in clear")
         : List.of();
-    return new GrafanaSession(client, serviceAccountId, clock, warnings);
+    return new GrafanaSession(client, instance(grafana), account, directory, purpose, clock, warnings);
   }
 
   private static GrafanaCredentials credentials(CredentialsSecretRef ref, SecretLookup secrets)
       throws PermanentProviderException {
     if (ref == null || ref.getName() == null || ref.getName().isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "spec.grafana.credentialsSecretRef.name is required");
     }
     Optional<Map<String, String>> data = secrets.data(ref.getName());
     if (data.isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "credentials Secret " + ref.getName() + " not found");
     }
     return GrafanaCredentials.from(ref, data.get());

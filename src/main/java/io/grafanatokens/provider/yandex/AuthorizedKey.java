@@ -2,7 +2,7 @@ package io.grafanatokens.provider.yandex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -87,7 +87,7 @@ record AuthorizedKey(String id, String serviceAccountId, PrivateKey privateKey, 
   }
 
   private static PermanentProviderException invalid(String where, String what) {
-    return new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+    return new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
         where + " " + what + ": it must hold a Yandex authorized key");
   }
 

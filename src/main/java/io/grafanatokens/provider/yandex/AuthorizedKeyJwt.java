@@ -8,7 +8,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,7 +44,7 @@ final class AuthorizedKeyJwt {
       jwt.sign(new RSASSASigner(key.privateKey()));
     } catch (JOSEException | IllegalArgumentException e) {
       // e.g. an RSA key shorter than 2048 bits; the message names no key material
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           where + " cannot sign a PS256 JWT: " + e.getMessage());
     }
     return jwt.serialize();

@@ -2,7 +2,7 @@ package io.grafanatokens.provider.yandex;
 
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,14 +38,14 @@ final class MetadataServiceCredential implements OperatorCredential {
       r = http.get(url, Map.of("Metadata-Flavor", "Google"));
     } catch (IOException e) {
       // no metadata service here is a setup problem, not an outage: re-checked every minute
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "the metadata service at " + url
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "the metadata service at " + url
           + " is unreachable (" + YandexErrors.ioDetail(e, http.timeout()) + "): the operator must run on a Yandex "
           + "Cloud VM or node with a service account, or use another spec.yandexCloud.auth option");
     } catch (InterruptedException e) {
       throw YandexErrors.interrupted("get a token from the metadata service", e);
     }
     if (r.status() == 404) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "the metadata service at " + url
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "the metadata service at " + url
           + " has no token (404): attach a service account to the VM or node group");
     }
     if (!r.ok()) {

@@ -1,7 +1,7 @@
 package io.grafanatokens.provider.yandex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,7 +48,7 @@ final class TokenAnswers {
         .map(date -> sentAt.plus(Duration.between(date, providerExpiry).truncatedTo(ChronoUnit.SECONDS)))
         .orElse(providerExpiry);
     if (!expiresAt.isAfter(sentAt)) {
-      throw new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+      throw new TransientProviderException(Reasons.PROVIDER_ERROR,
           "IAM answered " + what + " with a token that expires before the answer's Date", null, null);
     }
     return new Answer(token, expiresAt);
@@ -79,7 +79,7 @@ final class TokenAnswers {
 
   /** A 2xx we cannot read (a proxy page, another product): nothing to hand out. */
   private static TransientProviderException unreadable(String what) {
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+    return new TransientProviderException(Reasons.PROVIDER_ERROR,
         "the answer to " + what + " is not the expected JSON (check the endpoint)", null, null);
   }
 }

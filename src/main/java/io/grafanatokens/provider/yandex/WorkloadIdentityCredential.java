@@ -2,7 +2,7 @@ package io.grafanatokens.provider.yandex;
 
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,15 +77,15 @@ final class WorkloadIdentityCredential implements OperatorCredential {
     try {
       token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     } catch (NoSuchFileException e) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "the pod's projected Kubernetes "
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "the pod's projected Kubernetes "
           + "token " + tokenFile + " does not exist: mount a serviceAccountToken projected volume there "
           + "(or set YC_WORKLOAD_TOKEN_PATH)");
     } catch (IOException e) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "cannot read the pod's projected Kubernetes token " + tokenFile + ": " + e.getClass().getSimpleName());
     }
     if (token.isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "the pod's projected Kubernetes token " + tokenFile + " is empty");
     }
     return token;

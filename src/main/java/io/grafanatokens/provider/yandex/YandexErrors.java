@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grafanatokens.provider.ErrorText;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -155,22 +155,22 @@ final class YandexErrors {
     logRequestIds(what, error);
     String answer = answer(r, error);
     return switch (classify(r.status(), error.code())) {
-      case PERMISSION_DENIED -> new PermanentProviderException(ProviderReasons.PERMISSION_DENIED,
+      case PERMISSION_DENIED -> new PermanentProviderException(Reasons.PERMISSION_DENIED,
           "grant the role " + TOKEN_CREATOR_ROLE + " on service account " + targetAccount + " to " + identity
               + ": IAM refused to " + what + " (" + answer + ")");
-      case NOT_FOUND -> new PermanentProviderException(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND,
+      case NOT_FOUND -> new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND,
           "IAM has no service account " + targetAccount + ": check spec.yandexCloud.serviceAccountId, and that "
               + identity + " has " + TOKEN_CREATOR_ROLE + " on it (" + answer + ")");
-      case UNAUTHENTICATED -> new PermanentProviderException(ProviderReasons.CREDENTIALS_REJECTED,
+      case UNAUTHENTICATED -> new PermanentProviderException(Reasons.CREDENTIALS_REJECTED,
           "IAM rejected the operator's IAM token even after renewing it (" + answer + "), acting as " + identity);
-      case RATE_LIMITED -> new TransientProviderException(ProviderReasons.RATE_LIMITED,
+      case RATE_LIMITED -> new TransientProviderException(Reasons.RATE_LIMITED,
           "IAM is rate limiting: could not " + what + " (" + answer + ")", retryAfter(r).orElse(null), null);
-      case RETRYABLE -> new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+      case RETRYABLE -> new TransientProviderException(Reasons.PROVIDER_ERROR,
           "IAM failed to " + what + " (" + answer + ")", null, null);
-      case REDIRECT -> new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED,
+      case REDIRECT -> new PermanentProviderException(Reasons.PROVIDER_REJECTED,
           "IAM answered a redirect (" + r.status() + ") to " + what
               + ": set the IAM endpoint to the address the API is served on");
-      case INVALID_ARGUMENT, OTHER -> new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED,
+      case INVALID_ARGUMENT, OTHER -> new PermanentProviderException(Reasons.PROVIDER_REJECTED,
           "IAM rejected the request to " + what + " (" + answer + ")");
     };
   }
@@ -187,23 +187,23 @@ final class YandexErrors {
     logRequestIds(source, error);
     String answer = answer(r, error);
     return switch (classify(r.status(), error.code())) {
-      case RATE_LIMITED -> new TransientProviderException(ProviderReasons.RATE_LIMITED,
+      case RATE_LIMITED -> new TransientProviderException(Reasons.RATE_LIMITED,
           source + " is rate limiting the operator's own IAM token (" + answer + ")", retryAfter(r).orElse(null), null);
-      case RETRYABLE -> new TransientProviderException(ProviderReasons.PROVIDER_ERROR,
+      case RETRYABLE -> new TransientProviderException(Reasons.PROVIDER_ERROR,
           source + " failed to issue the operator's own IAM token (" + answer + ")", null, null);
-      default -> new PermanentProviderException(ProviderReasons.CREDENTIALS_REJECTED,
+      default -> new PermanentProviderException(Reasons.CREDENTIALS_REJECTED,
           fix + ": " + source + " refused the operator's credential (" + answer + ")");
     };
   }
 
   /** Timeouts, refused and dropped connections, TLS failures: all transient. */
   static TransientProviderException forIo(String what, IOException e, Duration timeout) {
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, what + ": " + ioDetail(e, timeout), null, e);
+    return new TransientProviderException(Reasons.PROVIDER_ERROR, what + ": " + ioDetail(e, timeout), null, e);
   }
 
   static TransientProviderException interrupted(String what, InterruptedException e) {
     Thread.currentThread().interrupt();
-    return new TransientProviderException(ProviderReasons.PROVIDER_ERROR, "interrupted: " + what, null, e);
+    return new TransientProviderException(Reasons.PROVIDER_ERROR, "interrupted: " + what, null, e);
   }
 
   /** A short description of an I/O failure, free of anything the server sent. */

@@ -2,14 +2,14 @@ package io.grafanatokens.provider.yandex;
 
 import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.TokenInfo;
+import io.grafanatokens.provider.RevokeOutcome;
+import io.grafanatokens.provider.TokenListing;
 import io.grafanatokens.provider.TokenSession;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -52,7 +52,7 @@ final class YandexSession implements TokenSession {
 
   /** IAM has no token list (capabilities: canList=false); the reconciler never calls this. */
   @Override
-  public List<TokenInfo> list() {
+  public TokenListing list() {
     throw new UnsupportedOperationException("Yandex Cloud IAM cannot list IAM tokens");
   }
 
@@ -82,29 +82,29 @@ final class YandexSession implements TokenSession {
    * account) is left to expire; so is a value IAM handed to more than one resource.
    */
   @Override
-  public void revoke(String ignoredServiceAccountId, String handle) throws ProviderException {
+  public RevokeOutcome revoke(String ignoredServiceAccountId, String handle) throws ProviderException {
     issued.dropExpired(clock.instant());
     Optional<IssuedTokenValues.Remembered> known = issued.get(handle);
     if (known.isEmpty()) {
       LOG.info("IAM token {} is not in this operator's memory (minted before a restart, or expired): it is left "
           + "to expire", handle);
-      return;
+      return RevokeOutcome.LEFT_TO_EXPIRE;
     }
     if (!known.get().origin().equals(origin())) {
       LOG.info("IAM token {} was not minted at {} for service account {}: it is left to expire", handle,
           iamEndpoint, serviceAccountId);
-      return;
+      return RevokeOutcome.LEFT_TO_EXPIRE;
     }
     if (known.get().heldByMoreThanOneResource()) {
       LOG.info("IAM handed token {} to more than one resource ({}): it is left to expire", handle,
           known.get().holders());
-      return;
+      return RevokeOutcome.LEFT_TO_EXPIRE;
     }
     String what = "revoke IAM token " + handle;
     YandexHttp.Response r = callAsOperator(REVOKE_PATH, Map.of("iamToken", known.get().value()), what);
     if (r.ok()) {
       issued.forget(handle);
-      return;
+      return RevokeOutcome.REVOKED;
     }
     YandexErrors.ErrorClass kind = YandexErrors.classify(r.status(), YandexErrors.parse(r.body()).code());
     if (kind == YandexErrors.ErrorClass.NOT_FOUND || kind == YandexErrors.ErrorClass.INVALID_ARGUMENT) {
@@ -112,7 +112,7 @@ final class YandexSession implements TokenSession {
       issued.forget(handle);
       LOG.info("IAM no longer knows token {} ({}): counted as revoked", handle,
           YandexErrors.answer(r, YandexErrors.parse(r.body())));
-      return;
+      return RevokeOutcome.ALREADY_GONE;
     }
     throw YandexErrors.forIamCall(what, r, serviceAccountId, credential.identity());
   }

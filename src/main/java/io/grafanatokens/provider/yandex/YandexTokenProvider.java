@@ -8,8 +8,9 @@ import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.provider.TokenSession;
 import java.net.URI;
@@ -52,7 +53,7 @@ public final class YandexTokenProvider implements TokenProvider {
   /** IAM cannot list tokens, and its tokens have no id (the handle is derived from the value). */
   @Override
   public ProviderCapabilities capabilities() {
-    return new ProviderCapabilities(false, false);
+    return ProviderCapabilities.UNLISTED_VALUES;
   }
 
   @Override
@@ -73,11 +74,12 @@ public final class YandexTokenProvider implements TokenProvider {
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets) throws ProviderException {
+  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+      throws ProviderException {
     YandexCloudProvider yandex = block(spec);
     YandexAuth auth = yandex.getAuth();
     if (auth == null) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "spec.yandexCloud.auth is required");
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "spec.yandexCloud.auth is required");
     }
     String iamEndpoint;
     OperatorCredential credential;
@@ -99,18 +101,18 @@ public final class YandexTokenProvider implements TokenProvider {
   private OperatorCredential authorizedKey(SecretKeyRef ref, SecretLookup secrets, String iamEndpoint)
       throws PermanentProviderException {
     if (ref.getName() == null || ref.getName().isBlank()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "spec.yandexCloud.auth.authorizedKeySecretRef.name is required");
     }
     String dataKey = ref.getKey() == null || ref.getKey().isBlank() ? DEFAULT_KEY_DATA_KEY : ref.getKey();
     Optional<Map<String, String>> data = secrets.data(ref.getName());
     if (data.isEmpty()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "authorized-key Secret " + ref.getName() + " not found");
     }
     String json = data.get().get(dataKey);
     if (json == null || json.isBlank()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND, "Secret " + ref.getName()
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "Secret " + ref.getName()
           + " has no key " + dataKey + " (the JSON written by yc iam key create)");
     }
     String where = "Secret " + ref.getName() + " key " + dataKey;
@@ -119,7 +121,7 @@ public final class YandexTokenProvider implements TokenProvider {
 
   private OperatorCredential workloadIdentity(YandexAuth.WorkloadIdentity wlif) throws PermanentProviderException {
     if (wlif.getServiceAccountId() == null || wlif.getServiceAccountId().isBlank()) {
-      throw new PermanentProviderException(ProviderReasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
           "spec.yandexCloud.auth.workloadIdentity.serviceAccountId is required");
     }
     return new WorkloadIdentityCredential(wlif.getServiceAccountId().strip(), settings, http, clock);
@@ -142,7 +144,7 @@ public final class YandexTokenProvider implements TokenProvider {
   }
 
   private static PermanentProviderException badEndpoint() {
-    return new PermanentProviderException(ProviderReasons.PROVIDER_REJECTED, "spec.yandexCloud.endpoint must be an "
+    return new PermanentProviderException(Reasons.PROVIDER_REJECTED, "spec.yandexCloud.endpoint must be an "
         + "http(s) URL without userinfo, query or fragment, e.g. https://iam.api.cloud.yandex.net");
   }
 

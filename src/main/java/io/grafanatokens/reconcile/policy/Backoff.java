@@ -3,7 +3,7 @@ package io.grafanatokens.reconcile.policy;
 import java.time.Duration;
 import java.util.Optional;
 
-/** api.md "Failures and retries": how long to wait before the next attempt. Pure. */
+/** docs/reference.md#failures-and-retries: how long to wait before the next attempt. Pure. */
 public final class Backoff {
   static final Duration FIRST = Duration.ofSeconds(2);
   static final Duration CAP = Duration.ofMinutes(5);

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * api.md "Rotation timing": when to renew and how long the previous key lives, from the lifetime
+ * docs/reference.md#rotation-timing: when to renew and how long the previous key lives, from the lifetime
  * the provider granted. Pure.
  *
  * @param lifetime L, expiry minus creation on the provider's clock

@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The rules of api.md "Validation", checked again by the operator because the API server's
+ * The rules of docs/reference.md#validation, checked again by the operator because the API server's
  * validation can be off or old. Pure: no API calls.
  */
 public final class SpecValidator {
@@ -34,6 +34,9 @@ public final class SpecValidator {
   private static final Pattern TOKEN_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern LABEL_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
+  /** Kubernetes' limit on all annotations of an object, less room for the operator's own. */
+  private static final long MAX_ANNOTATIONS_SIZE = 256 * 1024 - 16 * 1024;
   private static final Pattern DATA_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
   private static final Pattern WORKSPACE_ID = Pattern.compile("^g-[0-9a-f]{10}$");
   private static final Set<String> ROLES = Set.of("Viewer", "Editor", "Admin", "None");
@@ -43,7 +46,7 @@ public final class SpecValidator {
 
   private SpecValidator() {}
 
-  /** All violations, in the order of api.md's table; empty when the spec is valid. */
+  /** All violations, in the order of the reference's table; empty when the spec is valid. */
   public static List<Violation> validate(GrafanaServiceAccountTokenSpec spec) {
     List<Violation> out = new ArrayList<>();
     if (spec == null) {
@@ -262,10 +265,60 @@ public final class SpecValidator {
     if (labels != null && labels.containsKey(MANAGED_BY_LABEL)) {
       out.add(new Violation("spec.secret.labels", "may not set " + MANAGED_BY_LABEL));
     }
+    if (labels != null) {
+      // Kubernetes' own rules, checked here so that a spec can never make the API server refuse the Secret
+      labels.forEach((k, v) -> {
+        qualifiedNameProblem(k).ifPresent(p -> out.add(new Violation("spec.secret.labels[" + k + "]", "key " + p)));
+        labelValueProblem(v).ifPresent(p -> out.add(new Violation("spec.secret.labels[" + k + "]", "value " + p)));
+      });
+    }
     Map<String, String> annotations = s.getAnnotations();
     if (annotations != null && annotations.keySet().stream().anyMatch(k -> k.startsWith(ANNOTATION_PREFIX))) {
       out.add(new Violation("spec.secret.annotations", "may not set keys under " + ANNOTATION_PREFIX));
     }
+    if (annotations != null) {
+      annotations.keySet().forEach(k -> qualifiedNameProblem(k)
+          .ifPresent(p -> out.add(new Violation("spec.secret.annotations[" + k + "]", "key " + p))));
+      long size = annotations.entrySet().stream()
+          .mapToLong(e -> e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length())).sum();
+      if (size > MAX_ANNOTATIONS_SIZE) {
+        out.add(new Violation("spec.secret.annotations", "must total at most 256 KiB with the operator's own "
+            + "(found " + size + " bytes)"));
+      }
+    }
+  }
+
+  /** Kubernetes' qualified name: [prefix/]name, name <= 63 of [A-Za-z0-9._-] with alphanumeric ends. */
+  static Optional<String> qualifiedNameProblem(String key) {
+    if (key == null || key.isEmpty()) {
+      return Optional.of("must not be empty");
+    }
+    String name = key;
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      name = key.substring(slash + 1);
+      if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
+        return Optional.of("'" + key + "' must have a DNS subdomain as its prefix (lowercase letters, digits, '-', '.')");
+      }
+    }
+    if (name.isEmpty() || name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
+      return Optional.of("'" + key + "' must be at most 63 characters of letters, digits, '-', '_' and '.', "
+          + "starting and ending with a letter or digit, after an optional prefix/");
+    }
+    return Optional.empty();
+  }
+
+  /** Kubernetes' label value: empty, or <= 63 of [A-Za-z0-9._-] with alphanumeric ends. */
+  static Optional<String> labelValueProblem(String value) {
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.length() > 63 || !LABEL_NAME.matcher(value).matches()) {
+      return Optional.of("'" + value + "' must be at most 63 characters of letters, digits, '-', '_' and '.', "
+          + "starting and ending with a letter or digit");
+    }
+    return Optional.empty();
   }
 
   private static void restartTargets(List<RestartTarget> targets, List<Violation> out) {

@@ -6,8 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Token names {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>} (api.md "Issuing,
- * crash-safe"): deterministic, so a lost create shows up on the next attempt and the sweep can tell
+ * Token names {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>} (docs/reference.md#issuing-crash-safe): deterministic, so a lost create shows up on the next attempt and the sweep can tell
  * this resource's tokens from everyone else's.
  */
 public final class TokenNaming {

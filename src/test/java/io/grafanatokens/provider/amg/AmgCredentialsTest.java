@@ -1,5 +1,6 @@
 package io.grafanatokens.provider.amg;
 
+import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -98,7 +99,7 @@ class AmgCredentialsTest {
     provider = new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.empty(), AmgTokenProviderTest.fastRetries());
     MapSecretLookup secrets = new MapSecretLookup().with(AmgTokenResources.CREDENTIALS_SECRET,
         AmgTokenResources.credentials("ASIASESSIONKEY01\n", "secret\n", "session-token-1\n"));
-    provider.open(AmgTokenResources.spec(amg, ws, sa), secrets).list();
+    provider.open(AmgTokenResources.spec(amg, ws, sa), secrets, SessionPurpose.ISSUE).list().tokens();
     assertThat(amg.requests()).singleElement().satisfies(r -> {
       assertThat(r.accessKeyId()).as("trailing newlines are dropped").isEqualTo("ASIASESSIONKEY01");
       assertThat(r.securityToken()).isEqualTo("session-token-1");
@@ -112,10 +113,10 @@ class AmgCredentialsTest {
     GrafanaServiceAccountTokenSpec spec = AmgTokenResources.spec(amg, ws, sa);
     MapSecretLookup secrets = new MapSecretLookup().with(AmgTokenResources.CREDENTIALS_SECRET,
         AmgTokenResources.credentials("AKIAFIRSTKEY", "one", null));
-    provider.open(spec, secrets).list();
-    provider.open(spec, secrets).list();
+    provider.open(spec, secrets, SessionPurpose.ISSUE).list().tokens();
+    provider.open(spec, secrets, SessionPurpose.ISSUE).list().tokens();
     secrets.with(AmgTokenResources.CREDENTIALS_SECRET, AmgTokenResources.credentials("AKIASECONDKEY", "two", null));
-    provider.open(spec, secrets).list();
+    provider.open(spec, secrets, SessionPurpose.ISSUE).list().tokens();
     assertThat(amg.requests()).extracting(AmgRecordedRequest::accessKeyId)
         .containsExactly("AKIAFIRSTKEY", "AKIAFIRSTKEY", "AKIASECONDKEY");
     assertThat(amg.requests()).allSatisfy(r -> assertThat(r.securityToken()).isNull());
@@ -125,18 +126,18 @@ class AmgCredentialsTest {
   void aMissingSecretOrKeyIsCredentialsNotFoundNamingThem() {
     provider = new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.empty(), AmgTokenProviderTest.fastRetries());
     GrafanaServiceAccountTokenSpec spec = AmgTokenResources.spec(amg, ws, sa);
-    assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup()))
+    assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup(), SessionPurpose.ISSUE))
         .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
           assertThat(e.reason()).isEqualTo("CredentialsNotFound");
           assertThat(e.getMessage()).contains("Secret aws-creds").contains("not found");
         });
-    assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup().with("aws-creds", Map.of("sessionToken", "x"))))
+    assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup().with("aws-creds", Map.of("sessionToken", "x")), SessionPurpose.ISSUE))
         .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
           assertThat(e.reason()).isEqualTo("CredentialsNotFound");
           assertThat(e.getMessage()).contains("no key accessKeyId and no key secretAccessKey");
         });
     assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup().with("aws-creds",
-        AmgTokenResources.credentials("AKIA KEY", "s", null))))
+        AmgTokenResources.credentials("AKIA KEY", "s", null)), SessionPurpose.ISSUE))
         .isInstanceOfSatisfying(PermanentProviderException.class,
             e -> assertThat(e.getMessage()).contains("key accessKeyId of Secret aws-creds"));
     assertThat(amg.totalRequests()).isZero();
@@ -153,8 +154,8 @@ class AmgCredentialsTest {
               AwsSessionCredentials.create("ASIAOPERATOR0001", "operator-secret", "operator-session"))));
       GrafanaServiceAccountTokenSpec spec = AmgTokenResources.ambientSpec(amg, ws, sa);
       spec.getAmazonManagedGrafana().setEndpoint(tenantPicked.endpoint());
-      TokenSession session = provider.open(spec, new MapSecretLookup());
-      session.list();
+      TokenSession session = provider.open(spec, new MapSecretLookup(), SessionPurpose.ISSUE);
+      session.list().tokens();
       assertThat(tenantPicked.totalRequests()).isZero();
       assertThat(amg.requests()).singleElement().satisfies(r -> {
         assertThat(r.accessKeyId()).isEqualTo("ASIAOPERATOR0001");
@@ -181,7 +182,7 @@ class AmgCredentialsTest {
       setProperty("aws.region", "eu-west-1");
       provider = ambientProvider();
 
-      TokenSession session = provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup());
+      TokenSession session = provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE);
       String key = session.create("irsa", Duration.ofHours(1)).key();
       assertThat(amg.authenticates(key)).isTrue();
       assertThat(sts.calls()).singleElement().satisfies(c -> {
@@ -195,7 +196,7 @@ class AmgCredentialsTest {
         assertThat(r.accessKeyId()).isEqualTo(issued.accessKeyId());
         assertThat(r.securityToken()).isEqualTo(issued.sessionToken());
       });
-      provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup()).list();
+      provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE).list().tokens();
       assertThat(sts.calls()).as("session credentials are cached until near their expiry").hasSize(1);
     }
   }
@@ -211,7 +212,7 @@ class AmgCredentialsTest {
       setProperty("aws.endpointUrlSts", sts.endpoint());
       setProperty("aws.region", "eu-west-1");
       provider = ambientProvider();
-      assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup()))
+      assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE))
           .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
             assertThat(e.reason()).isEqualTo("CredentialsRejected");
             assertThat(e.getMessage()).contains("IRSA").contains("trust policy")
@@ -228,7 +229,7 @@ class AmgCredentialsTest {
       setProperty("aws.containerCredentialsFullUri", agent.fullUri());
       setProperty("aws.containerAuthorizationToken", "pod-identity-token");
       provider = ambientProvider();
-      provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup()).list();
+      provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE).list().tokens();
       assertThat(agent.authorizationsSeen()).containsExactly("pod-identity-token");
       assertThat(amg.requests()).singleElement().satisfies(r -> {
         assertThat(r.accessKeyId()).isEqualTo(FakeContainerCredentials.ACCESS_KEY_ID);
@@ -244,7 +245,7 @@ class AmgCredentialsTest {
       setProperty("aws.containerCredentialsFullUri", agent.fullUri());
       setProperty("aws.containerAuthorizationToken", "stale-token");
       provider = ambientProvider();
-      assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup()))
+      assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE))
           .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
             assertThat(e.reason()).isEqualTo("CredentialsNotFound");
             assertThat(e.getMessage()).contains("EKS Pod Identity");
@@ -257,7 +258,7 @@ class AmgCredentialsTest {
   void noAmbientIdentityAtAllIsCredentialsNotFoundSayingHowToSetOneUp() {
     assumeNoAmbientAwsEnvironment();
     provider = ambientProvider();
-    assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup()))
+    assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE))
         .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
           assertThat(e.reason()).isEqualTo("CredentialsNotFound");
           assertThat(e.getMessage()).contains("no AWS identity").contains("IRSA").contains("Pod Identity")

@@ -1,5 +1,6 @@
 package io.grafanatokens.provider.amg;
 
+import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +70,7 @@ class AmgTokenProviderTest {
   }
 
   private TokenSession session() throws ProviderException {
-    return provider.open(spec(), secrets);
+    return provider.open(spec(), secrets, SessionPurpose.ISSUE);
   }
 
   // ---- the SPI's pure parts
@@ -118,7 +119,7 @@ class AmgTokenProviderTest {
     TokenSession s = session();
     IssuedToken t = s.create("a", HOUR);
     amg.mintToken(ws, sa, "short", 60);
-    List<TokenInfo> listed = s.list();
+    List<TokenInfo> listed = s.list().tokens();
     assertThat(listed).extracting(TokenInfo::name).containsExactly("a", "short");
     TokenInfo a = listed.get(0);
     assertThat(a.id()).isEqualTo(t.id());
@@ -128,7 +129,7 @@ class AmgTokenProviderTest {
     assertThat(a.expired()).isFalse();
 
     clock.advance(Duration.ofSeconds(60));
-    assertThat(s.list()).extracting(TokenInfo::name, TokenInfo::expired)
+    assertThat(s.list().tokens()).extracting(TokenInfo::name, TokenInfo::expired)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("a", false), org.assertj.core.groups.Tuple.tuple("short", true));
   }
 
@@ -138,7 +139,7 @@ class AmgTokenProviderTest {
       amg.mintToken(ws, sa, "t-" + i, 3600);
     }
     amg.resetCounters();
-    assertThat(session().list()).hasSize(150);
+    assertThat(session().list().tokens()).hasSize(150);
     assertThat(amg.requestCount(AmgOperation.LIST_TOKENS)).isEqualTo(2);
     assertThat(amg.requests()).extracting(AmgRecordedRequest::path)
         .allSatisfy(p -> assertThat(p).contains("maxResults=100"));
@@ -194,11 +195,11 @@ class AmgTokenProviderTest {
     AmgTokenProvider quick = new AmgTokenProvider(Duration.ofMillis(300), clock, Optional.empty(), fastRetries());
     try {
       // classes loaded first, so that the short timer measures only the wait for the answer
-      session().list();
+      session().list().tokens();
       amg.resetCounters();
       amg.failNext(AmgOperation.CREATE_TOKEN, AmgFault.hold(Duration.ofSeconds(5)));
       long started = System.nanoTime();
-      assertThatThrownBy(() -> quick.open(spec(), secrets).create("slow", HOUR))
+      assertThatThrownBy(() -> quick.open(spec(), secrets, SessionPurpose.ISSUE).create("slow", HOUR))
           .isInstanceOfSatisfying(TransientProviderException.class, e -> {
             assertThat(e.reason()).isEqualTo("ProviderError");
             assertThat(e.getMessage()).contains("no answer in time");
@@ -213,12 +214,12 @@ class AmgTokenProviderTest {
   @Test
   void listsAndDeletesAreRetriedOnceOnAQuickBlipButNeverOnThrottling() throws Exception {
     amg.failNext(AmgOperation.LIST_TOKENS, AmgFault.INTERNAL_SERVER);
-    assertThat(session().list()).isEmpty();
+    assertThat(session().list().tokens()).isEmpty();
     assertThat(amg.requestCount(AmgOperation.LIST_TOKENS)).isEqualTo(2);
 
     amg.resetCounters();
     amg.failNext(AmgOperation.LIST_TOKENS, AmgFault.throttling(1), 3);
-    assertThatThrownBy(() -> session().list()).isInstanceOf(TransientProviderException.class);
+    assertThatThrownBy(() -> session().list().tokens()).isInstanceOf(TransientProviderException.class);
     assertThat(amg.requestCount(AmgOperation.LIST_TOKENS)).as("the reconciler honours Retry-After").isEqualTo(1);
 
     amg.clearFaults();
@@ -279,14 +280,14 @@ class AmgTokenProviderTest {
   void aMissingServiceAccountOrWorkspaceIsServiceAccountNotFound() throws Exception {
     GrafanaServiceAccountTokenSpec noAccount = spec();
     noAccount.getAmazonManagedGrafana().setServiceAccountId("404");
-    assertThatThrownBy(() -> provider.open(noAccount, secrets).create("a", HOUR))
+    assertThatThrownBy(() -> provider.open(noAccount, secrets, SessionPurpose.ISSUE).create("a", HOUR))
         .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
           assertThat(e.reason()).isEqualTo("ServiceAccountNotFound");
           assertThat(e.getMessage()).contains("no service account 404").contains("serviceAccountId");
         });
     GrafanaServiceAccountTokenSpec noWorkspace = spec();
     noWorkspace.getAmazonManagedGrafana().setWorkspaceId("g-0000000000");
-    assertThatThrownBy(() -> provider.open(noWorkspace, secrets).list())
+    assertThatThrownBy(() -> provider.open(noWorkspace, secrets, SessionPurpose.ISSUE).list().tokens())
         .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
           assertThat(e.reason()).isEqualTo("ServiceAccountNotFound");
           assertThat(e.getMessage()).contains("no workspace g-0000000000 in eu-west-1");
@@ -318,7 +319,7 @@ class AmgTokenProviderTest {
   @Test
   void rejectedAccessKeysAreCredentialsRejectedNamingTheSecret() {
     amg.acceptOnlyAccessKeys("AKIASOMEONEELSE");
-    assertThatThrownBy(() -> session().list()).isInstanceOfSatisfying(PermanentProviderException.class, e -> {
+    assertThatThrownBy(() -> session().list().tokens()).isInstanceOfSatisfying(PermanentProviderException.class, e -> {
       assertThat(e.reason()).isEqualTo("CredentialsRejected");
       assertThat(e.getMessage()).contains("UnrecognizedClientException").contains("access key AKIAFAKE0001 in Secret aws-creds")
           .contains("update the keys");
@@ -337,7 +338,7 @@ class AmgTokenProviderTest {
     GrafanaServiceAccountTokenSpec s = spec();
     s.getAmazonManagedGrafana().setEndpoint(endpoint);
     assertThat(port).isPositive();
-    assertThatThrownBy(() -> provider.open(s, secrets).list()).isInstanceOfSatisfying(TransientProviderException.class,
+    assertThatThrownBy(() -> provider.open(s, secrets, SessionPurpose.ISSUE).list().tokens()).isInstanceOfSatisfying(TransientProviderException.class,
         e -> {
           assertThat(e.reason()).isEqualTo("ProviderError");
           assertThat(e.getMessage()).contains("cannot connect to AMG");
@@ -348,11 +349,11 @@ class AmgTokenProviderTest {
   void badRegionsAndEndpointsAreRejectedBeforeAnyCall() {
     GrafanaServiceAccountTokenSpec badRegion = spec();
     badRegion.getAmazonManagedGrafana().setRegion("eu west/1");
-    assertThatThrownBy(() -> provider.open(badRegion, secrets)).isInstanceOfSatisfying(PermanentProviderException.class,
+    assertThatThrownBy(() -> provider.open(badRegion, secrets, SessionPurpose.ISSUE)).isInstanceOfSatisfying(PermanentProviderException.class,
         e -> assertThat(e.getMessage()).contains("spec.amazonManagedGrafana.region"));
     GrafanaServiceAccountTokenSpec badEndpoint = spec();
     badEndpoint.getAmazonManagedGrafana().setEndpoint("ftp://user@host/x?y");
-    assertThatThrownBy(() -> provider.open(badEndpoint, secrets)).isInstanceOfSatisfying(PermanentProviderException.class,
+    assertThatThrownBy(() -> provider.open(badEndpoint, secrets, SessionPurpose.ISSUE)).isInstanceOfSatisfying(PermanentProviderException.class,
         e -> assertThat(e.getMessage()).contains("spec.amazonManagedGrafana.endpoint"));
     assertThat(amg.totalRequests()).isZero();
   }

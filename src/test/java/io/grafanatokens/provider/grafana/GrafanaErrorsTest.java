@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +33,14 @@ class GrafanaErrorsTest {
         .isInstanceOf(NameConflictException.class);
     assertThat(map(409, "{\"message\":\"x\"}")).isInstanceOf(NameConflictException.class);
     assertThat(map(400, "{\"message\":\"Bad request data\",\"traceID\":\"\"}").reason())
-        .isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+        .isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(map(401, "{\"message\":\"echo of input\",\"messageId\":\"password-auth.failed\"}").getMessage())
         .contains("creds").contains("password-auth.failed").doesNotContain("echo");
     assertThat(map(403, "{\"message\":\"Permissions needed: serviceaccounts:write\"}").getMessage())
         .contains("serviceaccounts:write");
     assertThat(map(502, "<html><body>Bad gateway</body></html>")).isInstanceOf(TransientProviderException.class)
         .hasMessageContaining("HTML");
-    assertThat(map(302, "").reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+    assertThat(map(302, "").reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
   }
 
   @Test

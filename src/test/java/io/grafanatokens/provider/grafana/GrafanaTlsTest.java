@@ -1,5 +1,6 @@
 package io.grafanatokens.provider.grafana;
 
+import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,7 +12,7 @@ import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
 import io.grafanatokens.api.v1alpha1.Tls;
 import io.grafanatokens.fakes.grafana.FakeGrafana;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import io.grafanatokens.provider.TransientProviderException;
 import java.nio.file.Path;
@@ -54,15 +55,15 @@ class GrafanaTlsTest {
   void trustsTheCaFromTheSecret() throws Exception {
     secrets.put("ca", Map.of("ca.crt", forOtherHost.pem + forIp.pem));
     GrafanaServiceAccountTokenSpec spec = spec(matching, tls(new SecretKeyRef("ca", null), null));
-    var session = provider.open(spec, lookup);
+    var session = provider.open(spec, lookup, SessionPurpose.ISSUE);
     assertThat(matching.authenticates(session.create("t1", Duration.ofMinutes(5)).key())).isTrue();
   }
 
   @Test
   void withoutTheCaTheHandshakeFailsTransiently() {
     TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec(matching, null), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+        () -> provider.open(spec(matching, null), lookup, SessionPurpose.ISSUE).list());
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e.getMessage()).contains("TLS");
   }
 
@@ -70,36 +71,37 @@ class GrafanaTlsTest {
   void theCaDoesNotExcuseAWrongHostName() {
     secrets.put("ca", Map.of("bundle.pem", forOtherHost.pem));
     TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec(mismatched, tls(new SecretKeyRef("ca", "bundle.pem"), null)), lookup));
+        () -> provider.open(spec(mismatched, tls(new SecretKeyRef("ca", "bundle.pem"), null)), lookup, SessionPurpose.ISSUE)
+            .list());
     assertThat(e.getMessage()).contains("TLS");
   }
 
   @Test
   void insecureSkipVerifySkipsTrustAndHostNameForThisClientOnly() throws Exception {
-    var session = provider.open(spec(mismatched, tls(null, true)), lookup);
+    var session = provider.open(spec(mismatched, tls(null, true)), lookup, SessionPurpose.ISSUE);
     assertThat(mismatched.authenticates(session.create("t2", Duration.ofMinutes(5)).key())).isTrue();
     // The same provider still verifies for resources without the flag.
     assertThat(catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec(mismatched, null), lookup))).isNotNull();
+        () -> provider.open(spec(mismatched, null), lookup, SessionPurpose.ISSUE).list())).isNotNull();
   }
 
   @Test
   void missingCaSecretOrKeyOrPemIsCredentialsNotFound() {
     PermanentProviderException noSecret = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(matching, tls(new SecretKeyRef("absent", null), null)), lookup));
-    assertThat(noSecret.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+        () -> provider.open(spec(matching, tls(new SecretKeyRef("absent", null), null)), lookup, SessionPurpose.ISSUE));
+    assertThat(noSecret.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noSecret.getMessage()).contains("absent");
 
     secrets.put("ca", Map.of("other", "x"));
     PermanentProviderException noKey = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(matching, tls(new SecretKeyRef("ca", null), null)), lookup));
-    assertThat(noKey.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+        () -> provider.open(spec(matching, tls(new SecretKeyRef("ca", null), null)), lookup, SessionPurpose.ISSUE));
+    assertThat(noKey.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noKey.getMessage()).contains("ca.crt");
 
     secrets.put("ca", Map.of("ca.crt", "not a certificate"));
     PermanentProviderException garbage = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(matching, tls(new SecretKeyRef("ca", null), null)), lookup));
-    assertThat(garbage.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+        () -> provider.open(spec(matching, tls(new SecretKeyRef("ca", null), null)), lookup, SessionPurpose.ISSUE));
+    assertThat(garbage.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
   }
 
   private GrafanaServiceAccountTokenSpec spec(FakeGrafana target, Tls tls) {

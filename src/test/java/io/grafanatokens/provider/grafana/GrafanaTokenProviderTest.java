@@ -1,5 +1,6 @@
 package io.grafanatokens.provider.grafana;
 
+import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -20,7 +21,7 @@ import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenSession;
@@ -72,27 +73,66 @@ class GrafanaTokenProviderTest {
   }
 
   @Test
-  void opensByIdAndSendsTheHeadersGrafanaNeeds() throws Exception {
+  void anIdIsUsedAsGivenSoTheCreateIsTheFirstCall() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
     GrafanaServiceAccountTokenSpec spec = spec(byId(sa));
     spec.getGrafana().setOrgId(1L);
-    TokenSession session = provider.open(spec, lookup);
+    TokenSession session = provider.open(spec, lookup, SessionPurpose.ISSUE);
+    assertThat(session.accountResolved()).isTrue();
     assertThat(session.serviceAccountId()).isEqualTo(Long.toString(sa));
+    assertThat(grafana.requests()).as("opening a session calls nothing").isEmpty();
     session.create("t", Duration.ofHours(1));
 
-    RecordedRequest get = request(Operation.GET_SA);
-    assertThat(get.path()).isEqualTo("/api/serviceaccounts/" + sa);
-    assertThat(get.authScheme()).isEqualTo("Bearer");
-    assertThat(get.orgIdHeader()).isEqualTo("1");
-    assertThat(get.accept()).isEqualTo("application/json");
-    assertThat(request(Operation.CREATE_TOKEN).contentType()).isEqualTo("application/json");
+    assertThat(grafana.requests()).extracting(RecordedRequest::operation).containsExactly(Operation.CREATE_TOKEN);
+    RecordedRequest create = request(Operation.CREATE_TOKEN);
+    assertThat(create.path()).isEqualTo("/api/serviceaccounts/" + sa + "/tokens");
+    assertThat(create.authScheme()).isEqualTo("Bearer");
+    assertThat(create.orgIdHeader()).isEqualTo("1");
+    assertThat(create.accept()).isEqualTo("application/json");
+    assertThat(create.contentType()).isEqualTo("application/json");
   }
 
   @Test
   void omitsTheOrgHeaderWhenOrgIdIsUnset() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    provider.open(spec(byId(sa)), lookup);
-    assertThat(request(Operation.GET_SA).orgIdHeader()).isNull();
+    provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE).create("t", Duration.ofHours(1));
+    assertThat(request(Operation.CREATE_TOKEN).orgIdHeader()).isNull();
+  }
+
+  @Test
+  void aNameIsLookedUpOnceAndRemembered() throws Exception {
+    long sa = grafana.createServiceAccount(1, "ci", "Viewer");
+    TokenSession first = provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE);
+    assertThat(first.accountResolved()).isFalse();
+    first.create("t1", Duration.ofHours(1));
+    TokenSession second = provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE);
+    assertThat(second.accountResolved()).isTrue();
+    second.create("t2", Duration.ofHours(1));
+    assertThat(grafana.requests()).extracting(RecordedRequest::operation)
+        .containsExactly(Operation.SEARCH, Operation.CREATE_TOKEN, Operation.CREATE_TOKEN);
+    assertThat(second.serviceAccountId()).isEqualTo(Long.toString(sa));
+  }
+
+  @Test
+  void aRememberedNameWhoseAccountWasDeletedIsLookedUpAgain() throws Exception {
+    long sa = grafana.createServiceAccount(1, "ci", "Viewer");
+    provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE).create("t1", Duration.ofHours(1));
+    grafana.deleteServiceAccountOutOfBand(sa);
+    long again = grafana.createServiceAccount(1, "ci", "Viewer");
+    TokenSession session = provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE);
+    assertThat(catchThrowableOfType(PermanentProviderException.class, () -> session.create("t2", Duration.ofHours(1)))
+        .reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
+    IssuedToken t = provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE)
+        .create("t3", Duration.ofHours(1));
+    assertThat(t.serviceAccountId()).isEqualTo(Long.toString(again));
+  }
+
+  @Test
+  void cleanupNeverCreatesAServiceAccount() throws Exception {
+    TokenSession session = provider.open(spec(byName("new-bot", true, "Editor")), lookup, SessionPurpose.CLEANUP);
+    PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class, session::serviceAccountId);
+    assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
+    assertThat(grafana.requests()).extracting(RecordedRequest::operation).doesNotContain(Operation.CREATE_SA);
   }
 
   @Test
@@ -102,7 +142,7 @@ class GrafanaTokenProviderTest {
       grafana.createServiceAccount(1, name, "Viewer");
     }
     long ci = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byName("ci", null, null)), lookup);
+    TokenSession session = provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE);
     assertThat(session.serviceAccountId()).isEqualTo(Long.toString(ci));
     assertThat(grafana.requestCount(Operation.SEARCH)).isEqualTo(4);
     assertThat(grafana.requests()).filteredOn(r -> r.operation() == Operation.SEARCH).extracting(RecordedRequest::path)
@@ -116,7 +156,7 @@ class GrafanaTokenProviderTest {
   @Test
   void encodesTheSearchQuery() throws Exception {
     long sa = grafana.createServiceAccount(1, "deploy bot&co", "Viewer");
-    assertThat(provider.open(spec(byName("deploy bot&co", null, null)), lookup).serviceAccountId())
+    assertThat(provider.open(spec(byName("deploy bot&co", null, null)), lookup, SessionPurpose.ISSUE).serviceAccountId())
         .isEqualTo(Long.toString(sa));
   }
 
@@ -124,28 +164,28 @@ class GrafanaTokenProviderTest {
   void missingNameWithoutCreateIfMissingIsServiceAccountNotFound() {
     grafana.createServiceAccount(1, "ci-prod", "Viewer");
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(byName("ci", null, null)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND);
+        () -> provider.open(spec(byName("ci", null, null)), lookup, SessionPurpose.ISSUE).serviceAccountId());
+    assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
     assertThat(e.getMessage()).contains("ci").contains("createIfMissing");
     assertThat(grafana.requestCount(Operation.CREATE_SA)).isZero();
   }
 
   @Test
   void createIfMissingCreatesWithTheRole() throws Exception {
-    TokenSession session = provider.open(spec(byName("new-bot", true, "Editor")), lookup);
+    TokenSession session = provider.open(spec(byName("new-bot", true, "Editor")), lookup, SessionPurpose.ISSUE);
     assertThat(grafana.serviceAccount(Long.parseLong(session.serviceAccountId())).orElseThrow())
         .satisfies(sa -> {
           assertThat(sa.name()).isEqualTo("new-bot");
           assertThat(sa.role()).isEqualTo("Editor");
         });
     // Found the second time, not created again.
-    provider.open(spec(byName("new-bot", true, "Admin")), lookup);
+    provider.open(spec(byName("new-bot", true, "Admin")), lookup, SessionPurpose.ISSUE);
     assertThat(grafana.requestCount(Operation.CREATE_SA)).isEqualTo(1);
   }
 
   @Test
   void createIfMissingDefaultsToViewer() throws Exception {
-    TokenSession session = provider.open(spec(byName("plain", true, null)), lookup);
+    TokenSession session = provider.open(spec(byName("plain", true, null)), lookup, SessionPurpose.ISSUE);
     assertThat(grafana.serviceAccount(Long.parseLong(session.serviceAccountId())).orElseThrow().role()).isEqualTo("Viewer");
   }
 
@@ -153,7 +193,7 @@ class GrafanaTokenProviderTest {
   void alreadyExistsRaceLooksTheNameUpAgain() throws Exception {
     long[] raced = new long[1];
     grafana.beforeNext(Operation.CREATE_SA, () -> raced[0] = grafana.createServiceAccount(1, "racer", "Viewer"));
-    TokenSession session = provider.open(spec(byName("racer", true, "Viewer")), lookup);
+    TokenSession session = provider.open(spec(byName("racer", true, "Viewer")), lookup, SessionPurpose.ISSUE);
     assertThat(session.serviceAccountId()).isEqualTo(Long.toString(raced[0]));
     assertThat(grafana.serviceAccounts(1)).filteredOn(sa -> sa.name().equals("racer")).hasSize(1);
   }
@@ -163,8 +203,8 @@ class GrafanaTokenProviderTest {
     long old = grafana.createServiceAccount(1, "old", "Viewer");
     grafana.renameServiceAccount(old, "renamed");
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(byName("old", true, "Viewer")), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND);
+        () -> provider.open(spec(byName("old", true, "Viewer")), lookup, SessionPurpose.ISSUE).serviceAccountId());
+    assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
     assertThat(e.getMessage()).contains("renamed account keeps its old login");
     assertThat(grafana.serviceAccount(old).orElseThrow().name()).isEqualTo("renamed");
   }
@@ -172,15 +212,15 @@ class GrafanaTokenProviderTest {
   @Test
   void unknownIdIsServiceAccountNotFound() {
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(byId(4242)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND);
+        () -> provider.open(spec(byId(4242)), lookup, SessionPurpose.ISSUE).create("t", Duration.ofHours(1)));
+    assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
     assertThat(e.getMessage()).contains("4242");
   }
 
   @Test
   void createdKeyAuthenticatesAndCarriesTheEstimate() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     IssuedToken token = session.create("ci-abcdefgh-1", Duration.ofSeconds(86400));
 
     assertThat(grafana.authenticates(token.key())).isTrue();
@@ -197,14 +237,14 @@ class GrafanaTokenProviderTest {
   @Test
   void listParsesTheRealExpiryFromExpiration() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     IssuedToken day = session.create("day", Duration.ofDays(1));
     // Beyond seven days Grafana's secondsUntilExpiration is 0: only "expiration" tells the truth.
     IssuedToken month = session.create("month", Duration.ofDays(30));
     grafana.mintToken(sa, "forever", 0);
 
     Map<String, TokenInfo> byName = new HashMap<>();
-    session.list().forEach(t -> byName.put(t.name(), t));
+    session.list().tokens().forEach(t -> byName.put(t.name(), t));
     assertThat(byName).containsOnlyKeys("day", "month", "forever");
     Instant grafanaNow = Instant.parse("2026-03-10T10:00:00Z");
     assertThat(byName.get("day").expiresAt()).isEqualTo(grafanaNow.plus(Duration.ofDays(1)));
@@ -220,7 +260,7 @@ class GrafanaTokenProviderTest {
 
     grafana.revokeBySecretScan(Long.parseLong(day.id()));
     grafanaClock.advance(Duration.ofDays(2));
-    TokenInfo revoked = session.list().stream().filter(t -> t.name().equals("day")).findFirst().orElseThrow();
+    TokenInfo revoked = session.list().tokens().stream().filter(t -> t.name().equals("day")).findFirst().orElseThrow();
     assertThat(revoked.revoked()).isTrue();
     assertThat(revoked.expired()).isTrue();
   }
@@ -235,7 +275,7 @@ class GrafanaTokenProviderTest {
   @Test
   void revokeStopsTheKeyAndIsIdempotent() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     IssuedToken token = session.create("t", Duration.ofHours(1));
     session.revoke(token.serviceAccountId(), token.id());
     assertThat(grafana.authenticates(token.key())).isFalse();
@@ -247,7 +287,7 @@ class GrafanaTokenProviderTest {
   void revokeOnAGoneServiceAccountIsDone() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
     long other = grafana.createServiceAccount(1, "other", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     IssuedToken token = session.create("t", Duration.ofHours(1));
     grafana.deleteServiceAccountOutOfBand(other);
     session.revoke(Long.toString(other), "99");
@@ -258,10 +298,10 @@ class GrafanaTokenProviderTest {
   @Test
   void revokeRefusesIdsThatAreNotNumbers() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
         () -> session.revoke(Long.toString(sa), "../../../admin/users/1"));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(grafana.requestCount(Operation.DELETE_TOKEN) + grafana.requestCount(Operation.UNKNOWN)).isZero();
   }
 
@@ -272,7 +312,7 @@ class GrafanaTokenProviderTest {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
     long other = grafana.createServiceAccount(1, "other", "Viewer");
     grafana.mintToken(other, "taken", 0);
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     NameConflictException e = catchThrowableOfType(NameConflictException.class,
         () -> session.create("taken", Duration.ofHours(1)));
     assertThat(e.getMessage()).contains("already exists");
@@ -282,7 +322,7 @@ class GrafanaTokenProviderTest {
   void legacy409IsANameConflict() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
     grafana.legacyDuplicate409(true);
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     session.create("taken", Duration.ofHours(1));
     assertThatThrownBy(() -> session.create("taken", Duration.ofHours(1))).isInstanceOf(NameConflictException.class);
   }
@@ -293,8 +333,8 @@ class GrafanaTokenProviderTest {
     String unknown = GrafanaKeys.newKey(new SecureRandom());
     secrets.put("grafana-admin", Map.of("token", unknown));
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(byId(sa)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+        () -> provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE).list());
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).contains("grafana-admin").contains("api-key.invalid").doesNotContain(unknown);
   }
 
@@ -303,8 +343,8 @@ class GrafanaTokenProviderTest {
     grafana.addAdminUser("admin", "right");
     secrets.put("basic", Map.of("username", "admin", "password", "wrong"));
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec("basic", byId(2)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+        () -> provider.open(spec("basic", byId(2)), lookup, SessionPurpose.ISSUE).list());
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).contains("basic").doesNotContain("wrong");
   }
 
@@ -313,39 +353,39 @@ class GrafanaTokenProviderTest {
     long viewer = grafana.createServiceAccount(1, "viewer", "Viewer");
     secrets.put("viewer", Map.of("token", grafana.mintToken(viewer, "viewer", 0)));
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec("viewer", byId(viewer)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PERMISSION_DENIED);
-    assertThat(e.getMessage()).contains("serviceaccounts:read");
+        () -> provider.open(spec("viewer", byId(viewer)), lookup, SessionPurpose.ISSUE).create("t", Duration.ofHours(1)));
+    assertThat(e.reason()).isEqualTo(Reasons.PERMISSION_DENIED);
+    assertThat(e.getMessage()).contains("serviceaccounts:write");
   }
 
   @Test
   void lifetimeLimitsAreProviderRejectedWithAHint() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     grafana.tokenExpirationDayLimit(7);
     PermanentProviderException dayLimit = catchThrowableOfType(PermanentProviderException.class,
         () -> session.create("t", Duration.ofDays(30)));
-    assertThat(dayLimit.reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+    assertThat(dayLimit.reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(dayLimit.getMessage()).contains("exceeds the limit").contains("secondsToLive");
 
     grafana.tokenExpirationDayLimit(-1).apiKeyMaxSecondsToLive(3600);
     PermanentProviderException maxTtl = catchThrowableOfType(PermanentProviderException.class,
         () -> session.create("t", Duration.ofHours(2)));
-    assertThat(maxTtl.reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+    assertThat(maxTtl.reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(maxTtl.getMessage()).contains("greater than the global limit").contains("secondsToLive");
   }
 
   @Test
   void serverErrorsAreTransient() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     grafana.failNext(Operation.CREATE_TOKEN, Fault.HTTP_500).failNext(Operation.LIST_TOKENS, Fault.HTTP_503);
     TransientProviderException e500 = catchThrowableOfType(TransientProviderException.class,
         () -> session.create("t", Duration.ofHours(1)));
-    assertThat(e500.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e500.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e500.getMessage()).contains("500");
     TransientProviderException e503 = catchThrowableOfType(TransientProviderException.class, session::list);
-    assertThat(e503.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e503.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(grafana.tokensOf(sa)).isEmpty();
   }
 
@@ -353,24 +393,24 @@ class GrafanaTokenProviderTest {
   void timeoutIsTransientAndQuick() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
     GrafanaTokenProvider impatient = new GrafanaTokenProvider(SHORT_TIMEOUT, operatorClock);
-    TokenSession session = impatient.open(spec(byId(sa)), lookup);
+    TokenSession session = impatient.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     grafana.failNext(Operation.CREATE_TOKEN, Fault.timeout(Duration.ofSeconds(10)));
     long started = System.nanoTime();
     TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
         () -> session.create("t", Duration.ofHours(1)));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e.getMessage()).contains("500 ms");
   }
 
   @Test
   void droppedConnectionIsTransientAndTheTokenMayExist() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     grafana.failNext(Operation.CREATE_TOKEN, Fault.DROP_AFTER_CREATE);
     TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
         () -> session.create("lost", Duration.ofHours(1)));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e.getMessage()).contains("may still have taken effect");
     assertThat(grafana.tokensOf(sa)).extracting(TokenSnapshot::name).containsExactly("lost");
   }
@@ -383,28 +423,28 @@ class GrafanaTokenProviderTest {
     GrafanaServiceAccountTokenSpec spec = spec(byId(2));
     spec.getGrafana().setUrl(url);
     TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec, lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+        () -> provider.open(spec, lookup, SessionPurpose.ISSUE).list());
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
   }
 
   @Test
   void rateLimitIsTransientWithRetryAfter() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     grafana.failNext(Operation.LIST_TOKENS, Fault.rateLimit429(7));
     TransientProviderException e = catchThrowableOfType(TransientProviderException.class, session::list);
-    assertThat(e.reason()).isEqualTo(ProviderReasons.RATE_LIMITED);
+    assertThat(e.reason()).isEqualTo(Reasons.RATE_LIMITED);
     assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(7));
   }
 
   @Test
   void injected401IsCredentialsRejected() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     grafana.failNext(Operation.DELETE_TOKEN, Fault.UNAUTHORIZED_401);
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
         () -> session.revoke(Long.toString(sa), "5"));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
   }
 
   @Test
@@ -413,15 +453,15 @@ class GrafanaTokenProviderTest {
     GrafanaServiceAccountTokenSpec wrong = spec(byId(sa));
     wrong.getGrafana().setUrl(grafana.baseUrl() + "/grafana");
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(wrong, lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND);
+        () -> provider.open(wrong, lookup, SessionPurpose.ISSUE).create("t", Duration.ofHours(1)));
+    assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
     assertThat(e.getMessage()).contains("no such API route");
   }
 
   @Test
   void aFailedRevokeIsNotDone() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     IssuedToken token = session.create("t", Duration.ofHours(1));
     grafana.failNext(Operation.DELETE_TOKEN, Fault.HTTP_500);
     assertThatThrownBy(() -> session.revoke(token.serviceAccountId(), token.id()))
@@ -436,9 +476,9 @@ class GrafanaTokenProviderTest {
     grafana.addAdminUser("admin", "pw");
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
     secrets.put("basic", Map.of("username", "admin", "password", "pw"));
-    IssuedToken token = provider.open(spec("basic", byId(sa)), lookup).create("t", Duration.ofHours(1));
+    IssuedToken token = provider.open(spec("basic", byId(sa)), lookup, SessionPurpose.ISSUE).create("t", Duration.ofHours(1));
     assertThat(grafana.authenticates(token.key())).isTrue();
-    assertThat(request(Operation.GET_SA).authScheme()).isEqualTo("Basic");
+    assertThat(request(Operation.CREATE_TOKEN).authScheme()).isEqualTo("Basic");
   }
 
   @Test
@@ -451,16 +491,16 @@ class GrafanaTokenProviderTest {
     ref.setTokenKey("api-token");
     ref.setUsernameKey("user");
     ref.setPasswordKey("pass");
-    provider.open(spec, lookup);
-    assertThat(request(Operation.GET_SA).authScheme()).isEqualTo("Bearer");
+    provider.open(spec, lookup, SessionPurpose.ISSUE).list();
+    assertThat(request(Operation.LIST_TOKENS).authScheme()).isEqualTo("Bearer");
   }
 
   @Test
   void secretWithoutUsableKeysIsCredentialsNotFoundNamingThem() {
     secrets.put("half", Map.of("username", "admin"));
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec("half", byId(2)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+        () -> provider.open(spec("half", byId(2)), lookup, SessionPurpose.ISSUE));
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(e.getMessage()).contains("half").contains("token").contains("username").contains("password");
     assertThat(grafana.requestCount(Operation.GET_SA)).isZero();
   }
@@ -468,8 +508,8 @@ class GrafanaTokenProviderTest {
   @Test
   void missingSecretIsCredentialsNotFound() {
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec("nowhere", byId(2)), lookup));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+        () -> provider.open(spec("nowhere", byId(2)), lookup, SessionPurpose.ISSUE));
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(e.getMessage()).contains("nowhere");
   }
 
@@ -480,11 +520,12 @@ class GrafanaTokenProviderTest {
     long org2 = grafana.createOrg("second");
     secrets.put("org2-admin", Map.of("token", grafana.mintAdminToken(org2)));
     GrafanaServiceAccountTokenSpec spec = spec("org2-admin", byName("bot", true, "Viewer"));
-    assertThat(catchThrowableOfType(PermanentProviderException.class, () -> provider.open(spec, lookup)).reason())
-        .isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+    assertThat(catchThrowableOfType(PermanentProviderException.class,
+        () -> provider.open(spec, lookup, SessionPurpose.ISSUE).serviceAccountId()).reason())
+        .isEqualTo(Reasons.CREDENTIALS_REJECTED);
 
     spec.getGrafana().setOrgId(org2);
-    TokenSession session = provider.open(spec, lookup);
+    TokenSession session = provider.open(spec, lookup, SessionPurpose.ISSUE);
     IssuedToken token = session.create("t", Duration.ofHours(1));
     assertThat(grafana.serviceAccount(Long.parseLong(session.serviceAccountId())).orElseThrow().orgId()).isEqualTo(org2);
     assertThat(grafana.tokens(org2)).extracting(TokenSnapshot::name).contains("t");
@@ -499,7 +540,7 @@ class GrafanaTokenProviderTest {
       secrets.put("sub", Map.of("token", sub.mintAdminToken(1)));
       GrafanaServiceAccountTokenSpec spec = spec("sub", byId(sa));
       spec.getGrafana().setUrl(sub.baseUrl() + "/");
-      IssuedToken token = provider.open(spec, lookup).create("t", Duration.ofHours(1));
+      IssuedToken token = provider.open(spec, lookup, SessionPurpose.ISSUE).create("t", Duration.ofHours(1));
       assertThat(sub.authenticates(token.key())).isTrue();
       assertThat(provider.baseUrl(spec)).hasValue(sub.baseUrl());
     }
@@ -508,7 +549,7 @@ class GrafanaTokenProviderTest {
   @Test
   void noMessageEverCarriesAMintedKey() throws Exception {
     long sa = grafana.createServiceAccount(1, "ci", "Viewer");
-    TokenSession session = provider.open(spec(byId(sa)), lookup);
+    TokenSession session = provider.open(spec(byId(sa)), lookup, SessionPurpose.ISSUE);
     IssuedToken token = session.create("t", Duration.ofHours(1));
     // A key-shaped token name comes back in Grafana's messages and ours; it must be masked.
     String keyShapedName = GrafanaKeys.newKey(new SecureRandom());

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grafanatokens.fakes.yandex.AuthorizedKeyFile;
 import io.grafanatokens.fakes.yandex.FakeYandexIam;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
@@ -99,7 +99,7 @@ class YandexAuthorizedKeyTest {
     PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
         () -> AuthorizedKey.parse(json, "Secret s key k"));
     assertThat(e).isNotNull();
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(e.getMessage()).startsWith("Secret s key k ").doesNotContain("AAAA").doesNotContain("bm90");
     return e.getMessage();
   }

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.provider.yandex.YandexErrors.ErrorClass;
 import io.grafanatokens.testing.LogCapture;
@@ -33,15 +33,15 @@ class YandexErrorsTest {
   @Test
   void mapsEachClassOfCreateForServiceAccountToItsReason() {
     assertThat(create(403, 7, "Permission denied")).isInstanceOf(PermanentProviderException.class)
-        .extracting(ProviderException::reason).isEqualTo(ProviderReasons.PERMISSION_DENIED);
-    assertThat(create(404, 5, "not found").reason()).isEqualTo(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND);
-    assertThat(create(401, 16, "bad token").reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
-    assertThat(create(400, 3, "Illegal argument").reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+        .extracting(ProviderException::reason).isEqualTo(Reasons.PERMISSION_DENIED);
+    assertThat(create(404, 5, "not found").reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
+    assertThat(create(401, 16, "bad token").reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
+    assertThat(create(400, 3, "Illegal argument").reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(create(429, 8, "quota")).isInstanceOf(TransientProviderException.class)
-        .extracting(ProviderException::reason).isEqualTo(ProviderReasons.RATE_LIMITED);
+        .extracting(ProviderException::reason).isEqualTo(Reasons.RATE_LIMITED);
     for (int[] c : new int[][] {{500, 2}, {500, 13}, {503, 14}, {504, 4}, {409, 10}}) {
       assertThat(create(c[0], c[1], "x")).as(c[0] + "/" + c[1]).isInstanceOf(TransientProviderException.class)
-          .extracting(ProviderException::reason).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+          .extracting(ProviderException::reason).isEqualTo(Reasons.PROVIDER_ERROR);
     }
   }
 

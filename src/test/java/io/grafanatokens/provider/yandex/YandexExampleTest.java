@@ -1,5 +1,6 @@
 package io.grafanatokens.provider.yandex;
 
+import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +38,7 @@ class YandexExampleTest {
           new YandexSettings(iam.iamEndpoint(), iam.tokenExchangeUrl(), iam.metadataUrl(), Path.of("/nonexistent")));
       assertThat(provider.usesAmbientCredentials(r.getSpec())).isFalse();
       IssuedToken t = provider.open(r.getSpec(), name -> name.equals(secret)
-          ? Optional.of(Map.of(dataKey, key.json())) : Optional.empty()).create("yc-prometheus-00000000-1", null);
+          ? Optional.of(Map.of(dataKey, key.json())) : Optional.empty(), SessionPurpose.ISSUE).create("yc-prometheus-00000000-1", null);
       assertThat(iam.authenticates(t.key())).isTrue();
     }
   }

@@ -1,5 +1,6 @@
 package io.grafanatokens.provider.yandex;
 
+import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -14,7 +15,7 @@ import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.provider.ProviderReasons;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
@@ -96,7 +97,7 @@ class YandexTokenProviderTest {
   }
 
   TokenSession open(GrafanaServiceAccountTokenSpec spec) throws ProviderException {
-    return provider.open(spec, lookup());
+    return provider.open(spec, lookup(), SessionPurpose.ISSUE);
   }
 
   TokenSession keySession() throws ProviderException {
@@ -205,7 +206,7 @@ class YandexTokenProviderTest {
     secrets.put("forged", Map.of(YandexTokenProvider.DEFAULT_KEY_DATA_KEY, forged));
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.authorizedKey(TARGET, "forged")).create("b-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).isEqualTo(2);
   }
 
@@ -224,7 +225,7 @@ class YandexTokenProviderTest {
     iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.UNAUTHENTICATED_401, 2);
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).contains(OPERATOR).contains("UNAUTHENTICATED");
     assertThat(iam.requestCount(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT)).isEqualTo(2);
     assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).isEqualTo(2);
@@ -237,7 +238,7 @@ class YandexTokenProviderTest {
     iam.revokeTokenCreator(OPERATOR, TARGET);
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PERMISSION_DENIED);
+    assertThat(e.reason()).isEqualTo(Reasons.PERMISSION_DENIED);
     assertThat(e.getMessage()).startsWith("grant the role iam.serviceAccounts.tokenCreator on service account "
         + TARGET + " to service account " + OPERATOR + " (authorized key " + key.keyId());
   }
@@ -246,7 +247,7 @@ class YandexTokenProviderTest {
   void anUnknownServiceAccountIsServiceAccountNotFound() {
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.authorizedKey("ajenosuchaccount0000", KEY_SECRET)).create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.SERVICE_ACCOUNT_NOT_FOUND);
+    assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
     assertThat(e.getMessage()).contains("ajenosuchaccount0000").contains("spec.yandexCloud.serviceAccountId");
   }
 
@@ -254,7 +255,7 @@ class YandexTokenProviderTest {
   void anInvalidArgumentIsProviderRejectedWithIamsText() {
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.authorizedKey("Not_An_Id", KEY_SECRET)).create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(e.getMessage()).contains("400 INVALID_ARGUMENT: Illegal argument serviceAccountId");
   }
 
@@ -263,7 +264,7 @@ class YandexTokenProviderTest {
     iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.rateLimit429(7));
     TransientProviderException e = failure(TransientProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.RATE_LIMITED);
+    assertThat(e.reason()).isEqualTo(Reasons.RATE_LIMITED);
     assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
   }
 
@@ -273,7 +274,7 @@ class YandexTokenProviderTest {
       iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, fault);
       TransientProviderException e = failure(TransientProviderException.class,
           () -> keySession().create("a-1", Duration.ZERO));
-      assertThat(e.reason()).as(fault.kind().name()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+      assertThat(e.reason()).as(fault.kind().name()).isEqualTo(Reasons.PROVIDER_ERROR);
     }
     assertThat(iam.faultsInjected(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT)).isEqualTo(3);
   }
@@ -285,7 +286,7 @@ class YandexTokenProviderTest {
     iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.timeout(Duration.ofSeconds(3)));
     TransientProviderException e = failure(TransientProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e.getMessage()).contains("no answer within 300 ms");
   }
 
@@ -294,7 +295,7 @@ class YandexTokenProviderTest {
     provider = provider("http://127.0.0.1:" + freePort(), iam.metadataUrl());
     TransientProviderException e = failure(TransientProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
   }
 
   // ---- credential problems ------------------------------------------------------------------------------
@@ -303,13 +304,13 @@ class YandexTokenProviderTest {
   void aMissingSecretOrDataKeyIsCredentialsNotFound() {
     PermanentProviderException noSecret = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.authorizedKey(TARGET, "absent")));
-    assertThat(noSecret.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(noSecret.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noSecret.getMessage()).contains("absent");
 
     secrets.put("other-key", Map.of("something-else", "x"));
     PermanentProviderException noKey = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.authorizedKey(TARGET, "other-key")));
-    assertThat(noKey.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(noKey.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noKey.getMessage()).contains("has no key authorized-key.json");
     assertThat(iam.totalRequests()).isZero();
   }
@@ -319,7 +320,7 @@ class YandexTokenProviderTest {
     secrets.put("broken", Map.of(YandexTokenProvider.DEFAULT_KEY_DATA_KEY, key.json().substring(0, 300)));
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.authorizedKey(TARGET, "broken")));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(e.getMessage()).contains("Secret broken key authorized-key.json is not JSON")
         .doesNotContain(key.keyId());
   }
@@ -329,7 +330,7 @@ class YandexTokenProviderTest {
     iam.deleteAuthorizedKey(key.keyId());
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).startsWith("check the authorized key " + key.keyId() + " in Secret " + KEY_SECRET);
     assertThat(iam.requestCount(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT)).isZero();
   }
@@ -339,7 +340,7 @@ class YandexTokenProviderTest {
     iam.failNext(YandexOperation.CREATE_TOKEN, YandexFault.HTTP_503);
     TransientProviderException e = failure(TransientProviderException.class,
         () -> keySession().create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
   }
 
   // ---- workload identity and the metadata service -------------------------------------------------------
@@ -361,7 +362,7 @@ class YandexTokenProviderTest {
   void workloadIdentityWithoutTheTokenFileIsCredentialsNotFound() {
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.workloadIdentity(TARGET, OPERATOR)).create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(e.getMessage()).contains(workloadToken.toString()).contains("YC_WORKLOAD_TOKEN_PATH");
     assertThat(iam.totalRequests()).isZero();
   }
@@ -372,7 +373,7 @@ class YandexTokenProviderTest {
     iam.federateKubernetesToken("k8s-projected-jwt", "ajesomeoneelse000000");
     PermanentProviderException e = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.workloadIdentity(TARGET, OPERATOR)).create("a-1", Duration.ZERO));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.CREDENTIALS_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).contains("federated credential").contains("invalid_grant");
   }
 
@@ -389,13 +390,13 @@ class YandexTokenProviderTest {
   void aMissingOrUnattachedMetadataServiceIsCredentialsNotFound() throws Exception {
     PermanentProviderException none = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO));
-    assertThat(none.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(none.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(none.getMessage()).contains("attach a service account");
 
     provider = provider(iam.iamEndpoint(), "http://127.0.0.1:" + freePort() + "/computeMetadata/v1/token");
     PermanentProviderException unreachable = failure(PermanentProviderException.class,
         () -> open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO));
-    assertThat(unreachable.reason()).isEqualTo(ProviderReasons.CREDENTIALS_NOT_FOUND);
+    assertThat(unreachable.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(unreachable.getMessage()).contains("unreachable");
   }
 
@@ -420,7 +421,7 @@ class YandexTokenProviderTest {
     GrafanaServiceAccountTokenSpec spec = YandexSpecs.authorizedKey(TARGET, KEY_SECRET);
     spec.getYandexCloud().setEndpoint("https://user:pw@iam.example.com?x=1");
     PermanentProviderException e = failure(PermanentProviderException.class, () -> open(spec));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_REJECTED);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(e.getMessage()).startsWith("spec.yandexCloud.endpoint");
   }
 
@@ -506,7 +507,7 @@ class YandexTokenProviderTest {
     iam.failNext(YandexOperation.REVOKE, YandexFault.HTTP_503);
     TransientProviderException e = failure(TransientProviderException.class,
         () -> keySession().revoke(TARGET, t.id()));
-    assertThat(e.reason()).isEqualTo(ProviderReasons.PROVIDER_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     keySession().revoke(TARGET, t.id());
     assertThat(iam.wasRevoked(t.key())).isTrue();
   }

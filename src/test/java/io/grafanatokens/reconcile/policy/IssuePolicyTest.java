@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** docs/reference.md#when-a-new-token-is-issued: the first check that holds is the Issuing reason. */
-class IssueDecisionTest {
+class IssuePolicyTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Instant NOW = CLOCK.instant();
   private static final String HASH = "a".repeat(64);
@@ -66,8 +66,12 @@ class IssueDecisionTest {
     }
 
     Optional<IssueTrigger> evaluate() {
-      return new IssueDecision(recordedToken, keyEdited, recordedTargetHash, HASH, rotateAnnotation, actedRotate,
-          renewalTime, tokenGone, NOW).evaluate();
+      return IssuePolicy.trigger(facts(false));
+    }
+
+    TriggerFacts facts(boolean adoptingOtherTarget) {
+      return new TriggerFacts(NOW, recordedToken, keyEdited, Optional.ofNullable(recordedTargetHash), HASH,
+          adoptingOtherTarget, rotateAnnotation, actedRotate, renewalTime, tokenGone);
     }
   }
 
@@ -124,6 +128,78 @@ class IssueDecisionTest {
     Optional<IssueTrigger> t = Input.idle().rotate(annotation, acted).evaluate();
 
     assertThat(t).isEqualTo(triggers ? Optional.of(IssueTrigger.ROTATE_REQUESTED) : Optional.empty());
+  }
+
+  @Test
+  void anOrphanIssuedUnderOtherShapingFieldsIsAdoptedWithANewToken() {
+    assertThat(IssuePolicy.trigger(Input.idle().facts(true))).contains(IssueTrigger.SPEC_CHANGED);
+    assertThat(IssuePolicy.firedTrigger(Input.idle().facts(true))).contains("ShapingFieldsChanged");
+  }
+
+  /** Hold facts where nothing holds; each row sets one or more. */
+  private record Holds(boolean conflict, String rejectedCredential, HoldFacts.Failure backoff, String rejectedWrite,
+      boolean terminating, Instant secretMissingAt) {
+    static Holds none() {
+      return new Holds(false, null, null, null, false, null);
+    }
+
+    Optional<Hold> evaluate() {
+      return IssuePolicy.hold(new HoldFacts(NOW, conflict, Optional.ofNullable(rejectedCredential),
+          Optional.ofNullable(backoff), Optional.ofNullable(rejectedWrite), terminating,
+          Optional.ofNullable(secretMissingAt)));
+    }
+  }
+
+  static Stream<Arguments> mostFundamentalHoldWins() {
+    HoldFacts.Failure running = new HoldFacts.Failure("ProviderError", "503", NOW.plusSeconds(8));
+    HoldFacts.Failure over = new HoldFacts.Failure("ProviderError", "503", NOW);
+    Holds none = Holds.none();
+    return Stream.of(
+        arguments("nothing holds", none, null),
+        arguments("a foreign Secret", new Holds(true, null, null, null, false, null), "SecretConflict"),
+        arguments("a rejected credential", new Holds(false, "401", null, null, false, null), "CredentialsRejected"),
+        arguments("a backoff running", new Holds(false, null, running, null, false, null), "ProviderError"),
+        arguments("a backoff over", new Holds(false, null, over, null, false, null), null),
+        arguments("a refused Secret write", new Holds(false, null, null, "immutable", false, null), "SecretRejected"),
+        arguments("a terminating namespace keeps the trigger's reason", new Holds(false, null, null, null, true, null),
+            null + "/terminating"),
+        arguments("a deleted Secret re-issued 3 times this hour",
+            new Holds(false, null, null, null, false, NOW.plusSeconds(60)), "SecretMissing"),
+        arguments("conflict beats everything", new Holds(true, "401", running, "x", true, NOW), "SecretConflict"),
+        arguments("a rejected credential beats a backoff", new Holds(false, "401", running, "x", true, NOW),
+            "CredentialsRejected"),
+        arguments("a backoff beats a refused write", new Holds(false, null, running, "x", true, NOW), "ProviderError"));
+  }
+
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource
+  void mostFundamentalHoldWins(String name, Holds holds, String expected) {
+    Optional<Hold> hold = holds.evaluate();
+    if (expected == null) {
+      assertThat(hold).isEmpty();
+    } else if (expected.endsWith("/terminating")) {
+      assertThat(hold).hasValueSatisfying(h -> {
+        assertThat(h.reason()).isNull();
+        assertThat(h.message()).contains("namespace is being deleted");
+      });
+    } else {
+      assertThat(hold).hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo(expected));
+    }
+  }
+
+  @Test
+  void onlyARejectedCredentialKeepsEveryProviderCallAway() {
+    assertThat(new Holds(false, "401", null, null, false, null).evaluate()).hasValueSatisfying(h ->
+        assertThat(h.blocksProvider()).isTrue());
+    assertThat(new Holds(true, null, null, null, false, null).evaluate()).hasValueSatisfying(h ->
+        assertThat(h.blocksProvider()).as("a conflict still lets due revocations run").isFalse());
+  }
+
+  @Test
+  void aBackoffHoldsUntilItsNextAttempt() {
+    Instant at = NOW.plusSeconds(8);
+    assertThat(new Holds(false, null, new HoldFacts.Failure("RateLimited", "429", at), null, false, null).evaluate())
+        .hasValueSatisfying(h -> assertThat(h.until()).contains(at));
   }
 
   @Test

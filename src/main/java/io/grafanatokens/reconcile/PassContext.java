@@ -1,0 +1,108 @@
+package io.grafanatokens.reconcile;
+
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
+import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.observability.EventEmitter.Type;
+import io.grafanatokens.provider.ProviderException;
+import io.grafanatokens.provider.SessionPurpose;
+import io.grafanatokens.provider.TokenSession;
+import io.grafanatokens.secret.TokenSecretState;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What every effect of one pass shares: the resource as resolved, the instant the pass started,
+ * the credentials it reads and the provider session, opened once on first use.
+ */
+final class PassContext {
+  final ReconcileDeps d;
+  final GrafanaServiceAccountToken resource;
+  final ResolvedResource res;
+  final KubernetesSecretLookup lookup;
+  final Instant now;
+  private final SessionPurpose purpose;
+  private TokenSession session;
+
+  PassContext(ReconcileDeps d, ResolvedResource res, KubernetesSecretLookup lookup, SessionPurpose purpose) {
+    this.d = d;
+    this.resource = res.resource();
+    this.res = res;
+    this.lookup = lookup;
+    this.now = d.clock().instant();
+    this.purpose = purpose;
+  }
+
+  /** The provider session; opening it reads the credentials and calls no provider. */
+  TokenSession session() throws ProviderException {
+    if (session == null) {
+      session = res.provider().open(res.effectiveSpec(), lookup, purpose);
+      for (String w : session.warnings()) {
+        if (d.warnings().once(res.uid(), w)) {
+          event(Type.Warning, Reasons.INSECURE_CREDENTIALS, w);
+        }
+      }
+    }
+    return session;
+  }
+
+  /** The session if one was opened in this pass. */
+  Optional<TokenSession> openedSession() {
+    return Optional.ofNullable(session);
+  }
+
+  /** Where listings of this resource's service account are shared: provider, instance, account. */
+  String account(TokenSession s) throws ProviderException {
+    return res.kind().specName() + "|" + res.provider().baseUrl(res.effectiveSpec()).orElse("") + "|"
+        + s.serviceAccountId();
+  }
+
+  /** namespace/name of the credentials Secret, the key of its 401 gate. */
+  Optional<String> credentialsKey() {
+    return res.credentialsSecret().map(n -> lookup.namespace() + "/" + n);
+  }
+
+  /** A provider call failed: a 401 closes the gate of the credentials Secret it used. */
+  void providerFailed(ProviderException e) {
+    if (Reasons.CREDENTIALS_REJECTED.equals(e.reason()) && res.credentialsSecret().isPresent()) {
+      String name = res.credentialsSecret().get();
+      d.gate().rejected(credentialsKey().get(), lookup.version(name), e.getMessage());
+      lookup.forget(name);
+    }
+  }
+
+  /** A provider call succeeded: the credential works. */
+  void providerAnswered() {
+    credentialsKey().ifPresent(d.gate()::accepted);
+  }
+
+  /** A managed Secret of another resource holds this token (docs/reference.md#which-tokens-may-be-deleted). */
+  boolean heldByOthers(String serviceAccountId, String tokenId) {
+    return d.store().heldByOthers(res.uid(),
+        TokenSecretState.holderKey(res.capabilities().tokensHaveIds(), serviceAccountId, tokenId));
+  }
+
+  long generation() {
+    Long g = resource.getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+
+  GrafanaServiceAccountTokenStatus previousStatus() {
+    return resource.getStatus() == null ? new GrafanaServiceAccountTokenStatus() : resource.getStatus();
+  }
+
+  void event(Type type, String reason, String message) {
+    d.events().emit(resource, type, reason, message);
+  }
+
+  /** A Warning event, throttled per resource and reason (1st, 2nd, 4th, ... occurrence). */
+  void warn(String reason, String message) {
+    if (d.warnings().occurred(res.uid(), reason)) {
+      event(Type.Warning, reason, message);
+    }
+  }
+
+  String who() {
+    return res.namespace() + "/" + res.name();
+  }
+}

@@ -1,0 +1,264 @@
+package io.grafanatokens.reconcile;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
+import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.ProviderException;
+import io.grafanatokens.provider.SessionPurpose;
+import io.grafanatokens.reconcile.policy.Backoff;
+import io.grafanatokens.reconcile.policy.Hold;
+import io.grafanatokens.reconcile.policy.HoldFacts;
+import io.grafanatokens.reconcile.policy.IssuePolicy;
+import io.grafanatokens.reconcile.policy.IssueTrigger;
+import io.grafanatokens.reconcile.policy.RenewalSchedule;
+import io.grafanatokens.reconcile.policy.RestartRecord;
+import io.grafanatokens.reconcile.policy.TriggerFacts;
+import io.grafanatokens.secret.TokenSecretState;
+import io.grafanatokens.secret.TokenSecretState.Ownership;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One reconcile of one resource, in docs/reference.md#issuing-crash-safe's order: observe the
+ * Secret and what is remembered, decide with the pure {@link IssuePolicy}, act in a fixed order —
+ * Secret upkeep, an outstanding restart, the liveness check, the issue, due revocations, metadata
+ * — each effect recorded before the next and each failure caught where it happens, then report a
+ * status built from the Secret as it is ({@link PassReport}).
+ */
+final class TokenPass {
+  private final ReconcileDeps d;
+  private final GrafanaServiceAccountToken resource;
+
+  TokenPass(ReconcileDeps d, GrafanaServiceAccountToken resource) {
+    this.d = d;
+    this.resource = resource;
+  }
+
+  Outcome run() {
+    Resolution resolution = new Resolver(d).resolve(resource);
+    if (resolution instanceof Resolution.Refused refused) {
+      return PassReport.refused(d, resource, refused);
+    }
+    Resolution.Usable usable = (Resolution.Usable) resolution;
+    PassContext c = new PassContext(d, usable.res(), usable.lookup(), SessionPurpose.ISSUE);
+    PassState st = observe(c);
+    act(c, st);
+    return new PassReport(c, st).outcome();
+  }
+
+  // ---- observe
+
+  private PassState observe(PassContext c) {
+    ResolvedResource res = c.res;
+    GrafanaServiceAccountTokenStatus status = c.previousStatus();
+    TokenSecretState secret = TokenSecretState.of(d.store().cached(res.namespace(), res.secretName()).orElse(null),
+        res.uid(), res.layout().key());
+    if (secret.ownership() == Ownership.ABSENT) {
+      secret = foreignIfKnown(c).orElse(secret);
+    }
+    PassState st = new PassState(secret, status.getPendingRevocations() == null ? List.of()
+        : List.copyOf(status.getPendingRevocations()));
+    String held = secret.ownership() == Ownership.OWNED ? secret.recordedTokenId().orElse(null) : null;
+    List<?> targets = resource.getSpec().getRestartTargets();
+    st.restartOutstanding = RestartRecord.outstanding(targets != null && !targets.isEmpty(), held,
+        status.getRestartedFor(), status.getTokenId());
+    st.tokenGone = d.triggers().isGone(res.uid(), held);
+    return st;
+  }
+
+  /** An unlabelled Secret of someone else met by an earlier create: looked at again once a minute. */
+  private Optional<TokenSecretState> foreignIfKnown(PassContext c) {
+    var seen = d.holds().foreignSeenAt(c.res.namespace(), c.res.secretName());
+    if (seen.isEmpty()) {
+      return Optional.empty();
+    }
+    if (c.now.isBefore(seen.get().plus(WriteHolds.FOREIGN_RECHECK))) {
+      return Optional.of(TokenSecretState.foreign());
+    }
+    TokenSecretState s = TokenSecretState.of(d.store().readFromServer(c.res.namespace(), c.res.secretName()),
+        c.res.uid(), c.res.layout().key());
+    if (s.ownership() == Ownership.FOREIGN) {
+      d.holds().foreign(c.res.namespace(), c.res.secretName(), c.now);
+      return Optional.of(s);
+    }
+    d.holds().notForeign(c.res.namespace(), c.res.secretName());
+    return Optional.empty();
+  }
+
+  // ---- decide and act
+
+  private void act(PassContext c, PassState st) {
+    Effects e = new Effects(c, st);
+    SecretUpkeep upkeep = new SecretUpkeep(c, st);
+    e.kubernetes(() -> upkeep.moveOrTidy(ownedElsewhere(c)));
+    boolean[] adoptWithNewToken = {false};
+    if (st.secret.ownership() == Ownership.ADOPTABLE) {
+      e.kubernetes(() -> adoptWithNewToken[0] = !upkeep.adoptKeepingKey());
+    }
+    if (st.restartOutstanding) {
+      e.kubernetes(() -> new Restarts(c, st).redoOutstanding());
+    }
+    Optional<String> rejectedCredential = e.closedCredentialGate();
+    LivenessCheck liveness = new LivenessCheck(c, st);
+    st.trigger = IssuePolicy.trigger(triggerFacts(c, st, adoptWithNewToken[0]));
+    if (st.trigger.isEmpty() && rejectedCredential.isEmpty() && liveness.due()) {
+      e.provider(liveness::run);
+      st.trigger = IssuePolicy.trigger(triggerFacts(c, st, adoptWithNewToken[0]));
+    }
+    st.trigger.ifPresent(t -> {
+      st.hold = IssuePolicy.hold(holdFacts(c, st, t, rejectedCredential));
+      if (st.hold.isEmpty()) {
+        e.issue(() -> new Issuance(c, st).issue(t, adoptWithNewToken[0]));
+      } else {
+        e.held(st.hold.get());
+      }
+    });
+    if (rejectedCredential.isEmpty()) {
+      e.provider(() -> new Revocations(c, st).runDue());
+    }
+    if (!st.issued) {
+      e.kubernetes(upkeep::applyMetadata);
+      e.scheduleChanged();
+    }
+    if (st.secretRejected != null) {
+      c.warn(Reasons.SECRET_REJECTED, st.secretRejected);
+    }
+  }
+
+  private List<Secret> ownedElsewhere(PassContext c) {
+    return d.store().ownedBy(c.res.uid()).stream()
+        .filter(s -> !s.getMetadata().getName().equals(c.res.secretName())
+            && c.res.namespace().equals(s.getMetadata().getNamespace()))
+        .toList();
+  }
+
+  private TriggerFacts triggerFacts(PassContext c, PassState st, boolean adoptWithNewToken) {
+    TokenSecretState s = st.secret;
+    boolean ours = s.ownership() == Ownership.OWNED || s.ownership() == Ownership.ADOPTABLE;
+    return new TriggerFacts(c.now, ours && s.recordedTokenId().isPresent(), ours && s.keyEdited(),
+        s.recordedTargetHash(), c.res.targetHash(), adoptWithNewToken, c.res.rotateAnnotation(), s.rotateRequest(),
+        s.current().flatMap(c.res::schedule).map(RenewalSchedule::renewalTime), st.tokenGone);
+  }
+
+  private HoldFacts holdFacts(PassContext c, PassState st, IssueTrigger trigger, Optional<String> rejectedCredential) {
+    boolean reissue = trigger == IssueTrigger.SECRET_MISSING && c.previousStatus().getTokenId() != null;
+    return new HoldFacts(c.now,
+        st.secret.ownership() == Ownership.FOREIGN,
+        rejectedCredential,
+        d.retries().failure(c.res.uid()).filter(f -> f.generation() == c.generation())
+            .map(f -> new HoldFacts.Failure(f.reason(), trigger.description() + "; " + f.message(), f.notBefore())),
+        d.holds().rejection(c.res.uid())
+            .filter(r -> r.holds(c.generation(), secretVersion(st), Effects.credentialsVersions(c), c.now))
+            .map(WriteHolds.Rejected::message),
+        d.namespaces().terminating(c.res.namespace()),
+        reissue ? d.triggers().secretMissingAllowedAt(c.res.uid(), c.now) : Optional.empty());
+  }
+
+  static String secretVersion(PassState st) {
+    return st.secret.secret().map(s -> s.getMetadata().getResourceVersion()).orElse("absent");
+  }
+
+  /** Runs an effect and records its failure in the pass state instead of letting it escape. */
+  private interface ProviderEffect {
+    void run() throws ProviderException;
+  }
+
+  /** The failure handling of every effect, in one place. */
+  private static final class Effects {
+    private final PassContext c;
+    private final PassState st;
+
+    Effects(PassContext c, PassState st) {
+      this.c = c;
+      this.st = st;
+    }
+
+    void kubernetes(Runnable effect) {
+      try {
+        effect.run();
+      } catch (KubernetesClientException e) {
+        kubernetesFailed(e);
+      }
+    }
+
+    void provider(ProviderEffect effect) {
+      try {
+        effect.run();
+      } catch (ProviderException e) {
+        c.providerFailed(e);
+        st.retryNoLaterThan(c.now.plus(Backoff.transientDelay(1, Optional.empty(), e.retryAfter())));
+      } catch (KubernetesClientException e) {
+        kubernetesFailed(e);
+      }
+    }
+
+    void issue(ProviderEffect effect) {
+      try {
+        effect.run();
+      } catch (ProviderException e) {
+        new IssueFailure(c, st).record(e);
+      } catch (KubernetesClientException e) {
+        kubernetesFailed(e);
+      }
+      if (st.secretRejected != null) {
+        c.d.holds().rejected(c.res.uid(), new WriteHolds.Rejected(c.generation(), secretVersion(st),
+            credentialsVersions(c), c.now.plus(WriteHolds.REJECTED_FOR), st.secretRejected));
+      } else if (st.kubernetesFailure != null) {
+        new IssueFailure(c, st).recordKubernetes(st.kubernetesFailure);
+      }
+    }
+
+    /** A hold found by this pass is worth a Warning; failures and refusals warned when they happened. */
+    void held(Hold hold) {
+      if (Reasons.SECRET_CONFLICT.equals(hold.reason()) || Reasons.SECRET_MISSING.equals(hold.reason())) {
+        c.warn(hold.reason(), hold.message());
+      }
+    }
+
+    /** docs/reference.md#rotation-timing: a renewBefore or gracePeriod edit can make the lifetime short. */
+    void scheduleChanged() {
+      if (c.previousStatus().getObservedGeneration() == null
+          || c.previousStatus().getObservedGeneration() == c.generation()) {
+        return;
+      }
+      st.secret.current().flatMap(c.res::schedule).flatMap(RenewalSchedule::shortLifetime)
+          .ifPresent(msg -> c.warn(Reasons.SHORT_LIFETIME, msg));
+    }
+
+    /** The rejection message when the credentials Secret is gated after a 401, else empty. */
+    Optional<String> closedCredentialGate() {
+      Optional<String> key = c.credentialsKey();
+      if (key.isEmpty()) {
+        return Optional.empty();
+      }
+      String version = c.lookup.version(c.res.credentialsSecret().get());
+      CredentialGate.Decision decision = c.d.gate().check(key.get(), version, c.res.uid(), c.now);
+      return decision == CredentialGate.Decision.CLOSED ? Optional.of(c.d.gate().message(key.get())) : Optional.empty();
+    }
+
+    static String credentialsVersions(PassContext c) {
+      StringBuilder b = new StringBuilder();
+      CredentialRefs.names(c.res.effectiveSpec()).forEach(n -> b.append(n).append('=').append(c.lookup.version(n))
+          .append(';'));
+      return b.toString();
+    }
+
+    private void kubernetesFailed(KubernetesClientException e) {
+      switch (WriteOutcome.of(e)) {
+        case REFUSED -> {
+          if (SecretStore.namespaceTerminating(e)) {
+            c.d.namespaces().sawTerminating(c.res.namespace());
+          }
+          st.secretRejected = "the Secret " + c.res.secretName() + " cannot be written: " + WriteOutcome.message(e);
+        }
+        case CONFLICT -> st.lookAgainNow = true;
+        default -> {
+          st.kubernetesFailure = WriteOutcome.message(e);
+          st.retryNoLaterThan(c.now.plusSeconds(2));
+        }
+      }
+    }
+  }
+}
