@@ -1,5 +1,7 @@
 package io.grafanatokens.provider;
 
+import java.util.List;
+
 /** The condition reasons a provider failure maps to (api.md "Status"). */
 public final class ProviderReasons {
   /** A credentials Secret or one of its keys is missing. */
@@ -20,6 +22,10 @@ public final class ProviderReasons {
   public static final String SAME_TOKEN_RETURNED = "SameTokenReturned";
   /** 429 / throttling. */
   public static final String RATE_LIMITED = "RateLimited";
+
+  /** Every reason above: what an issue can fail with (the issue-failures counter's known labels). */
+  public static final List<String> ALL = List.of(CREDENTIALS_NOT_FOUND, CREDENTIALS_REJECTED, PERMISSION_DENIED,
+      SERVICE_ACCOUNT_NOT_FOUND, QUOTA_EXCEEDED, PROVIDER_REJECTED, PROVIDER_ERROR, SAME_TOKEN_RETURNED, RATE_LIMITED);
 
   private ProviderReasons() {}
 }
