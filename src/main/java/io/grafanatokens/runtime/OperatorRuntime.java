@@ -116,8 +116,15 @@ public final class OperatorRuntime implements AutoCloseable {
         new YandexTokenProvider(config.providerTimeout(), clock, yandex));
   }
 
+  /** /healthz, /readyz (not ready until {@link #start()}) and /metrics; idempotent. */
+  public synchronized void startHttp() {
+    if (http == null) {
+      http = new HttpEndpoints(httpPort, this::ready, registry);
+    }
+  }
+
   public void start() {
-    http = new HttpEndpoints(httpPort, this::ready, registry);
+    startHttp();
     operator.start();
   }
 
