@@ -2,6 +2,9 @@ package io.grafanatokens.sandbox;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.grafanatokens.fakes.yandex.FakeYandexIam;
@@ -236,6 +239,18 @@ public final class Sandbox {
 
   private static void quietLogs() {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    // the test classpath's logback-test.xml writes nothing to the console: the sandbox shows its
+    // warnings and errors there, next to the timeline
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(ctx);
+    encoder.setPattern("%d{HH:mm:ss}  %-5level %logger{36} - %msg%n");
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("sandbox-console");
+    console.setEncoder(encoder);
+    console.start();
+    ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(console);
     ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
     ctx.getLogger("io.grafanatokens").setLevel(Level.WARN);
     ctx.getLogger("io.javaoperatorsdk").setLevel(Level.WARN);
