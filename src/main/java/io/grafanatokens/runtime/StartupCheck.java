@@ -34,7 +34,8 @@ final class StartupCheck {
   static final String CRD_MISSING =
       "the GrafanaServiceAccountToken CRD is not installed: kubectl apply -k crds/";
   private static final String RESOURCE = HasMetadata.getPlural(GrafanaServiceAccountToken.class);
-  private static final Duration RETRY_INTERVAL = Duration.ofSeconds(2);
+  /** Between probes: 2 s, or less for a short timeout so that it still gets several tries. */
+  private static final Duration MAX_RETRY_INTERVAL = Duration.ofSeconds(2);
 
   private final Config config;
   private final Set<String> namespaces;
@@ -79,7 +80,8 @@ final class StartupCheck {
           return problem;
         }
         try {
-          Thread.sleep(Math.min(RETRY_INTERVAL.toMillis(), Math.max(1, left / 1_000_000)));
+          long interval = Math.min(MAX_RETRY_INTERVAL.toMillis(), Math.max(50, timeout.toMillis() / 5));
+          Thread.sleep(Math.min(interval, Math.max(1, left / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return problem;

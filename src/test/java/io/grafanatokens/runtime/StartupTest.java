@@ -97,7 +97,7 @@ class StartupTest {
     String url = "https://127.0.0.1:" + apiPort + "/";
     try (KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder().withMasterUrl(url).withOauthToken("t").build()).build()) {
-      OperatorConfig config = config(Map.of("HTTP_PORT", String.valueOf(httpPort), "STARTUP_TIMEOUT", "3s"));
+      OperatorConfig config = config(Map.of("HTTP_PORT", String.valueOf(httpPort), "STARTUP_TIMEOUT", "2s"));
 
       CompletableFuture<Launch> launching = CompletableFuture.supplyAsync(() -> launch(config, client));
       // while it waits: alive, not ready
@@ -110,7 +110,7 @@ class StartupTest {
       assertThat(launch.runtime()).isEmpty();
       assertThat(launch.exitStatus()).isEqualTo(GrafanaTokenOperatorMain.EXIT_STARTUP_FAILED).isNotZero();
       assertThat(launch.problem()).isEqualTo(problem);
-      assertOneCleanLine(problem, "3s");
+      assertOneCleanLine(problem, "2s");
     }
   }
 
@@ -119,12 +119,12 @@ class StartupTest {
     try (EmbeddedCluster cluster = EmbeddedCluster.create(clock, Map.of())) {
       cluster.api().unserve(CRD_GROUP);
 
-      Launch launch = launch(config(Map.of("STARTUP_TIMEOUT", "2s")), cluster.operatorClient());
+      Launch launch = launch(config(Map.of("STARTUP_TIMEOUT", "1s")), cluster.operatorClient());
 
       assertThat(launch.runtime()).isEmpty();
       assertThat(launch.exitStatus()).isEqualTo(GrafanaTokenOperatorMain.EXIT_STARTUP_FAILED);
       assertThat(launch.problem()).isEqualTo("the GrafanaServiceAccountToken CRD is not installed: kubectl apply -k crds/");
-      assertOneCleanLine(StartupCheck.CRD_MISSING, "2s");
+      assertOneCleanLine(StartupCheck.CRD_MISSING, "1s");
       // it asked, more than once, and never started a controller (no watch)
       assertThat(cluster.api().operatorCalls())
           .filteredOn(c -> PLURAL.equals(c.resource()))
@@ -137,7 +137,7 @@ class StartupTest {
   void aCrdInstalledDuringTheWaitIsPickedUp() throws Exception {
     try (EmbeddedCluster cluster = EmbeddedCluster.create(clock, Map.of())) {
       cluster.api().unserve(CRD_GROUP);
-      OperatorConfig config = config(Map.of("STARTUP_TIMEOUT", "30s"));
+      OperatorConfig config = config(Map.of("STARTUP_TIMEOUT", "5s"));
       CompletableFuture<Launch> launching = CompletableFuture.supplyAsync(() -> launch(config, cluster.operatorClient()));
       await().atMost(Duration.ofSeconds(10)).until(() -> ourWarnings().stream()
           .anyMatch(e -> e.message().startsWith(StartupCheck.CRD_MISSING)));
