@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: exactly the README's test command (what CI tests is what ships). `mvn -B verify`
+# Build stage: exactly the README's test command (what CI tests is what ships). `mvn -B -ntp verify`
 # runs the whole suite, DeployManifestsTest included, which renders deploy/ with kubectl kustomize.
 FROM maven:3.9-eclipse-temurin-17 AS build
 ARG TARGETARCH=amd64
@@ -14,7 +14,7 @@ COPY pom.xml README.md Dockerfile ./
 COPY crds crds
 COPY deploy deploy
 COPY src src
-RUN mvn -B verify
+RUN mvn -B -ntp verify
 
 # Runtime stage: a JRE, a non-root user, only the operator jar (dependencies shaded into it).
 FROM eclipse-temurin:17-jre

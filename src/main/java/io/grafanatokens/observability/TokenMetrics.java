@@ -1,5 +1,6 @@
 package io.grafanatokens.observability;
 
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -62,14 +63,33 @@ public final class TokenMetrics {
     g.ready = ready ? 1 : 0;
   }
 
+  /**
+   * The resource is reconciled: its counters exist from now on, at 0 until something happens.
+   * Call it on every reconcile (it is idempotent and never resets a count). A counter that appears
+   * only at its first increment hides that increment from {@code increase()} and {@code rate()}
+   * and makes {@code absent()} alerts fire for healthy resources (Prometheus' instrumentation
+   * advice: initialise the label values you know in advance).
+   *
+   * <p>Issue failures are labelled by reason, and the reasons are a closed set
+   * ({@link Reasons#ALL}), so every one of them starts at 0: a
+   * {@code sum by (name) (increase(...))} then sees the first failure of any reason. That is nine
+   * series per resource, a bounded cost next to losing the first failure of a kind.
+   */
+  public void resourceSeen(String namespace, String name, String provider) {
+    track(namespace, name, provider, rotations(namespace, name, provider));
+    for (String reason : Reasons.ISSUE_FAILURES) {
+      track(namespace, name, provider, issueFailures(namespace, name, reason));
+    }
+  }
+
   public void rotated(String namespace, String name, String provider) {
-    Counter c = counter(ROTATIONS, Tags.of("namespace", namespace, "name", name, "provider", provider));
+    Counter c = rotations(namespace, name, provider);
     c.increment();
     track(namespace, name, provider, c);
   }
 
   public void issueFailed(String namespace, String name, String provider, String reason) {
-    Counter c = counter(ISSUE_FAILURES, Tags.of("namespace", namespace, "name", name, "reason", reason));
+    Counter c = issueFailures(namespace, name, reason);
     c.increment();
     track(namespace, name, provider, c);
   }
@@ -112,6 +132,14 @@ public final class TokenMetrics {
         g.meters.add(m);
       }
     }
+  }
+
+  private Counter rotations(String namespace, String name, String provider) {
+    return counter(ROTATIONS, Tags.of("namespace", namespace, "name", name, "provider", provider));
+  }
+
+  private Counter issueFailures(String namespace, String name, String reason) {
+    return counter(ISSUE_FAILURES, Tags.of("namespace", namespace, "name", name, "reason", reason));
   }
 
   private Counter counter(String prometheusName, Tags tags) {

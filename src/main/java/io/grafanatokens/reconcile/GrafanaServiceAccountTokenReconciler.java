@@ -147,6 +147,8 @@ public class GrafanaServiceAccountTokenReconciler
     if (s == null || s.getProvider() == null) {
       return;
     }
+    // the counters exist at 0 from the first reconcile: increase() and absent() need a first sample
+    deps.metrics().resourceSeen(r.getMetadata().getNamespace(), r.getMetadata().getName(), s.getProvider());
     boolean ready = s.getConditions().stream()
         .anyMatch(c -> StatusBuilder.READY.equals(c.getType()) && "True".equals(c.getStatus()));
     deps.metrics().tokenState(r.getMetadata().getNamespace(), r.getMetadata().getName(), s.getProvider(),

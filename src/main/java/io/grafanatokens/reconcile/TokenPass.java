@@ -205,6 +205,7 @@ final class TokenPass {
       if (st.secretRejected != null) {
         c.d.holds().rejected(c.res.uid(), new WriteHolds.Rejected(c.generation(), secretVersion(st),
             credentialsVersions(c), c.now.plus(WriteHolds.REJECTED_FOR), st.secretRejected));
+        c.d.metrics().issueFailed(c.res.namespace(), c.res.name(), c.res.kind().specName(), Reasons.SECRET_REJECTED);
       } else if (st.kubernetesFailure != null) {
         new IssueFailure(c, st).recordKubernetes(st.kubernetesFailure);
       }

@@ -29,7 +29,8 @@ public record OperatorConfig(
     String ycIamEndpoint,
     String ycTokenExchangeEndpoint,
     String ycMetadataUrl,
-    String ycWorkloadTokenPath) {
+    String ycWorkloadTokenPath,
+    Duration startupTimeout) {
 
   static final ConfigOption<Set<String>> WATCH_NAMESPACES = new ConfigOption<>("WATCH_NAMESPACES", "",
       "Comma list of namespaces to watch; empty watches all.", OperatorConfig::csv);
@@ -67,10 +68,15 @@ public record OperatorConfig(
       "/var/run/secrets/tokens/yc-workload-identity",
       "File of the pod's projected Kubernetes token exchanged for Yandex workload identity.", v -> v);
 
+  static final ConfigOption<Duration> STARTUP_TIMEOUT = new ConfigOption<>("STARTUP_TIMEOUT", "60s",
+      "How long to wait at start for the Kubernetes API and the CRD before exiting with the reason.",
+      OperatorConfig::positiveDuration);
+
   /** Every setting, in the order of the README's table. */
   public static final List<ConfigOption<?>> OPTIONS = List.of(WATCH_NAMESPACES, OPERATOR_NAMESPACE,
       LEADER_ELECTION, HTTP_PORT, LOG_FORMAT, AMBIENT_CREDENTIALS_NAMESPACES, TOKEN_CHECK_INTERVAL, PROVIDER_TIMEOUT,
-      AWS_ENDPOINT_URL_GRAFANA, YC_IAM_ENDPOINT, YC_TOKEN_EXCHANGE_ENDPOINT, YC_METADATA_URL, YC_WORKLOAD_TOKEN_PATH);
+      AWS_ENDPOINT_URL_GRAFANA, YC_IAM_ENDPOINT, YC_TOKEN_EXCHANGE_ENDPOINT, YC_METADATA_URL, YC_WORKLOAD_TOKEN_PATH,
+      STARTUP_TIMEOUT);
 
   public static OperatorConfig fromEnvironment() {
     return from(System.getenv());
@@ -90,7 +96,8 @@ public record OperatorConfig(
         YC_IAM_ENDPOINT.parse(env.get(YC_IAM_ENDPOINT.env())),
         YC_TOKEN_EXCHANGE_ENDPOINT.parse(env.get(YC_TOKEN_EXCHANGE_ENDPOINT.env())),
         YC_METADATA_URL.parse(env.get(YC_METADATA_URL.env())),
-        YC_WORKLOAD_TOKEN_PATH.parse(env.get(YC_WORKLOAD_TOKEN_PATH.env())));
+        YC_WORKLOAD_TOKEN_PATH.parse(env.get(YC_WORKLOAD_TOKEN_PATH.env())),
+        STARTUP_TIMEOUT.parse(env.get(STARTUP_TIMEOUT.env())));
   }
 
   /** Whether resources of a namespace may use the operator's own identity. */

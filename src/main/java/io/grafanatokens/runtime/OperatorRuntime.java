@@ -123,8 +123,15 @@ public final class OperatorRuntime implements AutoCloseable {
         new YandexTokenProvider(config.providerTimeout(), clock, yandex));
   }
 
+  /** /healthz, /readyz (not ready until {@link #start()}) and /metrics; idempotent. */
+  public synchronized void startHttp() {
+    if (http == null) {
+      http = new HttpEndpoints(httpPort, this::ready, registry);
+    }
+  }
+
   public void start() {
-    http = new HttpEndpoints(httpPort, this::ready, registry);
+    startHttp();
     if (watchAllNamespaces) {
       // one watch for the cluster instead of a GET of the namespace per issue; an install that
       // watches a list of namespaces has no cluster-wide read and asks per namespace instead

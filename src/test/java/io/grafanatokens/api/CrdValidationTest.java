@@ -23,7 +23,10 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.grafanatokens.api.v1alpha1.DeletionPolicy;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.RestartTargetKind;
+import io.grafanatokens.api.v1alpha1.ServiceAccountRole;
 import io.grafanatokens.reconcile.policy.Durations;
 import io.grafanatokens.reconcile.policy.SpecValidator;
 import io.grafanatokens.reconcile.policy.Violation;
@@ -264,16 +267,66 @@ class CrdValidationTest {
             edit(GRAFANA_FULL).set("secret.annotations", Map.of("example.com/owner", "a", "grafanatokens.io/x", "y")).spec()),
         // deletion and restarts
         bad("deletionPolicy Delete", "spec.deletionPolicy", edit(GRAFANA_MINIMAL).set("deletionPolicy", "Delete").spec()),
+        bad("deletionPolicy Sometimes", "spec.deletionPolicy", edit(GRAFANA_MINIMAL).set("deletionPolicy", "Sometimes").spec()),
+        bad("deletionPolicy in lower case", "spec.deletionPolicy", edit(GRAFANA_MINIMAL).set("deletionPolicy", "retain").spec()),
         bad("restartTargets 21 entries", "spec.restartTargets", edit(GRAFANA_MINIMAL).set("restartTargets", targets(21)).spec()),
         bad("restartTargets duplicate entries", "spec.restartTargets",
             edit(GRAFANA_FULL).set("restartTargets[3]", Map.of("kind", "StatefulSet", "name", "my-app")).spec()),
         bad("restartTargets kind Pod", "spec.restartTargets[0].kind", edit(GRAFANA_FULL).set("restartTargets[0].kind", "Pod").spec()),
+        bad("restartTargets kind in lower case", "spec.restartTargets[1].kind",
+            edit(GRAFANA_FULL).set("restartTargets[1].kind", "statefulset").spec()),
         bad("restartTargets entry without name", "spec.restartTargets[2].name", edit(GRAFANA_FULL).remove("restartTargets[2].name").spec()));
+  }
+
+  /**
+   * Closed sets are a schema {@code enum} (kubectl explain, editors and validators see them, and an
+   * API server without CEL still rejects them), each bad value rejected by the schema alone.
+   */
+  static Stream<Arguments> closedSets() {
+    return Stream.of(
+        Arguments.of("spec.deletionPolicy", "properties.spec.properties.deletionPolicy",
+            DeletionPolicy.class, GRAFANA_MINIMAL, "deletionPolicy", "Sometimes"),
+        Arguments.of("spec.grafana.serviceAccount.role",
+            "properties.spec.properties.grafana.properties.serviceAccount.properties.role",
+            ServiceAccountRole.class, GRAFANA_FULL, "grafana.serviceAccount.role", "Owner"),
+        Arguments.of("spec.restartTargets[2].kind", "properties.spec.properties.restartTargets.items.properties.kind",
+            RestartTargetKind.class, GRAFANA_FULL, "restartTargets[2].kind", "Pod"));
   }
 
   // ------------------------------------------------------------------------------------------
   // the tests
   // ------------------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("closedSets")
+  void closedSetIsASchemaEnumThatRejectsWithoutCel(String field, String schemaPath, Class<? extends Enum<?>> values,
+      String example, String editPath, String badValue) {
+    JsonNode node = CRD.node(schemaPath);
+    List<String> allowed = Stream.of(values.getEnumConstants()).map(v -> YAML.convertValue(v, String.class)).toList();
+    assertThat(node.path("enum")).as("enum of %s", field).isNotEmpty();
+    assertThat(YAML.convertValue(node.get("enum"), List.class)).as("enum of %s", field)
+        .containsExactlyInAnyOrderElementsOf(allowed);
+    assertThat(node.has("x-kubernetes-validations")).as("no CEL rule restating the enum of %s", field).isFalse();
+
+    List<SchemaError> errors = CRD.validate(resource(edit(example).set(editPath, badValue).spec()));
+    assertThat(errors).as("errors for %s: %s", field, badValue)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.rule()).as("%s comes from the schema, not CEL", e).isNull())
+        .anySatisfy(e -> assertThat(e.path()).isEqualTo(field));
+
+    // the schema's set and the reconciler's are the same set
+    for (String value : allowed) {
+      Map<String, Object> spec = edit(example).set(editPath, value).spec();
+      assertThat(CRD.validate(resource(spec))).as("schema accepts %s: %s", field, value).isEmpty();
+      assertThat(SpecValidator.validate(toSpec(spec))).as("SpecValidator accepts %s: %s", field, value).isEmpty();
+    }
+  }
+
+  /** No CEL rule is left that only lists allowed values: those are schema enums. */
+  @Test
+  void noCelRuleRestatesAClosedSet() {
+    assertThat(CRD.rules()).noneMatch(rule -> rule.matches("\\s*self\\s+in\\s*\\[.*"));
+  }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("goodExamples")
@@ -562,6 +615,18 @@ class CrdValidationTest {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /** The schema node at a dotted path such as {@code properties.spec.properties.deletionPolicy}. */
+    JsonNode node(String dottedPath) {
+      JsonNode node = openApi;
+      for (String part : dottedPath.split("\\.")) {
+        node = node.path(part);
+      }
+      if (node.isMissingNode()) {
+        throw new IllegalArgumentException("no schema node at " + dottedPath);
+      }
+      return node;
     }
 
     /** The rule texts of every x-kubernetes-validations entry. */

@@ -112,6 +112,16 @@ class DeployManifestsTest {
     return found.get(0);
   }
 
+  /** CI runs what the README tells a contributor to run, nothing more or less. */
+  @Test
+  void ciRunsExactlyTheReadmeTestCommand() {
+    List<String> commands = Manifests.read(".ci/run").lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd "))
+        .toList();
+    assertThat(commands).containsExactly(readmeTestCommand());
+    assertThat(readmeTestCommand()).as("batch mode, no transfer progress").contains(" -B ").contains(" -ntp ");
+  }
+
   @Test
   void imageIsBuiltByTheReadmeTestCommandAndRunsAsNonRootWithJavaJar() {
     Dockerfile df = ManifestChecks.dockerfile();
@@ -125,7 +135,7 @@ class DeployManifestsTest {
         .containsExactly(readmeTestCommand());
     Dockerfile.Stage build = df.stages().stream().filter(s -> s.args("RUN").contains(readmeTestCommand()))
         .findFirst().orElseThrow();
-    // everything `mvn -B verify` reads is in the build context of that stage, kubectl included
+    // everything `mvn -B -ntp verify` reads is in the build context of that stage, kubectl included
     String copied = String.join(" ", build.args("COPY"));
     for (String path : List.of("pom.xml", "src", "crds", "deploy", "README.md", "Dockerfile")) {
       assertThat(copied).as("the build stage copies " + path).containsPattern("(^|\\s)" + Pattern.quote(path) + "(\\s|$)");

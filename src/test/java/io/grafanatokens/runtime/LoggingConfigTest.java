@@ -12,6 +12,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import java.util.Map;
 
@@ -29,25 +30,50 @@ class LoggingConfigTest {
     return ctx;
   }
 
+  private static JsonNode encode(LoggerContext ctx, LoggingEvent event) throws Exception {
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender("json");
+    assertThat(appender).as("LOG_FORMAT=json selects the json appender").isNotNull();
+    assertThat(root.getAppender("text")).isNull();
+    String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
+    assertThat(line).endsWith("\n");
+    assertThat(line.trim()).as("one line").doesNotContain("\n");
+    return new ObjectMapper().readTree(line);
+  }
+
   @Test
-  void jsonFormatWritesOneObjectPerLineWithNamespaceAndName() throws Exception {
+  void jsonFormatWritesTheFormattedMessageAndTheResourceContext() throws Exception {
     LoggerContext ctx = configured("json", "INFO");
     try {
-      Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender("json");
-      assertThat(appender).as("LOG_FORMAT=json selects the json appender").isNotNull();
-      assertThat(root.getAppender("text")).isNull();
       LoggingEvent event = new LoggingEvent(Logger.class.getName(), ctx.getLogger("io.grafanatokens.reconcile.X"),
-          Level.INFO, "issued token {}", null, new Object[] {"x-1"});
+          Level.INFO, "issued token {} in Secret {}", null, new Object[] {"x-1", "dashboards-ci"});
       event.setMDCPropertyMap(Map.of("namespace", "team-a", "name", "dashboards-ci"));
-      String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
-      assertThat(line).endsWith("\n");
-      assertThat(line.trim()).doesNotContain("\n");
-      JsonNode json = new ObjectMapper().readTree(line);
+      event.setTimeStamp(Instant.parse("2026-11-22T10:15:00.123Z").toEpochMilli());
+      JsonNode json = encode(ctx, event);
+      // what log stores show: the text, not the {} pattern
+      assertThat(json.path("message").asText()).isEqualTo("issued token x-1 in Secret dashboards-ci");
+      assertThat(json.toString()).doesNotContain("{}");
       assertThat(json.path("level").asText()).isEqualTo("INFO");
-      assertThat(json.path("formattedMessage").asText()).isEqualTo("issued token x-1");
+      assertThat(json.path("loggerName").asText()).isEqualTo("io.grafanatokens.reconcile.X");
+      assertThat(json.path("timestamp").asText()).isEqualTo("2026-11-22T10:15:00.123Z");
       assertThat(json.path("mdc").path("namespace").asText()).isEqualTo("team-a");
       assertThat(json.path("mdc").path("name").asText()).isEqualTo("dashboards-ci");
+      assertThat(json.has("stackTrace")).isFalse();
+    } finally {
+      ctx.stop();
+    }
+  }
+
+  @Test
+  void jsonFormatKeepsAStackTraceInsideTheOneLine() throws Exception {
+    LoggerContext ctx = configured("json", "INFO");
+    try {
+      LoggingEvent event = new LoggingEvent(Logger.class.getName(), ctx.getLogger("io.grafanatokens.runtime.X"),
+          Level.WARN, "failed: {}", new IllegalStateException("boom"), new Object[] {"reason"});
+      event.setMDCPropertyMap(Map.of()); // a bare LoggerContext has no MDC adapter to read it from
+      JsonNode json = encode(ctx, event);
+      assertThat(json.path("message").asText()).isEqualTo("failed: reason");
+      assertThat(json.path("stackTrace").asText()).startsWith("java.lang.IllegalStateException: boom");
     } finally {
       ctx.stop();
     }

@@ -2,6 +2,9 @@ package io.grafanatokens.sandbox;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.grafanatokens.fakes.yandex.FakeYandexIam;
@@ -56,6 +59,8 @@ public final class Sandbox {
   private final java.util.Set<String> rotated = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final CountDownLatch done = new CountDownLatch(1);
+  /** Ctrl-C (or SIGTERM) ended the run. */
+  private volatile boolean interrupted;
 
   private final FakeYandexIam iam;
   private final FakeAmg amg;
@@ -104,33 +109,59 @@ public final class Sandbox {
     quietLogs();
     Path examples = Path.of(args.length > 0 ? args[0] : "deploy/examples/sandbox");
     say("starting an in-process Kubernetes API and a Grafana simulator");
-    try (FakeYandexIam iam = yandexSimulator();
-        FakeAmg amg = FakeAmg.builder().region("eu-west-1").start();
-        EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), operatorEnv(iam, amg))) {
-      Sandbox sandbox = new Sandbox(cluster, iam, amg);
-      Runtime.getRuntime().addShutdownHook(new Thread(sandbox.done::countDown));
-      cluster.namespaceWithGrafanaAdmin(NS);
-      say("Grafana simulator at " + cluster.grafana().baseUrl() + "; namespace '" + NS
-          + "' has Secret grafana-admin with an Admin service-account token");
-      cluster.client().resource(new SecretBuilder().withNewMetadata().withName("yc-sa-key").withNamespace(NS)
-          .endMetadata().addToStringData("authorized-key.json", iam.createAuthorizedKey(YC_OPERATOR).json()).build())
-          .create();
-      say("Yandex IAM simulator at " + iam.iamEndpoint() + "; Secret yc-sa-key holds the operator's authorized key");
-      String amgAccount = amg.createServiceAccount(amg.createWorkspace(AMG_WORKSPACE), "dashboards-viewer", "VIEWER");
-      cluster.client().resource(AmgTokenResources.credentialsSecret(NS)).create();
-      say("AMG simulator at " + amg.endpoint() + " (AWS_ENDPOINT_URL_GRAFANA) with workspace " + AMG_WORKSPACE
-          + " and service account " + amgAccount + "; Secret " + AmgTokenResources.CREDENTIALS_SECRET + " holds AWS keys");
-      sandbox.watch();
-      cluster.startOperator();
-      say("operator started (the same wiring as java -jar target/grafana-token-operator.jar)");
-      sandbox.apply(examples);
-      boolean finished = sandbox.done.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
-      sandbox.summary(finished);
-      if (!finished) {
-        System.exit(1);
+    FakeYandexIam iam = yandexSimulator();
+    FakeAmg amg = FakeAmg.builder().region("eu-west-1").start();
+    EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), operatorEnv(iam, amg));
+    Sandbox sandbox = new Sandbox(cluster, iam, amg);
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C: let main stop everything in order; the JVM halts as soon as its hooks return
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      sandbox.interrupted = true;
+      sandbox.done.countDown();
+      try {
+        stopped.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+    }, "sandbox-stop"));
+    boolean finished = false;
+    try {
+      finished = sandbox.run(examples);
+    } finally {
+      // the operator first, while the API and the simulators still answer: a reconcile in flight
+      // finishes instead of ending the run on a failed write; then what it talked to
+      cluster.stopOperator();
+      cluster.close();
+      amg.close();
+      iam.close();
+      say("stopped: the operator first, then the API and the simulators");
+      stopped.countDown();
     }
-    System.exit(0);
+    if (!sandbox.interrupted) {
+      System.exit(finished ? 0 : 1); // exit during a shutdown would block: only when not interrupted
+    }
+  }
+
+  /** Sets the scene, starts the operator, applies the examples; true when every resource rotated. */
+  private boolean run(Path examples) throws Exception {
+    cluster.namespaceWithGrafanaAdmin(NS);
+    say("Grafana simulator at " + cluster.grafana().baseUrl() + "; namespace '" + NS
+        + "' has Secret grafana-admin with an Admin service-account token");
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("yc-sa-key").withNamespace(NS)
+        .endMetadata().addToStringData("authorized-key.json", iam.createAuthorizedKey(YC_OPERATOR).json()).build())
+        .create();
+    say("Yandex IAM simulator at " + iam.iamEndpoint() + "; Secret yc-sa-key holds the operator's authorized key");
+    String amgAccount = amg.createServiceAccount(amg.createWorkspace(AMG_WORKSPACE), "dashboards-viewer", "VIEWER");
+    cluster.client().resource(AmgTokenResources.credentialsSecret(NS)).create();
+    say("AMG simulator at " + amg.endpoint() + " (AWS_ENDPOINT_URL_GRAFANA) with workspace " + AMG_WORKSPACE
+        + " and service account " + amgAccount + "; Secret " + AmgTokenResources.CREDENTIALS_SECRET + " holds AWS keys");
+    watch();
+    cluster.startOperator();
+    say("operator started (the same wiring as java -jar target/grafana-token-operator.jar)");
+    apply(examples);
+    boolean finished = done.await(LIMIT.toSeconds(), TimeUnit.SECONDS) && !interrupted;
+    summary(finished);
+    return finished;
   }
 
   private void apply(Path dir) throws IOException {
@@ -221,6 +252,10 @@ public final class Sandbox {
   }
 
   private void summary(boolean finished) {
+    if (interrupted) {
+      say("interrupted: " + rotations.get() + " rotations, " + revocations.get() + " previous keys revoked; stopping");
+      return;
+    }
     say(finished
         ? "done: " + rotations.get() + " rotations, " + revocations.get() + " previous keys revoked; stopping"
         : "stopped after " + LIMIT.toMinutes() + " minutes with " + rotations.get() + " rotations (expected every resource to rotate)");
@@ -236,6 +271,18 @@ public final class Sandbox {
 
   private static void quietLogs() {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    // the test classpath's logback-test.xml writes nothing to the console: the sandbox shows its
+    // warnings and errors there, next to the timeline
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(ctx);
+    encoder.setPattern("%d{HH:mm:ss}  %-5level %logger{36} - %msg%n");
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("sandbox-console");
+    console.setEncoder(encoder);
+    console.start();
+    ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(console);
     ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
     ctx.getLogger("io.grafanatokens").setLevel(Level.WARN);
     ctx.getLogger("io.javaoperatorsdk").setLevel(Level.WARN);

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -27,6 +29,7 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Set<String> unservedGroups = ConcurrentHashMap.newKeySet();
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -35,6 +38,11 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     calls.add(call);
     if ("selfsubjectrulesreviews".equals(call.resource())) {
       return new MockResponse().setResponseCode(201).setBody(SELF_SUBJECT_RULES_REVIEW);
+    }
+    if (unservedGroups.contains(call.group())) {
+      // a real API server's answer for a group it does not serve (no CRD): a plain-text 404
+      return new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/plain; charset=utf-8")
+          .setBody("404 page not found\n");
     }
     for (Fault f : faults) {
       if (f.remaining()[0] > 0 && f.matches().test(call)) {
@@ -51,6 +59,16 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return super.dispatch(request);
+  }
+
+  /** From now on the API serves nothing of this group, as when its CRDs are not installed. */
+  public void unserve(String group) {
+    unservedGroups.add(group);
+  }
+
+  /** The group is served again, as when its CRDs have been applied. */
+  public void serve(String group) {
+    unservedGroups.remove(group);
   }
 
   /** The next {@code times} calls matching the predicate fail with this code. */

@@ -91,6 +91,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     return client;
   }
 
+  /** The operator's own client (its calls are recorded as the operator's). */
+  public KubernetesClient operatorClient() {
+    return operatorClient;
+  }
+
   /** The API server's record of calls and its fault injection. */
   public ApiServerDispatcher api() {
     return api;

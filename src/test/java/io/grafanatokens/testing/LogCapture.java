@@ -10,7 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /** Captures every log line (message and throwable text) of the JVM while installed. */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+  /** One captured event: enough to tell a clean one-line message from a stack trace. */
+  public record Event(String level, String logger, String message, boolean hasThrowable) {}
+
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final List<Event> events = new CopyOnWriteArrayList<>();
 
   public static LogCapture install() {
     LogCapture c = new LogCapture();
@@ -28,10 +32,16 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
       b.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
     }
     lines.add(b.toString());
+    events.add(new Event(e.getLevel().toString(), e.getLoggerName(), e.getFormattedMessage(),
+        e.getThrowableProxy() != null));
   }
 
   public List<String> lines() {
     return List.copyOf(lines);
+  }
+
+  public List<Event> events() {
+    return List.copyOf(events);
   }
 
   @Override

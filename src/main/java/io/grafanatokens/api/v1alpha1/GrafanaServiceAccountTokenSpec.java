@@ -2,6 +2,7 @@ package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -59,7 +60,7 @@ public class GrafanaServiceAccountTokenSpec {
 
   @JsonPropertyDescription(
       "Revoke (default): revoke the tokens on delete. Retain: keep the Secret and its key.")
-  @ValidationRule(value = "self in ['Revoke', 'Retain']", message = "spec.deletionPolicy must be Revoke or Retain")
+  @SchemaFrom(type = DeletionPolicy.class)
   private String deletionPolicy;
 
   @JsonPropertyDescription("Workloads to rollout-restart when the key changes (at most 20).")

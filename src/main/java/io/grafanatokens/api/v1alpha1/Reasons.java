@@ -78,5 +78,13 @@ public final class Reasons {
   /** Warning: a token is left to expire (issued under another target, refused on revoke, or on delete). */
   public static final String LEFT_TO_EXPIRE = "TokenLeftToExpire";
 
+  /**
+   * The reasons a failed issue is counted under: grafana_token_issue_failures_total exists at 0 for
+   * each from a resource's first reconcile, so that increase() and absent() alerts work.
+   */
+  public static final java.util.List<String> ISSUE_FAILURES = java.util.List.of(CREDENTIALS_NOT_FOUND,
+      CREDENTIALS_REJECTED, PERMISSION_DENIED, SERVICE_ACCOUNT_NOT_FOUND, QUOTA_EXCEEDED, PROVIDER_REJECTED,
+      PROVIDER_ERROR, SAME_TOKEN_RETURNED, RATE_LIMITED, SECRET_REJECTED);
+
   private Reasons() {}
 }

@@ -3,18 +3,15 @@ package io.grafanatokens.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /** A workload in the resource's namespace to rollout-restart when the key changes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RestartTarget {
   @Required
-  @Size(max = 32)
   @JsonPropertyDescription("Deployment, StatefulSet or DaemonSet.")
-  @ValidationRule(
-      value = "self in ['Deployment', 'StatefulSet', 'DaemonSet']",
-      message = "spec.restartTargets[].kind must be Deployment, StatefulSet or DaemonSet")
+  @SchemaFrom(type = RestartTargetKind.class)
   private String kind;
 
   @Required

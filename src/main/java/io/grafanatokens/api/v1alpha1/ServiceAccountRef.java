@@ -2,6 +2,7 @@ package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -30,9 +31,7 @@ public class ServiceAccountRef {
   private Boolean createIfMissing;
 
   @JsonPropertyDescription("Role of a service account created by createIfMissing: Viewer, Editor, Admin or None.")
-  @ValidationRule(
-      value = "self in ['Viewer', 'Editor', 'Admin', 'None']",
-      message = "spec.grafana.serviceAccount.role must be one of Viewer, Editor, Admin, None")
+  @SchemaFrom(type = ServiceAccountRole.class)
   private String role;
 
   public Long getId() { return id; }
