@@ -53,6 +53,8 @@ final class AfterSwap {
       long ticket = c.d.liveness().beforeList();
       listing = s.list();
       c.d.liveness().put(account, c.d.clock().instant(), ticket, listing);
+      // the list after a create shows the new token alive: it serves as this interval's check
+      c.d.liveness().checked(c.res.uid(), c.now);
     } catch (ProviderException e) {
       st.notes.add("expiry estimated: the token list could not be read: " + e.getMessage());
       return;

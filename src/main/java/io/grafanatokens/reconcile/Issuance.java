@@ -152,6 +152,7 @@ final class Issuance {
       c.d.liveness().created(c.account(s), swap.token().tokenId());
     }
     c.d.triggers().issued(c.res.uid());
+    st.tokenGone = false;
     c.d.holds().written(c.res.uid());
     c.d.holds().notForeign(c.res.namespace(), c.res.secretName());
     c.d.retries().succeeded(c.res.uid());

@@ -42,7 +42,7 @@ final class LivenessCache {
     long createdOrder = created.getOrDefault(account, Map.of()).getOrDefault(tokenId, 0L);
     synchronized (locks.computeIfAbsent(account, k -> new Object())) {
       Listing l = listings.get(account);
-      if (l != null && !l.fetchedAt().plus(maxAge).isBefore(now) && l.sent() > createdOrder) {
+      if (l != null && l.fetchedAt().plus(maxAge).isAfter(now) && l.sent() > createdOrder) {
         return l.tokens();
       }
       long ticket = beforeList();

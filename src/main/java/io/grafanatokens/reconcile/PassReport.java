@@ -159,8 +159,10 @@ final class PassReport {
     if (!previous.getTokenId().equals(t.tokenId())) {
       return Reasons.ROTATED;
     }
+    // the same token as before: keep what was said of it; after a failure, the counter tells
+    String byCounter = c.res.naming().counterOf(t.tokenName()).orElse(1) > 1 ? Reasons.ROTATED : Reasons.ISSUED;
     return status.condition(StatusBuilder.READY).map(x -> x.getReason())
-        .filter(x -> x.equals(Reasons.ISSUED) || x.equals(Reasons.ROTATED)).orElse(Reasons.ISSUED);
+        .filter(x -> x.equals(Reasons.ISSUED) || x.equals(Reasons.ROTATED)).orElse(byCounter);
   }
 
   private static Instant earliest(Instant a, Instant b) {

@@ -29,6 +29,9 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private volatile boolean operatorKilled;
+  private volatile Predicate<Call> killAfter;
+  private volatile Predicate<Call> killBefore;
   private final Set<String> unservedGroups = ConcurrentHashMap.newKeySet();
 
   @Override
@@ -36,6 +39,23 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     String agent = request.getHeader("User-Agent");
     Call call = ApiCalls.parse(request.getMethod(), request.getPath(), agent != null && agent.startsWith(OPERATOR_AGENT));
     calls.add(call);
+    if (operatorKilled && call.byOperator()) {
+      // a killed process makes no more calls: what it still tries never reaches the server
+      return status(503, "the operator process was killed");
+    }
+    Predicate<Call> before = killBefore;
+    if (before != null && call.byOperator() && before.test(call)) {
+      killBefore = null;
+      operatorKilled = true;
+      return status(503, "the operator process was killed");
+    }
+    Predicate<Call> after = killAfter;
+    if (after != null && call.byOperator() && after.test(call)) {
+      killAfter = null;
+      MockResponse answer = super.dispatch(request);
+      operatorKilled = true;
+      return answer;
+    }
     if ("selfsubjectrulesreviews".equals(call.resource())) {
       return new MockResponse().setResponseCode(201).setBody(SELF_SUBJECT_RULES_REVIEW);
     }
@@ -69,6 +89,28 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   /** The group is served again, as when its CRDs have been applied. */
   public void serve(String group) {
     unservedGroups.remove(group);
+  }
+
+  /**
+   * From now on nothing the operator sends reaches the server, as after kill -9; false brings the
+   * next operator process in.
+   */
+  public void operatorKilled(boolean killed) {
+    operatorKilled = killed;
+  }
+
+  public boolean operatorKilled() {
+    return operatorKilled;
+  }
+
+  /** The operator process dies right after its next call matching the predicate lands. */
+  public void killOperatorAfter(Predicate<Call> call) {
+    killAfter = call;
+  }
+
+  /** The operator process dies right before its next call matching the predicate. */
+  public void killOperatorBefore(Predicate<Call> call) {
+    killBefore = call;
   }
 
   /** The next {@code times} calls matching the predicate fail with this code. */

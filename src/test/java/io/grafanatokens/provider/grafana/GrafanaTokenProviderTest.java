@@ -179,8 +179,30 @@ class GrafanaTokenProviderTest {
           assertThat(sa.role()).isEqualTo("Editor");
         });
     // Found the second time, not created again.
-    provider.open(spec(byName("new-bot", true, "Admin")), lookup, SessionPurpose.ISSUE);
+    provider.open(spec(byName("new-bot", true, "Admin")), lookup, SessionPurpose.ISSUE).serviceAccountId();
     assertThat(grafana.requestCount(Operation.CREATE_SA)).isEqualTo(1);
+  }
+
+  @Test
+  void aRoleThatDiffersFromTheAccountsIsReportedNotApplied() throws Exception {
+    grafana.createServiceAccount(1, "shared-bot", "Editor");
+    GrafanaServiceAccountTokenSpec spec = spec(byName("shared-bot", true, "Viewer"));
+    assertThat(provider.notes(spec)).as("unknown before the name is resolved: no call to find out").isEmpty();
+    provider.open(spec, lookup, SessionPurpose.ISSUE).serviceAccountId();
+    assertThat(provider.notes(spec)).singleElement().satisfies(n ->
+        assertThat(n).contains("has role Editor").contains("Viewer is applied only when the operator creates it"));
+    assertThat(grafana.serviceAccount(Long.parseLong(provider.open(spec, lookup, SessionPurpose.ISSUE)
+        .serviceAccountId())).orElseThrow().role()).as("never modified").isEqualTo("Editor");
+  }
+
+  @Test
+  void aBearerTokenWithCharactersAHeaderCannotCarryIsRefusedNamingTheKeyNotTheValue() throws Exception {
+    secrets.put("curly", Map.of("token", "glsa_\u201cs3cr3t\u201d"));
+    PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class,
+        () -> provider.open(spec("curly", byId(2)), lookup, SessionPurpose.ISSUE));
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
+    assertThat(e.getMessage()).contains("key token of Secret curly").doesNotContain("s3cr3t");
+    assertThat(grafana.requests()).isEmpty();
   }
 
   @Test
