@@ -99,8 +99,14 @@ abstract class LifecycleTestBase {
     return client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).get();
   }
 
+  /** Edits the resource like kubectl edit; a 409 from the operator's own status write meanwhile is tried again. */
   protected GrafanaServiceAccountToken edit(String name, java.util.function.UnaryOperator<GrafanaServiceAccountToken> f) {
-    return client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).edit(f);
+    GrafanaServiceAccountToken[] edited = new GrafanaServiceAccountToken[1];
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptionsMatching(
+        e -> e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
+        .until(() -> (edited[0] = client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name)
+            .edit(f)) != null);
+    return edited[0];
   }
 
   /** Makes the operator look at the resource now (the test clock does not fire JOSDK's timers). */
