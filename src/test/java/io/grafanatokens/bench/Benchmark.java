@@ -104,7 +104,8 @@ public final class Benchmark {
       command.addAll(deployment.limitFlags());
     }
     if (settings.jfr()) {
-      command.add("-XX:StartFlightRecording=filename=" + settings.outDir().resolve("operator.jfr") + ",dumponexit=true");
+      command.add("-XX:StartFlightRecording=filename=" + settings.outDir().resolve("operator.jfr")
+          + ",settings=profile,dumponexit=true");
     }
     command.addAll(List.of("-jar", settings.jar().toString()));
     report.operator(command, env);
@@ -162,14 +163,16 @@ public final class Benchmark {
     floor.issueAll(floor.prepare("bench-floor-warmup", warmup));
     floor.delete("bench-floor-warmup");
     say("raw-call floor: " + settings.resources() + " resources");
+    Instant preparing = Instant.now();
     var prepared = floor.prepare("bench-floor", settings.resources());
+    Duration prepare = Duration.between(preparing, Instant.now());
     ApiCallCounter.Snapshot api0 = apiCalls.snapshot();
     ProviderCallCounter provider0 = ProviderCallCounter.of(grafana);
     Duration took = floor.issueAll(prepared);
     ApiCallCounter.Snapshot api = apiCalls.snapshot().since(api0);
     ProviderCallCounter provider = ProviderCallCounter.of(grafana).since(provider0);
     floor.delete("bench-floor");
-    report.floor(took, api, provider);
+    report.floor(took, prepare, api, provider);
     say("raw-call floor took " + Report.secs(took) + " s");
   }
 
