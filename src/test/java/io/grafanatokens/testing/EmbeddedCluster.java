@@ -87,6 +87,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     return namespace;
   }
 
+  /** http://host:port of the mock API server, for a client in another process (a kubeconfig). */
+  public String apiServerUrl() {
+    return "http://" + server.getHostName() + ":" + server.getPort();
+  }
+
   public KubernetesClient client() {
     return client;
   }

@@ -1,0 +1,114 @@
+package io.grafanatokens.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The operator jar as a child process, and what /proc says about it. */
+final class OperatorProcess implements AutoCloseable {
+  private static final long CLOCK_TICKS = clockTicks();
+
+  private final Process process;
+  private final int httpPort;
+  private final Path log;
+
+  private OperatorProcess(Process process, int httpPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  static OperatorProcess start(List<String> command, Map<String, String> env, int httpPort, Path log)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    pb.environment().putAll(env);
+    OperatorProcess p = new OperatorProcess(pb.start(), httpPort, log);
+    // a harness stopped with Ctrl-C must not leave the operator running
+    Runtime.getRuntime().addShutdownHook(new Thread(p.process::destroy));
+    return p;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Waits for /readyz: the informers have synced and the controller runs. */
+  void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
+        .timeout(Duration.ofSeconds(2)).build();
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the operator exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notListeningYet) {
+        // the HTTP server starts after the JVM; poll again
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the operator was not ready after " + timeout + "; see " + log);
+  }
+
+  /** User plus system CPU time so far (/proc/pid/stat utime + stime). */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"), StandardCharsets.US_ASCII);
+    // the command name in parentheses may hold spaces: count fields after its closing parenthesis
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return (double) ticks / CLOCK_TICKS;
+  }
+
+  /** Peak resident set size so far (VmHWM), in bytes. */
+  long peakRssBytes() throws IOException {
+    return statusKb("VmHWM:") * 1024;
+  }
+
+  long rssBytes() throws IOException {
+    return statusKb("VmRSS:") * 1024;
+  }
+
+  private long statusKb(String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.substring(field.length()).replace("kB", "").strip());
+      }
+    }
+    throw new IllegalStateException("/proc/" + pid() + "/status has no " + field);
+  }
+
+  /** SIGTERM, as the kubelet sends: the shutdown hook runs (and a JFR recording is written). */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+      p.waitFor();
+      return Long.parseLong(out);
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return 100; // USER_HZ on every Linux architecture the operator runs on
+    }
+  }
+}
