@@ -45,6 +45,10 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<BiConsumer<Call, String>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Before> befores = new CopyOnWriteArrayList<>();
+
+  /** Something to do before the next request whose call and path match is applied. */
+  private record Before(Predicate<Call> call, String pathPart, Runnable action, boolean[] done) {}
   private volatile boolean operatorKilled;
   private volatile Predicate<Call> killAfter;
   private volatile Predicate<Call> killBefore;
@@ -57,6 +61,19 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     calls.add(call);
     for (BiConsumer<Call, String> l : listeners) {
       l.accept(call, request.getPath());
+    }
+    for (Before b : befores) {
+      boolean run = false;
+      synchronized (b) {
+        if (!b.done()[0] && b.call().test(call) && request.getPath().contains(b.pathPart())) {
+          b.done()[0] = true;
+          run = true;
+        }
+      }
+      if (run) {
+        befores.remove(b);
+        b.action().run();
+      }
     }
     if (operatorKilled && call.byOperator()) {
       // a killed process makes no more calls: what it still tries never reaches the server
@@ -148,6 +165,23 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   /** The operator process dies right before its next call matching the predicate. */
   public void killOperatorBefore(Predicate<Call> call) {
     killBefore = call;
+  }
+
+  /**
+   * Runs {@code action} on the server's thread before the next request matching {@code call} whose
+   * path contains {@code pathPart} is applied: the request waits for it, as one delayed in flight.
+   */
+  public void beforeNext(Predicate<Call> call, String pathPart, Runnable action) {
+    befores.add(new Before(call, pathPart, action, new boolean[1]));
+  }
+
+  /**
+   * Deletes the object at this path in place, on the calling (server) thread: what a delete sent
+   * by someone else meanwhile does, for a {@link #beforeNext} action, which cannot wait for a call
+   * of its own.
+   */
+  public void deleteNow(String objectPath) {
+    handleDelete(objectPath);
   }
 
   /** The next {@code times} calls matching the predicate fail with this code. */

@@ -74,6 +74,7 @@ public final class MemoryTokenProvider implements TokenProvider {
   private final Map<Op, Deque<Fault>> faults = new EnumMap<>(Op.class);
   private final List<String> rejectedCredentials = new ArrayList<>();
   private java.util.function.BooleanSupplier dead = () -> false;
+  private volatile boolean ambient;
 
   public MemoryTokenProvider(Clock clock) {
     this.clock = clock;
@@ -104,6 +105,12 @@ public final class MemoryTokenProvider implements TokenProvider {
   /** While this says so the calling process is dead: every call is a {@link Killed}. */
   public synchronized MemoryTokenProvider deadWhile(java.util.function.BooleanSupplier processDead) {
     this.dead = processDead;
+    return this;
+  }
+
+  /** From now on specs count as asking for the operator's own identity (as AMG without a Secret does). */
+  public MemoryTokenProvider ambientIdentity(boolean on) {
+    ambient = on;
     return this;
   }
 
@@ -175,7 +182,7 @@ public final class MemoryTokenProvider implements TokenProvider {
 
   @Override
   public boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec) {
-    return false;
+    return ambient;
   }
 
   @Override
