@@ -175,6 +175,30 @@ final class Lifecycle {
     await().atMost(WAIT).pollInterval(POLL).until(() -> l.get("orphan") == null);
   }
 
+  /**
+   * The same where the operator may not read Namespaces (namespaced Roles): the only sign of a
+   * terminating namespace is the API server's 403 "being terminated" to a write, which the
+   * finalizer provokes with a dry-run Event when a revocation cannot be made.
+   */
+  static void terminatingNamespaceSeenOnlyFromWrites(EmbeddedCluster cluster, MutableClock clock, String ns,
+      long serviceAccountId) {
+    Lifecycle l = new Lifecycle(cluster, ns, serviceAccountId);
+    KubernetesClient client = cluster.client();
+    GrafanaServiceAccountToken r = l.token("last");
+    r.getSpec().setTokenName(ns + "-last");
+    client.resource(r).create();
+    l.awaitStatusToken("last", tokenId(l.awaitSecret("last")));
+    cluster.api().terminating(ns);
+    client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
+    clock.advance(Duration.ofSeconds(11));
+    client.resource(l.get("last")).delete();
+    await().atMost(WAIT).pollInterval(POLL).until(() -> l.get("last").getStatus().getConditions().stream()
+        .anyMatch(c -> "Deleting".equals(c.getReason())));
+    clock.advance(Duration.ofMinutes(3));
+    l.nudge("last");
+    await().atMost(WAIT).pollInterval(POLL).until(() -> l.get("last") == null);
+  }
+
   // ---- set-up
 
   private void workloads() {

@@ -128,7 +128,10 @@ class RbacCoverageTest {
       // a resource outside the watched namespaces, there for the whole run: not the operator's business
       c.namespaceWithGrafanaAdmin("team-c");
       c.client().resource(Resources.grafanaToken("team-c", "elsewhere", c.grafana().baseUrl(), sa)).create();
-    }, (c, sa) -> new Lifecycle(c, watched.get(0), sa).deleteAfterFailedRevocation());
+    }, (c, sa) -> {
+      new Lifecycle(c, watched.get(0), sa).deleteAfterFailedRevocation();
+      Lifecycle.terminatingNamespaceSeenOnlyFromWrites(c, (MutableClock) c.clock(), watched.get(1), sa);
+    });
     assertThat(cluster.api().operatorCalls()).as("calls into a namespace not watched")
         .noneMatch(c -> c.namespace().equals("team-c"));
     assertThat(cluster.client().resources(GrafanaServiceAccountToken.class).inNamespace("team-c").withName("elsewhere")

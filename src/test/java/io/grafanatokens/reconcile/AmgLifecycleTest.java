@@ -227,6 +227,45 @@ class AmgLifecycleTest extends LifecycleTestBase {
   }
 
   @Test
+  void aSecretATenantForgedNeverMakesTheDeleteOfARefusedResourceCallAwsWithTheOperatorsIdentity() {
+    Map<String, String> saved = new HashMap<>();
+    Map<String, String> identity = Map.of("aws.accessKeyId", "ASIAOPERATORIDENT1", "aws.secretAccessKey",
+        "operator-secret", "aws.sessionToken", "operator-session");
+    identity.forEach((k, v) -> saved.put(k, System.setProperty(k, v)));
+    try {
+      String victimKey = amg.mintToken(ws, sa, "someone-elses-token", 3600);
+      String victim = amg.tokensOf(ws, sa).stream().filter(t -> t.name().equals("someone-elses-token")).findFirst()
+          .orElseThrow().id();
+      GrafanaServiceAccountToken created = apply(AmgTokenResources.token(NS, "forger",
+          AmgTokenResources.ambientSpec(amg, ws, sa)));
+      awaitCondition("forger", StatusBuilder.READY, "False", "NotPermitted");
+      // anyone who may write Secrets in the namespace can make one look like the resource's own
+      client.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+          .withName("forger").withNamespace(NS)
+          .addToLabels(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE)
+          .addToAnnotations(SecretAnnotations.TOKEN_ID, victim)
+          .addToAnnotations(SecretAnnotations.SERVICE_ACCOUNT_ID, sa)
+          .addNewOwnerReference().withApiVersion("grafanatokens.io/v1alpha1").withKind("GrafanaServiceAccountToken")
+          .withName("forger").withUid(created.getMetadata().getUid()).withController(true).endOwnerReference()
+          .endMetadata().addToStringData("token", "x").build()).create();
+
+      client.resource(get("forger")).delete();
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("forger") == null);
+      assertThat(amg.totalRequests()).as("no request reaches AMG, on issue or on delete").isZero();
+      assertThat(amg.authenticates(victimKey)).as("the token the forged Secret named").isTrue();
+      assertThat(secret("forger")).as("released with its owner").isNull();
+    } finally {
+      saved.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+
+  @Test
   void theOperatorsOwnIdentityIsUsedInAnAmbientCredentialsNamespaceAndOnlyWithItsEndpoint() {
     Map<String, String> saved = new HashMap<>();
     // the default chain's first source: a pod would have AWS_ACCESS_KEY_ID or IRSA instead

@@ -14,6 +14,27 @@ import org.junit.jupiter.api.Test;
 class GrafanaDeletionTest extends LifecycleTestBase {
 
   @Test
+  void aServiceAccountDeletedByAnAdminLeavesNothingToRevokeAndTheDeleteNeverRecreatesIt() {
+    GrafanaServiceAccountToken r = token("created");
+    io.grafanatokens.api.v1alpha1.ServiceAccountRef byName = new io.grafanatokens.api.v1alpha1.ServiceAccountRef();
+    byName.setName("made-for-me");
+    byName.setCreateIfMissing(true);
+    r.getSpec().getGrafana().setServiceAccount(byName);
+    apply(r);
+    awaitReady("created", "Issued");
+    long account = grafana.serviceAccounts(1).stream().filter(a -> a.name().equals("made-for-me")).findFirst()
+        .orElseThrow().id();
+    assertThat(grafana.requestCount(Operation.CREATE_SA)).isEqualTo(1);
+    grafana.deleteServiceAccountOutOfBand(account);
+
+    client.resource(get("created")).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("created") == null);
+    assertThat(grafana.requestCount(Operation.CREATE_SA)).as("delete never creates").isEqualTo(1);
+    assertThat(grafana.serviceAccounts(1)).noneMatch(a -> a.name().equals("made-for-me"));
+    assertThat(secret("created")).isNull();
+  }
+
+  @Test
   void revokeRevokesCurrentAndPendingTokensAndRemovesTheSecret() {
     GrafanaServiceAccountToken r = token("bye");
     r.getSpec().setSecondsToLive(3600L);

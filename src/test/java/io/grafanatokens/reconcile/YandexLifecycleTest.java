@@ -186,6 +186,25 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
   }
 
   @Test
+  void deletingOneHolderOfATokenIamHandedToTwoResourcesNeverRevokesItForTheOther() {
+    apply(yandexToken("first"));
+    awaitReady("first", "Issued");
+    String shared = key(secret("first"));
+    // after a restart the operator no longer knows it handed this value to "first"
+    cluster.stopOperator();
+    cluster.startOperator();
+    iam.returnSameTokenNext(1);
+    apply(yandexToken("second"));
+    awaitReady("second", "Issued");
+    assertThat(key(secret("second"))).isEqualTo(shared);
+
+    client.resource(get("second")).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("second") == null);
+    assertThat(iam.wasRevoked(shared)).as("Secret first still holds it").isFalse();
+    assertThat(iam.authenticates(key(secret("first")))).isTrue();
+  }
+
+  @Test
   void aTokenAnotherSecretHoldsIsNotRevokedWhenTheSecretWriteOfItsSecondHolderFails() {
     apply(yandexToken("first"));
     awaitReady("first", "Issued");

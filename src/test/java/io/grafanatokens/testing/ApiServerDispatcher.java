@@ -53,6 +53,7 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private volatile Predicate<Call> killAfter;
   private volatile Predicate<Call> killBefore;
   private final Set<String> unservedGroups = ConcurrentHashMap.newKeySet();
+  private final Set<String> terminatingNamespaces = ConcurrentHashMap.newKeySet();
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -95,6 +96,11 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     if ("selfsubjectrulesreviews".equals(call.resource())) {
       return new MockResponse().setResponseCode(201).setBody(SELF_SUBJECT_RULES_REVIEW);
     }
+    if (call.verb().equals("create") && terminatingNamespaces.contains(call.namespace())) {
+      // a real API server's answer to new content in a namespace being deleted
+      return status(403, call.resource() + " is forbidden: unable to create new content in namespace "
+          + call.namespace() + " because it is being terminated");
+    }
     if (unservedGroups.contains(call.group())) {
       // a real API server's answer for a group it does not serve (no CRD): a plain-text 404
       return new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/plain; charset=utf-8")
@@ -133,6 +139,11 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     r.getMetadata().setGeneration(1L);
     processEvent(collectionPath, getKey(collectionPath).add(new Attribute("name", r.getMetadata().getName())), null, r,
         JSON.asJson(r));
+  }
+
+  /** From now on the namespace refuses new objects, as one being deleted does (what it holds stays). */
+  public void terminating(String namespace) {
+    terminatingNamespaces.add(namespace);
   }
 
   /** From now on the API serves nothing of this group, as when its CRDs are not installed. */
