@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class OperatorRuntime implements AutoCloseable {
   static final String LEASE_NAME = "grafana-token-operator";
+  /** JOSDK's and client-go's defaults: 15 s lease, 10 s renew deadline, 2 s retry. */
+  static final Duration LEASE_DURATION = Duration.ofSeconds(15);
   private static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
@@ -64,6 +66,15 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   public static OperatorRuntime create(KubernetesClient client, OperatorConfig config, Clock clock,
       List<TokenProvider> providers, String instanceName, boolean exitOnStopLeading) {
+    return create(client, config, clock, providers, instanceName, exitOnStopLeading, LEASE_DURATION);
+  }
+
+  /**
+   * The same with another lease duration (renew deadline and retry period scale with it): a test
+   * of a takeover need not wait the production 15 seconds.
+   */
+  public static OperatorRuntime create(KubernetesClient client, OperatorConfig config, Clock clock,
+      List<TokenProvider> providers, String instanceName, boolean exitOnStopLeading, Duration leaseDuration) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // JOSDK counts timer events under events.received without the action tag that resource events
     // carry; Prometheus needs one tag set per name, so give those an empty action
@@ -89,6 +100,9 @@ public final class OperatorRuntime implements AutoCloseable {
         var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
             .withLeaseNamespace(operatorNamespace(config))
             .withIdentity(instanceName)
+            .withLeaseDuration(leaseDuration)
+            .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
+            .withRetryPeriod(leaseDuration.dividedBy(7))
             .withLeaderCallbacks(new LeaderCallbacks(() -> leaderFlag[0].set(true), () -> leaderFlag[0].set(false),
                 id -> {}));
         // JOSDK exits the JVM when leadership is lost (the pod restarts as a standby); tests keep it alive

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 /** Two replicas on one API server: only the leader issues tokens; the standby takes over. */
 class LeaderElectionTest {
   private static final String NS = "team-a";
+  /** Short, so that the takeover after the leader stops takes seconds, not the production 15. */
+  private static final Duration LEASE = Duration.ofSeconds(3);
   private EmbeddedCluster cluster;
   private OperatorRuntime a;
   private OperatorRuntime b;
@@ -39,10 +41,10 @@ class LeaderElectionTest {
         Map.of("LEADER_ELECTION", "true", "OPERATOR_NAMESPACE", "operators", "TOKEN_CHECK_INTERVAL", "0"));
     cluster.namespaceWithGrafanaAdmin(NS);
     long sa = cluster.grafana().createServiceAccount(1, "ci-bot", "Viewer");
-    a = cluster.newOperator("replica-a", Map.of());
+    a = cluster.newOperator("replica-a", Map.of(), LEASE);
     a.start();
     await().atMost(Duration.ofSeconds(20)).until(a::isLeader);
-    b = cluster.newOperator("replica-b", Map.of());
+    b = cluster.newOperator("replica-b", Map.of(), LEASE);
     b.start();
     assertThat(b.ready()).as("a standby is ready: it must not block a rolling update").isTrue();
 
