@@ -69,8 +69,9 @@ public final class EventEmitter {
       var event = client.events().v1().events().inNamespace(ns).resource(new EventBuilder()
               .withNewMetadata()
               // unique across restarts and frozen test clocks, like kubectl's generated names
-              .withName(about.getMetadata().getName() + "." + java.util.UUID.randomUUID().toString()
-                  .replace("-", "").substring(0, 16))
+              // not UUID.randomUUID: SecureRandom for a name is cost without benefit
+              .withName(about.getMetadata().getName() + "." + Long.toHexString(
+                  java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE))
               .withNamespace(ns)
               .endMetadata()
               .withEventTime(new io.fabric8.kubernetes.api.model.MicroTime(MICRO.format(clock.instant())))

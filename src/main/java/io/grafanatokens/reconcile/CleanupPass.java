@@ -61,7 +61,7 @@ final class CleanupPass {
     PassContext c = new PassContext(d, usable.res(), usable.lookup(), SessionPurpose.CLEANUP);
     DeleteTokens tokens = new DeleteTokens(c, secretState(c));
     try {
-      if (c.credentialsKey().isPresent() && d.gate().check(c.credentialsKey().get(),
+      if (c.credentialsKey().isPresent() && d.gate().rejected(c.credentialsKey().get()) && d.gate().check(c.credentialsKey().get(),
           c.lookup.version(c.res.credentialsSecret().get()), c.res.uid(), now) == CredentialGate.Decision.CLOSED) {
         return waiting(c, tokens, Reasons.CREDENTIALS_REJECTED, "the credentials Secret "
             + c.res.credentialsSecret().get() + " was rejected (401) and has not changed since: "

@@ -49,6 +49,11 @@ final class CredentialGate {
     return Decision.CLOSED;
   }
 
+  /** True when a 401 is on record for this Secret: only then is its version worth reading. */
+  boolean rejected(String secret) {
+    return rejections.containsKey(secret);
+  }
+
   /** The message of the rejection on record, for the status of resources waiting behind it. */
   String message(String secret) {
     Rejection r = rejections.get(secret);

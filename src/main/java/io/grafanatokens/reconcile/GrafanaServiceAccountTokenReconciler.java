@@ -1,8 +1,8 @@
 package io.grafanatokens.reconcile;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
 import io.grafanatokens.observability.EventEmitter;
@@ -47,7 +47,6 @@ public class GrafanaServiceAccountTokenReconciler
       SecretAnnotations.MANAGED_BY_LABEL + "=" + SecretAnnotations.MANAGED_BY_VALUE;
   /** A pass whose resource moved while its status was written looks again this soon. */
   static final Duration MOVED_RECHECK = Duration.ofMillis(10);
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final ReconcileDeps deps;
   private volatile InformerEventSource<Secret, GrafanaServiceAccountToken> secrets;
@@ -90,10 +89,8 @@ public class GrafanaServiceAccountTokenReconciler
       outcome = new TokenPass(deps, resource).run();
     }
     publish(resource, outcome.status());
-    Duration recheck = outcome.recheckAfter().orElse(null);
-    if (outcome.statusChanged() && writeStatus(context, resource, outcome.status())) {
-      recheck = MOVED_RECHECK;
-    }
+    boolean moved = outcome.statusChanged() && writeStatus(context, resource, outcome.status());
+    Duration recheck = moved ? MOVED_RECHECK : outcome.delay(deps.clock()).orElse(null);
     UpdateControl<GrafanaServiceAccountToken> control = UpdateControl.noUpdate();
     if (recheck != null) {
       control.rescheduleAfter(recheck.toMillis());
@@ -127,8 +124,12 @@ public class GrafanaServiceAccountTokenReconciler
    */
   private static boolean writeStatus(Context<GrafanaServiceAccountToken> context,
       GrafanaServiceAccountToken reconciled, GrafanaServiceAccountTokenStatus status) {
-    GrafanaServiceAccountToken base = SERIALIZATION.clone(reconciled);
-    base.getMetadata().setResourceVersion(null);
+    // the patch is the difference between base and base-with-the-new-status: a base holding only
+    // what addresses the object and the old status keeps the diff (and its cost) to the status
+    GrafanaServiceAccountToken base = new GrafanaServiceAccountToken();
+    base.setMetadata(new ObjectMetaBuilder().withName(reconciled.getMetadata().getName())
+        .withNamespace(reconciled.getMetadata().getNamespace()).build());
+    base.setStatus(reconciled.getStatus());
     GrafanaServiceAccountToken written = context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
       r.setStatus(status);
       return r;

@@ -83,7 +83,8 @@ final class PassEffects {
   /** The rejection message when the credentials Secret is gated after a 401, else empty. */
   Optional<String> closedCredentialGate() {
     Optional<String> key = c.credentialsKey();
-    if (key.isEmpty()) {
+    if (key.isEmpty() || !c.d.gate().rejected(key.get())) {
+      // no 401 on record: no need to read the Secret (an idle pass reads nothing)
       return Optional.empty();
     }
     String version = c.lookup.version(c.res.credentialsSecret().get());

@@ -24,8 +24,6 @@ import java.util.Optional;
 final class PassReport {
   /** A failsafe: even with nothing due, a resource is looked at this often. */
   static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
-  /** The Secret changed under the pass: look again as soon as the cache has caught up. */
-  static final Duration SOON = Duration.ofMillis(200);
 
   private final PassContext c;
   private final PassState st;
@@ -42,7 +40,7 @@ final class PassReport {
   static Outcome refused(ReconcileDeps d, GrafanaServiceAccountToken r, Resolution.Refused refused) {
     StatusBuilder b = new StatusBuilder(r.getStatus(), r.getMetadata().getGeneration(), d.clock().instant())
         .notReady(refused.reason(), refused.message()).idle();
-    return new Outcome(b.build(), !b.unchanged(), Optional.empty());
+    return new Outcome(b.build(), !b.unchanged(), Optional.empty(), false);
   }
 
   Outcome outcome() {
@@ -65,13 +63,7 @@ final class PassReport {
     if (st.issueFailure != null || st.kubernetesFailure != null) {
       next = earliest(next, c.d.retries().failure(c.res.uid()).map(RetryBook.Failure::notBefore).orElse(null));
     }
-    Duration after = Duration.between(c.now, next);
-    if (st.lookAgainNow) {
-      after = SOON;
-    } else if (after.compareTo(Duration.ofSeconds(1)) < 0) {
-      after = Duration.ofSeconds(1);
-    }
-    return new Outcome(status.build(), !status.unchanged(), Optional.of(after));
+    return new Outcome(status.build(), !status.unchanged(), Optional.of(next), st.lookAgainNow);
   }
 
   /** The status of the token the Secret holds; returns the next instant something about it is due. */

@@ -32,7 +32,20 @@ public final class GrafanaTokenOperatorMain {
 
   private GrafanaTokenOperatorMain() {}
 
+  /**
+   * In a container limited to one CPU the JVM sees one processor, and CompletableFuture then runs
+   * every async step on a new thread (no common pool below two): the HTTP clients' completions
+   * started thousands of threads a minute. A common pool of two is cheap and ends that.
+   */
+  static void sizeTheCommonPool() {
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null
+        && Runtime.getRuntime().availableProcessors() < 3) {
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
+    }
+  }
+
   public static void main(String[] args) {
+    sizeTheCommonPool();
     OperatorConfig config;
     try {
       config = OperatorConfig.fromEnvironment();

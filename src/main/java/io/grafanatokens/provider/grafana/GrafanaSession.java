@@ -70,8 +70,8 @@ final class GrafanaSession implements TokenSession {
     for (GrafanaDtos.Token token : client.listTokens(accountId())) {
       // The real expiry is "expiration" read with its own offset; secondsUntilExpiration is 0
       // for anything more than seven days out and is never used.
-      out.add(new TokenInfo(Long.toString(token.id()), token.name(), instant(token.created()),
-          instant(token.expiration()), token.isRevoked(), token.hasExpired()));
+      out.add(TokenInfo.parsedLater(Long.toString(token.id()), token.name(), () -> instant(token.created()),
+          () -> instant(token.expiration()), token.isRevoked(), token.hasExpired()));
     }
     return new TokenListing(out, out.size() < LIST_CAP);
   }
