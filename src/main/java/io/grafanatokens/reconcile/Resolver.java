@@ -23,6 +23,10 @@ final class Resolver {
   }
 
   Resolution resolve(GrafanaServiceAccountToken r) {
+    List<String> unreadable = ReadProblems.of(r);
+    if (!unreadable.isEmpty()) {
+      return new Resolution.Refused(Reasons.INVALID_SPEC, "could not be read: " + String.join("; ", unreadable));
+    }
     List<Violation> violations = SpecValidator.validate(r.getSpec());
     if (!violations.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC,

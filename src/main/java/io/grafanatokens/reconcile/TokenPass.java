@@ -35,6 +35,10 @@ final class TokenPass {
   Outcome run() {
     Resolution resolution = new Resolver(d).resolve(resource);
     if (resolution instanceof Resolution.Refused refused) {
+      if (d.warnings().occurred(resource.getMetadata().getUid(), refused.reason())) {
+        d.events().emit(resource, io.grafanatokens.observability.EventEmitter.Type.Warning, refused.reason(),
+            refused.message());
+      }
       return PassReport.refused(d, resource, refused);
     }
     Resolution.Usable usable = (Resolution.Usable) resolution;

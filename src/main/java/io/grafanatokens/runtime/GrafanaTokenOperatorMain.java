@@ -56,7 +56,7 @@ public final class GrafanaTokenOperatorMain {
     }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(LenientReading.serialization()).build();
     Clock clock = Clock.systemUTC();
     Launch launch = launch(config, client, clock, OperatorRuntime.defaultProviders(config, clock), instanceName(),
         true, OperatorRuntime.inCluster());

@@ -53,7 +53,8 @@ final class PassHarness implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
     server.init();
     client = server.createClient();
-    operatorClient = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(0)
+    operatorClient = server.createClient(b -> b.withKubernetesSerialization(
+        io.grafanatokens.runtime.LenientReading.serialization()).editOrNewConfig().withRequestRetryBackoffLimit(0)
         .withUserAgent(ApiServerDispatcher.OPERATOR_AGENT).endConfig());
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     client.secrets().resource(new SecretBuilder().withNewMetadata().withName(EmbeddedCluster.CREDENTIALS_SECRET)

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.grafanatokens.fakes.grafana.FakeGrafana;
+import io.grafanatokens.runtime.LenientReading;
 import io.grafanatokens.runtime.OperatorConfig;
 import io.grafanatokens.runtime.OperatorRuntime;
 import java.time.Clock;
@@ -37,10 +38,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         api, false);
     server.init();
-    this.client = server.createClient();
+    this.client = server.createClient(b -> b.withKubernetesSerialization(LenientReading.serialization()));
     // the operator has a client of its own, as in a cluster: its calls are told apart for the RBAC
     // check; one quick retry of a failed request, like a real client's backoff but without the wait
-    this.operatorClient = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(1)
+    this.operatorClient = server.createClient(b -> b.withKubernetesSerialization(LenientReading.serialization())
+        .editOrNewConfig().withRequestRetryBackoffLimit(1)
         .withRequestRetryBackoffInterval(20).withUserAgent(ApiServerDispatcher.OPERATOR_AGENT).endConfig());
     this.grafana = FakeGrafana.builder().clock(clock).start();
   }

@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -8,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** The amazonManagedGrafana provider block: an AMG workspace through the AWS API. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AmazonManagedGrafanaProvider {
   @Required
   @Pattern("^g-[0-9a-f]{10}$")

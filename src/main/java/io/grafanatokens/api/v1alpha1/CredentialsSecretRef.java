@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -8,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** Grafana credentials: bearer when the Secret has tokenKey, else basic auth. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class CredentialsSecretRef {
   public static final String DEFAULT_TOKEN_KEY = "token";
   public static final String DEFAULT_USERNAME_KEY = "username";

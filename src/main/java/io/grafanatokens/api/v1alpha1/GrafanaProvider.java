@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -8,6 +10,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** The grafana provider block: a Grafana reached through its HTTP API. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GrafanaProvider {
   /** http or https (any case), a host without userinfo, an optional path; no query or fragment. */
   public static final String URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+(/[^?#\\s]*)?$";

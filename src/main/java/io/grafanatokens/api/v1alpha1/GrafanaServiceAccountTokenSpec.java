@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -30,6 +32,7 @@ import java.util.List;
     value = "!has(self.rotation) || !has(self.rotation.renewBefore) || !has(self.rotation.gracePeriod)"
         + " || duration(self.rotation.gracePeriod) < duration(self.rotation.renewBefore)",
     message = "spec.rotation.gracePeriod must be shorter than spec.rotation.renewBefore")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GrafanaServiceAccountTokenSpec {
   @JsonPropertyDescription("A self-hosted or Cloud Grafana (>= 9) reached through its HTTP API.")
   private GrafanaProvider grafana;

@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,6 +11,7 @@ import java.util.Objects;
 
 /** What the operator last observed and did; a cache of the Secret's annotations (docs/reference.md#status). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GrafanaServiceAccountTokenStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;

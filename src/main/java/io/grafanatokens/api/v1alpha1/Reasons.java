@@ -1,5 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
+
 /**
  * Every condition and Event reason the operator writes (docs/reference.md#conditions-and-reasons):
  * fixed strings that tests, dashboards and alerts match on. One catalogue for the reconciler and

@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -8,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** A workload in the resource's namespace to rollout-restart when the key changes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RestartTarget {
   @Required
   @JsonPropertyDescription("Deployment, StatefulSet or DaemonSet.")

@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -8,6 +10,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Rotation timing. Durations are Go-style (s, m, h), e.g. 90s, 1h30m. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Rotation {
   /** The duration grammar shared by the schema, CEL's duration() and the Java parser. */
   public static final String DURATION_PATTERN = "^([0-9]+[hms])+$";

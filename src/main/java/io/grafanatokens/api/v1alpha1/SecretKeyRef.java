@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -7,6 +9,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** One data key of a Secret in the resource's namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class SecretKeyRef {
   @Required
   @Size(min = 1, max = 253)

@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,6 +15,7 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.urlKey) || self.urlKey == '' || self.urlKey != (has(self.key) ? self.key : 'token')",
     message = "spec.secret.urlKey must differ from spec.secret.key")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class SecretTemplate {
   public static final String DEFAULT_KEY = "token";
 

@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -18,6 +20,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "has(self.name) || !has(self.role)",
     message = "spec.grafana.serviceAccount.role is only allowed with name")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ServiceAccountRef {
   @Min(1)
   @JsonPropertyDescription("Numeric id of the service account.")

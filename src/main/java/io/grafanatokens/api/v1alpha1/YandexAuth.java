@@ -1,5 +1,7 @@
 package io.grafanatokens.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,6 +13,7 @@ import java.util.Map;
     value = "[has(self.authorizedKeySecretRef), has(self.workloadIdentity), has(self.metadataService)]"
         + ".filter(x, x).size() == 1",
     message = "spec.yandexCloud.auth needs exactly one of authorizedKeySecretRef, workloadIdentity, metadataService")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class YandexAuth {
   @JsonPropertyDescription("A service-account authorized key (JSON) in this namespace; key default authorized-key.json.")
   private SecretKeyRef authorizedKeySecretRef;
