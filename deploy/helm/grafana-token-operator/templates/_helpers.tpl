@@ -63,6 +63,22 @@ the two differ). Pass a dict with "cluster" true for the ClusterRole, false for 
 - apiGroups: ["grafanatokens.io"]
   resources: ["grafanaserviceaccounttokens/status"]
   verbs: ["patch"]
+# the connections tokens name: their informers (list, watch) and their status (no finalizer)
+{{- if .cluster }}
+- apiGroups: ["grafanatokens.io"]
+  resources: ["grafanaconnections", "clustergrafanaconnections"]
+  verbs: ["list", "watch"]
+- apiGroups: ["grafanatokens.io"]
+  resources: ["grafanaconnections/status", "clustergrafanaconnections/status"]
+  verbs: ["patch"]
+{{- else }}
+- apiGroups: ["grafanatokens.io"]
+  resources: ["grafanaconnections"]
+  verbs: ["list", "watch"]
+- apiGroups: ["grafanatokens.io"]
+  resources: ["grafanaconnections/status"]
+  verbs: ["patch"]
+{{- end }}
 # the Secrets it writes and the credentials Secrets it reads by name; RBAC cannot narrow
 # list/watch to the operator's label selector
 - apiGroups: [""]

@@ -53,6 +53,14 @@ public final class InstrumentedProvider implements TokenProvider {
   }
 
   @Override
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+    counted(Operation.lookup, () -> {
+      delegate.probe(connection, secrets);
+      return null;
+    });
+  }
+
+  @Override
   public List<String> notes(GrafanaServiceAccountTokenSpec spec) {
     return delegate.notes(spec);
   }

@@ -31,6 +31,13 @@ public interface TokenProvider {
   boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec);
 
   /**
+   * One cheap authenticated read that tells whether a connection's credentials work, for its
+   * status (docs/reference.md#connection-status); the spec holds the connection's block, which
+   * names no service account.
+   */
+  void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException;
+
+  /**
    * Resolves credentials (reading their Secrets through {@code secrets}) and returns a session
    * bound to the spec's service account. Makes no provider call: a missing or unusable credential
    * fails here, a refused one at the first call.

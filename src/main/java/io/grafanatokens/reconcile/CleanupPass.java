@@ -61,11 +61,14 @@ final class CleanupPass {
     PassContext c = new PassContext(d, usable.res(), usable.lookup(), SessionPurpose.CLEANUP);
     DeleteTokens tokens = new DeleteTokens(c, secretState(c));
     try {
-      if (c.credentialsKey().isPresent() && d.gate().rejected(c.credentialsKey().get()) && d.gate().check(c.credentialsKey().get(),
-          c.lookup.version(c.res.credentialsSecret().get()), c.res.uid(), now) == CredentialGate.Decision.CLOSED) {
+      PassContext.CredentialCheck credential = c.credentialCheck();
+      if (credential.decision() == CredentialGate.Decision.CLOSED) {
         return waiting(c, tokens, Reasons.CREDENTIALS_REJECTED, "the credentials Secret "
-            + c.res.credentialsSecret().get() + " was rejected (401) and has not changed since: "
-            + d.gate().message(c.credentialsKey().get()), Backoff.CREDENTIALS);
+            + c.res.credentialsSecret().get() + " was rejected (401) and has not changed since: " + credential.message(),
+            Backoff.CREDENTIALS);
+      }
+      if (credential.decision() == CredentialGate.Decision.WAIT) {
+        return new Result(false, Duration.ofSeconds(1), null);
       }
       if (c.res.retain()) {
         tokens.revokePreviousOrLeaveThem();
@@ -87,6 +90,8 @@ final class CleanupPass {
     } catch (KubernetesClientException e) {
       return waiting(c, tokens, Reasons.SECRET_REJECTED, "could not release the Secret: " + WriteOutcome.message(e),
           Backoff.transientDelay(d.retries().attempts(c.res.uid()) + 1, c.res.renewBefore(), java.util.Optional.empty()));
+    } finally {
+      c.passEnded();
     }
   }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Secret reconciled together read it a handful of times, not a thousand. A changed credential is
  * seen within {@link #MAX_AGE}; a 401 drops the cached copy at once.
  */
-final class CredentialSecrets {
+public final class CredentialSecrets {
   static final Duration MAX_AGE = Duration.ofSeconds(10);
 
   /** One read: the decoded data (empty when the Secret is absent) and its resourceVersion. */
@@ -48,6 +48,11 @@ final class CredentialSecrets {
       snapshots.put(key, fresh);
       return fresh;
     }
+  }
+
+  /** The resourceVersion last read, however old; empty when never read. No call. */
+  Optional<String> lastVersion(String namespace, String name) {
+    return Optional.ofNullable(snapshots.get(namespace + "/" + name)).map(Snapshot::version);
   }
 
   /** The credential was refused: the next use reads the Secret again. */

@@ -3,6 +3,8 @@ package io.grafanatokens.reconcile;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
+import io.grafanatokens.api.v1alpha1.GrafanaConnection;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
 import io.grafanatokens.observability.EventEmitter;
@@ -18,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -48,22 +52,31 @@ public class GrafanaServiceAccountTokenReconciler
   /** A pass whose resource moved while its status was written looks again this soon. */
   static final Duration MOVED_RECHECK = Duration.ofMillis(10);
 
+  /** Tokens by the connection they name ("kind/namespace/name"): a connection's change reaches its tokens. */
+  static final String CONNECTION_INDEX = "connection-ref";
+
   private final ReconcileDeps deps;
+  private final boolean clusterConnections;
+  private final TokensByConnection tokensByConnection;
   private volatile InformerEventSource<Secret, GrafanaServiceAccountToken> secrets;
+  private volatile InformerEventSource<GrafanaConnection, GrafanaServiceAccountToken> connections;
+  private volatile InformerEventSource<ClusterGrafanaConnection, GrafanaServiceAccountToken> clusterConnectionSource;
 
+  /**
+   * @param operatorNamespace where a ClusterGrafanaConnection's credentials Secrets are read
+   * @param clusterConnections whether this install may watch ClusterGrafanaConnections
+   */
   public GrafanaServiceAccountTokenReconciler(KubernetesClient client, ProviderRegistry providers, Clock clock,
-      Namespaces namespaces, Predicate<String> ambientAllowed, Duration tokenCheckInterval, TokenMetrics metrics,
-      String instanceName) {
-    EventEmitter events = new EventEmitter(client, clock, instanceName, namespaces::sawTerminating);
+      Shared shared, Predicate<String> ambientAllowed, Duration tokenCheckInterval, TokenMetrics metrics,
+      String instanceName, String operatorNamespace, boolean clusterConnections) {
+    EventEmitter events = new EventEmitter(client, clock, instanceName, shared.namespaces()::sawTerminating);
     SecretStore store = new SecretStore(client, new InformerSecretCache(() -> secrets));
-    this.deps = new ReconcileDeps(providers, store, new CredentialSecrets(client, clock), namespaces, events, metrics,
-        new WorkloadRestarter(client, events), new RetryBook(), new CredentialGate(), new TriggerBook(),
-        new WriteHolds(), new WarningThrottle(), new LivenessCache(), clock, ambientAllowed, tokenCheckInterval);
-  }
-
-  /** Tests build the reconciler's collaborators themselves. */
-  GrafanaServiceAccountTokenReconciler(ReconcileDeps deps) {
-    this.deps = deps;
+    this.clusterConnections = clusterConnections;
+    this.tokensByConnection = shared.tokens();
+    this.deps = new ReconcileDeps(providers, new InformerConnections(), operatorNamespace, store,
+        shared.credentials(), shared.namespaces(), events, metrics, new WorkloadRestarter(client, events),
+        new RetryBook(), shared.gate(), new TriggerBook(), new WriteHolds(), new WarningThrottle(),
+        new LivenessCache(), clock, ambientAllowed, tokenCheckInterval);
   }
 
   @Override
@@ -78,7 +91,46 @@ public class GrafanaServiceAccountTokenReconciler
         .build();
     secrets = new InformerEventSource<>(config, context);
     secrets.addIndexers(SecretCache.indexers());
-    return List.of(secrets);
+
+    // a connection's change (or its appearing) reconciles the tokens that name it: found through
+    // an index of the tokens' cache, not a scan
+    var primaries = context.getPrimaryCache();
+    primaries.addIndexer(CONNECTION_INDEX, t -> TokensByConnection.keyOf(t).map(List::of).orElse(List.of()));
+    tokensByConnection.use(primaries);
+    var namespaced = InformerEventSourceConfiguration.from(GrafanaConnection.class, GrafanaServiceAccountToken.class)
+        .withName("connections")
+        .withSecondaryToPrimaryMapper(c -> tokensByConnection.tokensOf(TokensByConnection.keyOf(c)))
+        .build();
+    connections = new InformerEventSource<>(namespaced, context);
+    if (!clusterConnections) {
+      return List.of(secrets, connections);
+    }
+    var cluster = InformerEventSourceConfiguration.from(ClusterGrafanaConnection.class,
+            GrafanaServiceAccountToken.class)
+        .withName("cluster-connections")
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper(c -> tokensByConnection.tokensOf(TokensByConnection.keyOf(c)))
+        .build();
+    clusterConnectionSource = new InformerEventSource<>(cluster, context);
+    return List.of(secrets, connections, clusterConnectionSource);
+  }
+
+  /** The connections as the informers of this controller cache them. */
+  private final class InformerConnections implements ConnectionLookup {
+    @Override
+    public Optional<GrafanaConnection> namespaced(String namespace, String name) {
+      return connections == null ? Optional.empty() : connections.get(new ResourceID(name, namespace));
+    }
+
+    @Override
+    public Optional<ClusterGrafanaConnection> cluster(String name) {
+      return clusterConnectionSource == null ? Optional.empty() : clusterConnectionSource.get(new ResourceID(name));
+    }
+
+    @Override
+    public boolean servesClusterConnections() {
+      return clusterConnections;
+    }
   }
 
   @Override

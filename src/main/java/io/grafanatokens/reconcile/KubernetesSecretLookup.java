@@ -32,6 +32,15 @@ final class KubernetesSecretLookup implements SecretLookup {
     return versions.computeIfAbsent(secretName, n -> secrets.read(namespace, n).version());
   }
 
+  /**
+   * The version this lookup read, else the last one any lookup read, else a read now: enough to
+   * tell whether a credential is known to work without a call in every pass.
+   */
+  String knownVersion(String secretName) {
+    String v = versions.get(secretName);
+    return v != null ? v : secrets.lastVersion(namespace, secretName).orElseGet(() -> version(secretName));
+  }
+
   /** name=resourceVersion of every Secret read so far. */
   String fingerprint() {
     return versions.toString();

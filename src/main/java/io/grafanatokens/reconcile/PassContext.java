@@ -7,6 +7,7 @@ import io.grafanatokens.observability.EventEmitter.Type;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenSession;
+import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.secret.TokenSecretState;
 import java.time.Instant;
 import java.util.Optional;
@@ -51,6 +52,9 @@ final class PassContext {
     return Optional.ofNullable(session);
   }
 
+  /** This pass called the provider (and reported how it went to the gate). */
+  private boolean providerCalled;
+
   /** Where listings of this resource's service account are shared: provider, instance, account. */
   String account(TokenSession s) throws ProviderException {
     return res.kind().specName() + "|" + res.provider().baseUrl(res.effectiveSpec()).orElse("") + "|"
@@ -64,16 +68,60 @@ final class PassContext {
 
   /** A provider call failed: a 401 closes the gate of the credentials Secret it used. */
   void providerFailed(ProviderException e) {
-    if (Reasons.CREDENTIALS_REJECTED.equals(e.reason()) && res.credentialsSecret().isPresent()) {
-      String name = res.credentialsSecret().get();
+    providerCalled = true;
+    if (res.credentialsSecret().isEmpty()) {
+      return;
+    }
+    String name = res.credentialsSecret().get();
+    if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())) {
       d.gate().rejected(credentialsKey().get(), lookup.version(name), e.getMessage());
       lookup.forget(name);
+    } else if (Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason()) || e instanceof TransientProviderException) {
+      // no answer about the credential either way: another resource may try it
+      d.gate().unanswered(credentialsKey().get(), lookup.version(name), res.uid());
+    } else {
+      // 403, 404, a validation error: the provider did take the credential
+      d.gate().accepted(credentialsKey().get(), lookup.version(name));
+    }
+  }
+
+  /** What the 401 gate says of this pass's credential: go, a rejection's message, or wait for another's try. */
+  record CredentialCheck(CredentialGate.Decision decision, String message) {}
+
+  CredentialCheck credentialCheck() {
+    Optional<String> key = credentialsKey();
+    if (key.isEmpty()) {
+      return new CredentialCheck(CredentialGate.Decision.OPEN, "");
+    }
+    String name = res.credentialsSecret().get();
+    if (!d.gate().unproven(key.get(), lookup.knownVersion(name))) {
+      // known to work: an idle pass reads no Secret
+      return new CredentialCheck(CredentialGate.Decision.OPEN, "");
+    }
+    CredentialGate.Decision decision = d.gate().check(key.get(), lookup.version(name), res.uid(), now);
+    String message = switch (decision) {
+      case CLOSED -> d.gate().message(key.get());
+      case WAIT -> "waiting for another resource's first call with the credentials Secret " + name;
+      default -> "";
+    };
+    return new CredentialCheck(decision, message);
+  }
+
+  /**
+   * The pass is over: a credential trial it took and never used is free for another resource. A
+   * trial it used stays its own until the provider answers (or the gate's timeout): after a 503 it
+   * is this resource's retry that tries the new Secret, not every other resource at once.
+   */
+  void passEnded() {
+    if (!providerCalled) {
+      credentialsKey().ifPresent(k -> d.gate().passEnded(k, res.uid()));
     }
   }
 
   /** A provider call succeeded: the credential works. */
   void providerAnswered() {
-    credentialsKey().ifPresent(d.gate()::accepted);
+    providerCalled = true;
+    credentialsKey().ifPresent(k -> d.gate().accepted(k, lookup.version(res.credentialsSecret().get())));
   }
 
   /** A managed Secret of another resource holds this token (docs/reference.md#which-tokens-may-be-deleted). */

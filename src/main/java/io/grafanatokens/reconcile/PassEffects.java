@@ -80,18 +80,6 @@ final class PassEffects {
         .ifPresent(msg -> c.warn(Reasons.SHORT_LIFETIME, msg));
   }
 
-  /** The rejection message when the credentials Secret is gated after a 401, else empty. */
-  Optional<String> closedCredentialGate() {
-    Optional<String> key = c.credentialsKey();
-    if (key.isEmpty() || !c.d.gate().rejected(key.get())) {
-      // no 401 on record: no need to read the Secret (an idle pass reads nothing)
-      return Optional.empty();
-    }
-    String version = c.lookup.version(c.res.credentialsSecret().get());
-    CredentialGate.Decision decision = c.d.gate().check(key.get(), version, c.res.uid(), c.now);
-    return decision == CredentialGate.Decision.CLOSED ? Optional.of(c.d.gate().message(key.get())) : Optional.empty();
-  }
-
   static String credentialsVersions(PassContext c) {
     StringBuilder b = new StringBuilder();
     CredentialRefs.names(c.res.effectiveSpec()).forEach(n -> b.append(n).append('=').append(c.lookup.version(n))

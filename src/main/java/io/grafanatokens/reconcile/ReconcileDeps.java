@@ -15,6 +15,8 @@ import java.util.function.Predicate;
  */
 record ReconcileDeps(
     ProviderRegistry providers,
+    ConnectionLookup connections,
+    String operatorNamespace,
     SecretStore store,
     CredentialSecrets credentials,
     Namespaces namespaces,

@@ -27,6 +27,14 @@ final class Resolver {
     if (!unreadable.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC, "could not be read: " + String.join("; ", unreadable));
     }
+    if (r.getSpec() != null && r.getSpec().getConnectionRef() != null) {
+      List<Violation> tokenSide = SpecValidator.validate(r.getSpec());
+      if (!tokenSide.isEmpty()) {
+        return new Resolution.Refused(Reasons.INVALID_SPEC,
+            tokenSide.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+      }
+      return new ConnectionResolver(d).resolve(r);
+    }
     List<Violation> violations = SpecValidator.validate(r.getSpec());
     if (!violations.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC,

@@ -43,9 +43,13 @@ final class TokenPass {
     }
     Resolution.Usable usable = (Resolution.Usable) resolution;
     PassContext c = new PassContext(d, usable.res(), usable.lookup(), SessionPurpose.ISSUE);
-    PassState st = observe(c);
-    act(c, st);
-    return new PassReport(c, st).outcome();
+    try {
+      PassState st = observe(c);
+      act(c, st);
+      return new PassReport(c, st).outcome();
+    } finally {
+      c.passEnded();
+    }
   }
 
   // ---- observe
@@ -100,22 +104,27 @@ final class TokenPass {
     if (st.restartOutstanding) {
       e.kubernetes(() -> new Restarts(c, st).redoOutstanding());
     }
-    Optional<String> rejectedCredential = e.closedCredentialGate();
+    PassContext.CredentialCheck credential = c.credentialCheck();
+    boolean providerBlocked = credential.decision() == CredentialGate.Decision.CLOSED
+        || credential.decision() == CredentialGate.Decision.WAIT;
+    if (credential.decision() == CredentialGate.Decision.WAIT) {
+      st.lookAgainNow = true;
+    }
     LivenessCheck liveness = new LivenessCheck(c, st);
     st.trigger = IssuePolicy.trigger(triggerFacts(c, st, adoptWithNewToken[0]));
-    if (st.trigger.isEmpty() && rejectedCredential.isEmpty() && liveness.due()) {
+    if (st.trigger.isEmpty() && !providerBlocked && liveness.due()) {
       e.provider(liveness::run);
       st.trigger = IssuePolicy.trigger(triggerFacts(c, st, adoptWithNewToken[0]));
     }
     st.trigger.ifPresent(t -> {
-      st.hold = IssuePolicy.hold(holdFacts(c, st, t, rejectedCredential));
+      st.hold = IssuePolicy.hold(holdFacts(c, st, t, credential));
       if (st.hold.isEmpty()) {
         e.issue(() -> new Issuance(c, st).issue(t, adoptWithNewToken[0]));
       } else {
         e.held(st.hold.get());
       }
     });
-    if (rejectedCredential.isEmpty()) {
+    if (!providerBlocked) {
       e.provider(() -> new Revocations(c, st).runDue());
     }
     if (!st.issued) {
@@ -142,11 +151,12 @@ final class TokenPass {
         s.current().flatMap(c.res::schedule).map(RenewalSchedule::renewalTime), st.tokenGone);
   }
 
-  private HoldFacts holdFacts(PassContext c, PassState st, IssueTrigger trigger, Optional<String> rejectedCredential) {
+  private HoldFacts holdFacts(PassContext c, PassState st, IssueTrigger trigger, PassContext.CredentialCheck credential) {
     boolean reissue = trigger == IssueTrigger.SECRET_MISSING && c.previousStatus().getTokenId() != null;
     return new HoldFacts(c.now,
         st.secret.ownership() == Ownership.FOREIGN,
-        rejectedCredential,
+        credential.decision() == CredentialGate.Decision.CLOSED ? Optional.of(credential.message()) : Optional.empty(),
+        credential.decision() == CredentialGate.Decision.WAIT ? Optional.of(credential.message()) : Optional.empty(),
         d.retries().failure(c.res.uid()).filter(f -> f.generation() == c.generation())
             .map(f -> new HoldFacts.Failure(f.reason(), trigger.description() + "; " + f.message(), f.notBefore())),
         d.holds().rejection(c.res.uid())

@@ -30,7 +30,8 @@ public record OperatorConfig(
     String ycTokenExchangeEndpoint,
     String ycMetadataUrl,
     String ycWorkloadTokenPath,
-    Duration startupTimeout) {
+    Duration startupTimeout,
+    Optional<Boolean> clusterConnections) {
 
   static final ConfigOption<Set<String>> WATCH_NAMESPACES = new ConfigOption<>("WATCH_NAMESPACES", "",
       "Comma list of namespaces to watch; empty watches all.", OperatorConfig::csv);
@@ -72,11 +73,15 @@ public record OperatorConfig(
       "How long to wait at start for the Kubernetes API and the CRD before exiting with the reason.",
       OperatorConfig::positiveDuration);
 
+  static final ConfigOption<Optional<Boolean>> CLUSTER_CONNECTIONS = new ConfigOption<>("CLUSTER_CONNECTIONS", "",
+      "Watch ClusterGrafanaConnections; default true unless WATCH_NAMESPACES is set (a namespaced install needs the "
+          + "optional ClusterRole of deploy/namespaced-with-cluster-connections first).", OperatorConfig::optionalBool);
+
   /** Every setting, in the order of the README's table. */
   public static final List<ConfigOption<?>> OPTIONS = List.of(WATCH_NAMESPACES, OPERATOR_NAMESPACE,
       LEADER_ELECTION, HTTP_PORT, LOG_FORMAT, AMBIENT_CREDENTIALS_NAMESPACES, TOKEN_CHECK_INTERVAL, PROVIDER_TIMEOUT,
       AWS_ENDPOINT_URL_GRAFANA, YC_IAM_ENDPOINT, YC_TOKEN_EXCHANGE_ENDPOINT, YC_METADATA_URL, YC_WORKLOAD_TOKEN_PATH,
-      STARTUP_TIMEOUT);
+      STARTUP_TIMEOUT, CLUSTER_CONNECTIONS);
 
   public static OperatorConfig fromEnvironment() {
     return from(System.getenv());
@@ -97,7 +102,13 @@ public record OperatorConfig(
         YC_TOKEN_EXCHANGE_ENDPOINT.parse(env.get(YC_TOKEN_EXCHANGE_ENDPOINT.env())),
         YC_METADATA_URL.parse(env.get(YC_METADATA_URL.env())),
         YC_WORKLOAD_TOKEN_PATH.parse(env.get(YC_WORKLOAD_TOKEN_PATH.env())),
-        STARTUP_TIMEOUT.parse(env.get(STARTUP_TIMEOUT.env())));
+        STARTUP_TIMEOUT.parse(env.get(STARTUP_TIMEOUT.env())),
+        CLUSTER_CONNECTIONS.parse(env.get(CLUSTER_CONNECTIONS.env())));
+  }
+
+  /** Whether ClusterGrafanaConnections are watched: by default only where every namespace is. */
+  public boolean watchClusterConnections() {
+    return clusterConnections.orElse(watchNamespaces.isEmpty());
   }
 
   /** Whether resources of a namespace may use the operator's own identity. */

@@ -10,7 +10,9 @@ import io.grafanatokens.provider.grafana.GrafanaTokenProvider;
 import io.grafanatokens.provider.yandex.YandexSettings;
 import io.grafanatokens.provider.yandex.YandexTokenProvider;
 import io.grafanatokens.reconcile.GrafanaServiceAccountTokenReconciler;
+import io.grafanatokens.reconcile.ConnectionControllers;
 import io.grafanatokens.reconcile.Namespaces;
+import io.grafanatokens.reconcile.Shared;
 import io.grafanatokens.reconcile.ProviderRegistry;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -111,18 +113,34 @@ public final class OperatorRuntime implements AutoCloseable {
     });
     List<TokenProvider> instrumented = providers.stream()
         .<TokenProvider>map(p -> new InstrumentedProvider(p, metrics)).toList();
-    Namespaces namespaces = new Namespaces(client, clock);
-    var reconciler = new GrafanaServiceAccountTokenReconciler(client, new ProviderRegistry(instrumented), clock,
-        namespaces, config.ambientAllowed(), config.tokenCheckInterval(), metrics, instanceName);
+    Shared shared = Shared.create(client, clock);
+    ProviderRegistry registryOfProviders = new ProviderRegistry(instrumented);
+    String operatorNamespace = operatorNamespace(config);
+    boolean clusterConnections = config.watchClusterConnections();
+    var reconciler = new GrafanaServiceAccountTokenReconciler(client, registryOfProviders, clock, shared,
+        config.ambientAllowed(), config.tokenCheckInterval(), metrics, instanceName, operatorNamespace,
+        clusterConnections);
+    // transient Kubernetes errors: from 2 s doubling to 5 min, never giving up
+    GenericRetry retry = new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2)
+        .setMaxInterval(Duration.ofMinutes(5).toMillis()).withoutMaxAttempts();
     operator.register(reconciler, c -> {
-      // transient Kubernetes errors: from 2 s doubling to 5 min, never giving up
-      c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2)
-          .setMaxInterval(Duration.ofMinutes(5).toMillis()).withoutMaxAttempts());
+      c.withRetry(retry);
       if (!config.watchNamespaces().isEmpty()) {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
-    OperatorRuntime runtime = new OperatorRuntime(operator, registry, elect, config.httpPort(), namespaces,
+    var connectionDeps = new ConnectionControllers.Deps(registryOfProviders, shared, clock, config.ambientAllowed(),
+        config.tokenCheckInterval(), operatorNamespace);
+    operator.register(new ConnectionControllers.Namespaced(connectionDeps), c -> {
+      c.withRetry(retry);
+      if (!config.watchNamespaces().isEmpty()) {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
+    if (clusterConnections) {
+      operator.register(new ConnectionControllers.Cluster(connectionDeps), c -> c.withRetry(retry));
+    }
+    OperatorRuntime runtime = new OperatorRuntime(operator, registry, elect, config.httpPort(), shared.namespaces(),
         config.watchNamespaces().isEmpty());
     leaderFlag[0] = runtime.leader;
     return runtime;

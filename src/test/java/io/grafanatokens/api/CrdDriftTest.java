@@ -22,6 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,20 +47,29 @@ class CrdDriftTest {
     crd = new KubernetesSerialization().unmarshal(new ByteArrayInputStream(generated), CustomResourceDefinition.class);
   }
 
-  @Test
-  void committedCrdIsTheGeneratedOne() throws IOException {
+  /** Every CRD the build generates, the token's and the two connections', is committed as generated. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {FILE, "grafanaconnections.grafanatokens.io-v1.yml",
+      "clustergrafanaconnections.grafanatokens.io-v1.yml"})
+  void committedCrdIsTheGeneratedOne(String file) throws IOException {
+    byte[] generatedFile;
+    try (InputStream in = CrdDriftTest.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
+      assertThat(in).as("%s on the test classpath (generated in process-classes)", file).isNotNull();
+      generatedFile = in.readAllBytes();
+    }
     // surefire runs with the project's basedir as working directory (and sets "basedir")
-    Path committed = Path.of(System.getProperty("basedir", "")).resolve(COMMITTED);
-    String howToFix = "The CRD in " + COMMITTED + " is not the one generated from the Java model in "
+    String committedName = "crds/" + file;
+    Path committed = Path.of(System.getProperty("basedir", "")).resolve(committedName);
+    String howToFix = "The CRD in " + committedName + " is not the one generated from the Java model in "
         + "src/main/java/io/grafanatokens/api/v1alpha1. After changing the model, run `mvn process-classes` and "
-        + "`cp " + GENERATED + " " + COMMITTED + "`, review the diff and commit it.";
+        + "`cp target/classes/META-INF/fabric8/" + file + " " + committedName + "`, review the diff and commit it.";
     if (!Files.exists(committed)) {
       fail(committed.toAbsolutePath() + " does not exist. " + howToFix);
     }
     byte[] onDisk = Files.readAllBytes(committed);
-    if (!Arrays.equals(onDisk, generated)) {
-      fail(howToFix + "\nFirst difference: " + firstDifference(
-          new String(onDisk, StandardCharsets.UTF_8), new String(generated, StandardCharsets.UTF_8)));
+    if (!Arrays.equals(onDisk, generatedFile)) {
+      fail(howToFix + "\nFirst difference: " + firstDifference(committedName,
+          new String(onDisk, StandardCharsets.UTF_8), new String(generatedFile, StandardCharsets.UTF_8)));
     }
   }
 
@@ -156,14 +167,14 @@ class CrdDriftTest {
         .orElseThrow(() -> new AssertionError("no version v1alpha1 in " + GENERATED));
   }
 
-  private static String firstDifference(String committed, String generated) {
+  private static String firstDifference(String file, String committed, String generated) {
     String[] a = committed.split("\n", -1);
     String[] b = generated.split("\n", -1);
     for (int i = 0; i < Math.max(a.length, b.length); i++) {
       String left = i < a.length ? a[i] : "<end of file>";
       String right = i < b.length ? b[i] : "<end of file>";
       if (!left.equals(right)) {
-        return "line " + (i + 1) + "\n  " + COMMITTED + ": " + left + "\n  generated: " + right;
+        return "line " + (i + 1) + "\n  " + file + ": " + left + "\n  generated: " + right;
       }
     }
     return "line endings or encoding";

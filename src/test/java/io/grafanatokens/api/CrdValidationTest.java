@@ -23,6 +23,7 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.grafanatokens.api.v1alpha1.ConnectionKind;
 import io.grafanatokens.api.v1alpha1.DeletionPolicy;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
 import io.grafanatokens.api.v1alpha1.RestartTargetKind;
@@ -144,6 +145,19 @@ class CrdValidationTest {
         - {kind: Deployment, name: prometheus-datasource-sync}
       """;
 
+  static final String THROUGH_CONNECTION = """
+      connectionRef: {name: grafana-main}
+      serviceAccount: {id: "2"}
+      """;
+
+  static final String THROUGH_CLUSTER_CONNECTION = """
+      connectionRef: {kind: ClusterGrafanaConnection, name: grafana.shared}
+      serviceAccount: {name: ci-bot, createIfMissing: true, role: Editor}
+      secondsToLive: 3600
+      rotation: {renewBefore: 30m}
+      secret: {name: ci-bot-token}
+      """;
+
   static Stream<Arguments> goodExamples() {
     return Stream.of(
         good("grafana, minimal (service account by id)", spec(GRAFANA_MINIMAL)),
@@ -176,7 +190,12 @@ class CrdValidationTest {
         good("yandexCloud with an authorized key", spec(YANDEX_KEY)),
         good("yandexCloud with workload identity, 50-character service account",
             edit(YANDEX_WORKLOAD_IDENTITY).set("yandexCloud.serviceAccountId", "a".repeat(50)).spec()),
-        good("yandexCloud with the metadata service", spec(YANDEX_METADATA)));
+        good("yandexCloud with the metadata service", spec(YANDEX_METADATA)),
+        good("through a GrafanaConnection, service account by id", spec(THROUGH_CONNECTION)),
+        good("through a ClusterGrafanaConnection, service account by name, created with a role",
+            spec(THROUGH_CLUSTER_CONNECTION)),
+        good("through a connection, a 50-character id (Yandex, AMG)",
+            edit(THROUGH_CONNECTION).set("serviceAccount.id", "a".repeat(50)).spec()));
   }
 
   static Stream<Arguments> badExamples() {
@@ -275,7 +294,40 @@ class CrdValidationTest {
         bad("restartTargets kind Pod", "spec.restartTargets[0].kind", edit(GRAFANA_FULL).set("restartTargets[0].kind", "Pod").spec()),
         bad("restartTargets kind in lower case", "spec.restartTargets[1].kind",
             edit(GRAFANA_FULL).set("restartTargets[1].kind", "statefulset").spec()),
-        bad("restartTargets entry without name", "spec.restartTargets[2].name", edit(GRAFANA_FULL).remove("restartTargets[2].name").spec()));
+        bad("restartTargets entry without name", "spec.restartTargets[2].name", edit(GRAFANA_FULL).remove("restartTargets[2].name").spec()),
+        // through a connection (what depends on the connection's provider is checked once it is read:
+        // ConnectionRulesTest)
+        bad("connectionRef without serviceAccount", "spec.serviceAccount",
+            edit(THROUGH_CONNECTION).remove("serviceAccount").spec()),
+        bad("serviceAccount next to a provider block", "spec.serviceAccount",
+            edit(GRAFANA_MINIMAL).set("serviceAccount", Map.of("id", "2")).spec()),
+        bad("connectionRef and a provider block", "spec",
+            edit(THROUGH_CONNECTION).set("grafana", spec(GRAFANA_MINIMAL).get("grafana")).spec()),
+        bad("connectionRef and yandexCloud", "spec",
+            edit(THROUGH_CONNECTION).set("yandexCloud", spec(YANDEX_METADATA).get("yandexCloud")).spec()),
+        bad("connectionRef without name", "spec.connectionRef.name",
+            edit(THROUGH_CONNECTION).set("connectionRef", Map.of("kind", "GrafanaConnection")).spec()),
+        bad("connectionRef.name not a DNS subdomain", "spec.connectionRef.name",
+            edit(THROUGH_CONNECTION).set("connectionRef.name", "Grafana_Main").spec()),
+        bad("connectionRef.kind Issuer", "spec.connectionRef.kind",
+            edit(THROUGH_CONNECTION).set("connectionRef.kind", "Issuer").spec()),
+        bad("serviceAccount with neither id nor name", "spec.serviceAccount",
+            edit(THROUGH_CONNECTION).set("serviceAccount", Map.of()).spec()),
+        bad("serviceAccount with both id and name", "spec.serviceAccount",
+            edit(THROUGH_CONNECTION).set("serviceAccount.name", "ci-bot").spec()),
+        bad("serviceAccount.id empty", "spec.serviceAccount.id", edit(THROUGH_CONNECTION).set("serviceAccount.id", "").spec()),
+        bad("serviceAccount.id 51 characters", "spec.serviceAccount.id",
+            edit(THROUGH_CONNECTION).set("serviceAccount.id", "a".repeat(51)).spec()),
+        bad("serviceAccount.name empty", "spec.serviceAccount.name",
+            edit(THROUGH_CLUSTER_CONNECTION).set("serviceAccount.name", "").spec()),
+        bad("serviceAccount.name 191 characters", "spec.serviceAccount.name",
+            edit(THROUGH_CLUSTER_CONNECTION).set("serviceAccount.name", "n".repeat(191)).spec()),
+        bad("serviceAccount.createIfMissing with id", "spec.serviceAccount.createIfMissing",
+            edit(THROUGH_CONNECTION).set("serviceAccount.createIfMissing", true).spec()),
+        bad("serviceAccount.role with id", "spec.serviceAccount.role",
+            edit(THROUGH_CONNECTION).set("serviceAccount.role", "Viewer").spec()),
+        bad("serviceAccount.role not a Grafana role", "spec.serviceAccount.role",
+            edit(THROUGH_CLUSTER_CONNECTION).set("serviceAccount.role", "Owner").spec()));
   }
 
   /**
@@ -290,7 +342,11 @@ class CrdValidationTest {
             "properties.spec.properties.grafana.properties.serviceAccount.properties.role",
             ServiceAccountRole.class, GRAFANA_FULL, "grafana.serviceAccount.role", "Owner"),
         Arguments.of("spec.restartTargets[2].kind", "properties.spec.properties.restartTargets.items.properties.kind",
-            RestartTargetKind.class, GRAFANA_FULL, "restartTargets[2].kind", "Pod"));
+            RestartTargetKind.class, GRAFANA_FULL, "restartTargets[2].kind", "Pod"),
+        Arguments.of("spec.connectionRef.kind", "properties.spec.properties.connectionRef.properties.kind",
+            ConnectionKind.class, THROUGH_CONNECTION, "connectionRef.kind", "Issuer"),
+        Arguments.of("spec.serviceAccount.role", "properties.spec.properties.serviceAccount.properties.role",
+            ServiceAccountRole.class, THROUGH_CLUSTER_CONNECTION, "serviceAccount.role", "Owner"));
   }
 
   // ------------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ class DeployManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"deploy", "deploy/namespaced"})
+  @ValueSource(strings = {"deploy", "deploy/namespaced", "deploy/namespaced-with-cluster-connections"})
   void imagePodLabelsAndDisruptionBudget(String dir) {
     List<HasMetadata> objects = Manifests.render(dir);
     ManifestChecks.imagePodLabelsAndDisruptionBudget(dir, objects);
@@ -77,9 +77,12 @@ class DeployManifestsTest {
     String operatorNs = Manifests.deployment(objects).getMetadata().getNamespace();
     assertThat(Manifests.all(objects, Namespace.class)).extracting(n -> n.getMetadata().getName())
         .containsExactly(operatorNs);
-    CustomResourceDefinition crd = Manifests.one(objects, CustomResourceDefinition.class);
-    assertThat(crd).as("the CRD of crds/").isEqualTo(Manifests.parse(Manifests.read(
-        "crds/grafanaserviceaccounttokens.grafanatokens.io-v1.yml")).get(0));
+    assertThat(Manifests.all(objects, CustomResourceDefinition.class)).as("the CRDs of crds/")
+        .containsExactlyInAnyOrderElementsOf(Stream.of("grafanaserviceaccounttokens", "grafanaconnections",
+            "clustergrafanaconnections")
+            .map(n -> (CustomResourceDefinition) Manifests.parse(Manifests.read(
+                "crds/" + n + ".grafanatokens.io-v1.yml")).get(0))
+            .toList());
     assertThat(objects).as("the monitoring pack is applied on its own")
         .noneMatch(o -> o.getApiVersion().startsWith("monitoring.coreos.com/"));
   }

@@ -354,6 +354,7 @@ class HelmChartTest {
       Map.entry("TOKEN_CHECK_INTERVAL", new String[] {"\"0\"", "0"}),
       Map.entry("PROVIDER_TIMEOUT", new String[] {"10s", "10s"}),
       Map.entry("STARTUP_TIMEOUT", new String[] {"2m", "2m"}),
+      Map.entry("CLUSTER_CONNECTIONS", new String[] {"\"false\"", "false"}),
       Map.entry("AWS_ENDPOINT_URL_GRAFANA", new String[] {"https://grafana.eu-west-1.amazonaws.com",
           "https://grafana.eu-west-1.amazonaws.com"}),
       Map.entry("YC_IAM_ENDPOINT", new String[] {"https://iam.example.test", "https://iam.example.test"}),

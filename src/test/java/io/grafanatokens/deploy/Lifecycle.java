@@ -15,7 +15,19 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec;
+import io.grafanatokens.api.v1alpha1.ConnectionRef;
+import io.grafanatokens.api.v1alpha1.CredentialsSecretRef;
+import io.grafanatokens.api.v1alpha1.GrafanaConnection;
+import io.grafanatokens.api.v1alpha1.GrafanaConnectionSpec;
+import io.grafanatokens.api.v1alpha1.GrafanaConnectionStatus;
+import io.grafanatokens.api.v1alpha1.GrafanaProvider;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.TokenServiceAccount;
 import io.grafanatokens.api.v1alpha1.RestartTarget;
 import io.grafanatokens.api.v1alpha1.SecretTemplate;
 import io.grafanatokens.fakes.grafana.Fault;
@@ -131,6 +143,8 @@ final class Lifecycle {
     await().atMost(WAIT).pollInterval(POLL).until(() -> get("kept") == null);
     assertThat(secret("kept").getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(revoked(keptToken)).as("Retain keeps the key valid").isFalse();
+
+    throughANamespacedConnection();
   }
 
   /**
@@ -197,6 +211,76 @@ final class Lifecycle {
     clock.advance(Duration.ofMinutes(3));
     l.nudge("last");
     await().atMost(WAIT).pollInterval(POLL).until(() -> l.get("last") == null);
+  }
+
+  /**
+   * A token through a GrafanaConnection of its namespace: issued with the connection's credential,
+   * the connection's status counts it, and deleting the token revokes it.
+   */
+  void throughANamespacedConnection() {
+    GrafanaConnection conn = new GrafanaConnection();
+    conn.setMetadata(new ObjectMetaBuilder().withName("shared").withNamespace(ns).build());
+    conn.setSpec(grafanaBlock(new GrafanaConnectionSpec()));
+    client.resource(conn).create();
+    tokenThrough(null, "shared");
+    awaitConnectionCounts(() -> client.resources(GrafanaConnection.class).inNamespace(ns).withName("shared").get());
+    deleteTokenThroughConnection();
+  }
+
+  /** The same through a ClusterGrafanaConnection whose credential lives in the operator's namespace. */
+  static void throughAClusterConnection(EmbeddedCluster cluster, String operatorNamespace, String ns,
+      long serviceAccountId) {
+    Lifecycle l = new Lifecycle(cluster, ns, serviceAccountId);
+    cluster.namespaceWithGrafanaAdmin(operatorNamespace);
+    ClusterGrafanaConnection conn = new ClusterGrafanaConnection();
+    conn.setMetadata(new ObjectMetaBuilder().withName("grafana-" + ns).build());
+    conn.setSpec((ClusterGrafanaConnectionSpec) l.grafanaBlock(new ClusterGrafanaConnectionSpec()));
+    cluster.client().resource(conn).create();
+    l.tokenThrough(ConnectionRef.CLUSTER, "grafana-" + ns);
+    l.awaitConnectionCounts(() -> cluster.client().resources(ClusterGrafanaConnection.class)
+        .withName("grafana-" + ns).get());
+    l.deleteTokenThroughConnection();
+  }
+
+  private GrafanaConnectionSpec grafanaBlock(GrafanaConnectionSpec spec) {
+    GrafanaProvider g = new GrafanaProvider();
+    g.setUrl(cluster.grafana().baseUrl());
+    CredentialsSecretRef creds = new CredentialsSecretRef();
+    creds.setName(EmbeddedCluster.CREDENTIALS_SECRET);
+    g.setCredentialsSecretRef(creds);
+    spec.setGrafana(g);
+    return spec;
+  }
+
+  private void tokenThrough(String kind, String connection) {
+    GrafanaServiceAccountToken r = new GrafanaServiceAccountToken();
+    r.setMetadata(new ObjectMetaBuilder().withName("via").withNamespace(ns).build());
+    GrafanaServiceAccountTokenSpec spec = new GrafanaServiceAccountTokenSpec();
+    spec.setConnectionRef(new ConnectionRef(kind, connection));
+    TokenServiceAccount sa = new TokenServiceAccount();
+    sa.setId(String.valueOf(serviceAccountId));
+    spec.setServiceAccount(sa);
+    spec.setTokenName(ns + "-via");
+    r.setSpec(spec);
+    client.resource(r).create();
+    awaitReady("via", "Issued");
+  }
+
+  private void awaitConnectionCounts(java.util.function.Supplier<? extends CustomResource<?, GrafanaConnectionStatus>>
+      connection) {
+    await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
+      GrafanaConnectionStatus st = connection.get().getStatus();
+      assertThat(st).as("connection status").isNotNull();
+      assertThat(st.getTokens()).as("tokens using the connection").isEqualTo(1);
+      assertThat(st.getConditions()).anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    });
+  }
+
+  private void deleteTokenThroughConnection() {
+    String id = tokenId(secret("via"));
+    client.resource(get("via")).delete();
+    await().atMost(WAIT).pollInterval(POLL).until(() -> get("via") == null);
+    assertThat(revoked(id)).as("a token through a connection is revoked on delete").isTrue();
   }
 
   // ---- set-up

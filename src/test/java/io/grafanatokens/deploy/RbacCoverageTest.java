@@ -105,8 +105,10 @@ class RbacCoverageTest {
     Map<String, String> env = operatorEnv(Manifests.deployment(rendered));
     assertThat(env.get("WATCH_NAMESPACES")).as(what + " watches every namespace").isEmpty();
 
-    run(rbac, env, List.of("team-a", "team-b"), Map.of(), (c, sa) -> { },
-        (c, sa) -> Lifecycle.terminatingNamespace(c, (MutableClock) c.clock(), "doomed", sa));
+    run(rbac, env, List.of("team-a", "team-b"), Map.of(), (c, sa) -> { }, (c, sa) -> {
+      Lifecycle.throughAClusterConnection(c, env.get("OPERATOR_NAMESPACE"), "team-a", sa);
+      Lifecycle.terminatingNamespace(c, (MutableClock) c.clock(), "doomed", sa);
+    });
   }
 
   @Test

@@ -36,6 +36,7 @@ final class PassHarness implements AutoCloseable {
   static final String GRAFANA_A = "https://grafana-a.example";
   static final String GRAFANA_B = "https://grafana-b.example";
   static final String ADMIN_KEY = "admin-key";
+  static final String OPERATOR_NAMESPACE = "operators";
   static final String FINALIZER = "grafanaserviceaccounttokens.grafanatokens.io/finalizer";
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
@@ -68,7 +69,8 @@ final class PassHarness implements AutoCloseable {
     Namespaces namespaces = new Namespaces(operatorClient, clock);
     EventEmitter events = new EventEmitter(operatorClient, clock, "pass-harness", namespaces::sawTerminating);
     cache = new ServerSecretCache(operatorClient);
-    deps = new ReconcileDeps(new ProviderRegistry(List.of(provider)),
+    deps = new ReconcileDeps(new ProviderRegistry(List.of(provider)), new ServerConnections(operatorClient),
+        OPERATOR_NAMESPACE,
         new SecretStore(operatorClient, cache),
         new CredentialSecrets(operatorClient, clock), namespaces, events, TokenMetrics.noop(),
         new WorkloadRestarter(operatorClient, events), new RetryBook(), new CredentialGate(), new TriggerBook(),

@@ -5,12 +5,16 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.grafanatokens.fakes.yandex.FakeYandexIam;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.fakes.amg.AmgTokenResources;
 import io.grafanatokens.fakes.amg.FakeAmg;
@@ -43,6 +47,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sandbox {
   private static final String NS = "sandbox";
+  /** Where the ClusterGrafanaConnection of grafana-shared.yaml finds its credentials Secret. */
+  private static final String OPERATOR_NS = "grafana-token-operator";
+  /** The namespace label grafana-shared.yaml's namespaceSelector admits. */
+  private static final String SHARED_LABEL = "grafanatokens.io/grafana-shared";
   /** Held so that JUL keeps its level: fabric8's mock server logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -86,7 +94,8 @@ public final class Sandbox {
   }
 
   private static Map<String, String> operatorEnv(FakeYandexIam iam, FakeAmg amg) {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("TOKEN_CHECK_INTERVAL", "30s"));
+    Map<String, String> env = new java.util.HashMap<>(Map.of("TOKEN_CHECK_INTERVAL", "30s",
+        "OPERATOR_NAMESPACE", OPERATOR_NS));
     env.putAll(iam.operatorEnv(Path.of("/nonexistent/yc-workload-identity")));
     // the endpoint of AMG resources without spec.amazonManagedGrafana.endpoint
     env.put("AWS_ENDPOINT_URL_GRAFANA", amg.endpoint());
@@ -147,6 +156,11 @@ public final class Sandbox {
     cluster.namespaceWithGrafanaAdmin(NS);
     say("Grafana simulator at " + cluster.grafana().baseUrl() + "; namespace '" + NS
         + "' has Secret grafana-admin with an Admin service-account token");
+    cluster.namespaceWithGrafanaAdmin(OPERATOR_NS);
+    cluster.client().namespaces().withName(NS)
+        .edit(n -> new NamespaceBuilder(n).editMetadata().addToLabels(SHARED_LABEL, "allowed").endMetadata().build());
+    say("namespace '" + OPERATOR_NS + "' (the operator's) has Secret grafana-admin too, for the "
+        + "ClusterGrafanaConnection; namespace '" + NS + "' is labelled " + SHARED_LABEL + "=allowed");
     cluster.client().resource(new SecretBuilder().withNewMetadata().withName("yc-sa-key").withNamespace(NS)
         .endMetadata().addToStringData("authorized-key.json", iam.createAuthorizedKey(YC_OPERATOR).json()).build())
         .create();
@@ -164,26 +178,51 @@ public final class Sandbox {
     return finished;
   }
 
+  /** Connections first, so that no token waits for the connection it names. */
   private void apply(Path dir) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
+    KubernetesSerialization yaml = cluster.client().getKubernetesSerialization();
+    Map<Path, GenericKubernetesResource> read = new java.util.LinkedHashMap<>();
     for (Path f : files) {
       try (InputStream in = Files.newInputStream(f)) {
-        GrafanaServiceAccountToken r = cluster.client().getKubernetesSerialization()
-            .unmarshal(in, GrafanaServiceAccountToken.class);
-        if (r.getSpec().getGrafana() != null) {
-          r.getSpec().getGrafana().setUrl(cluster.grafana().baseUrl());
-        }
-        providers.put(r.getMetadata().getName(), r.getSpec().getGrafana() != null ? "Grafana"
-            : r.getSpec().getAmazonManagedGrafana() != null ? "AMG" : "IAM");
-        cluster.client().resource(r).create();
-        say("applied " + f + ": " + r.getMetadata().getName() + (r.getSpec().getSecondsToLive() == null
-            ? " (lifetime decided by the provider)" : " (secondsToLive " + r.getSpec().getSecondsToLive() + ")"));
-        resources.add(r.getMetadata().getName());
+        read.put(f, yaml.unmarshal(in, GenericKubernetesResource.class));
       }
     }
+    read.forEach((f, r) -> {
+      if (r.getKind().equals("ClusterGrafanaConnection")) {
+        applyConnection(f, yaml.convertValue(r, ClusterGrafanaConnection.class));
+      }
+    });
+    read.forEach((f, r) -> {
+      if (r.getKind().equals("GrafanaServiceAccountToken")) {
+        applyToken(f, yaml.convertValue(r, GrafanaServiceAccountToken.class));
+      }
+    });
+  }
+
+  private void applyConnection(Path f, ClusterGrafanaConnection c) {
+    c.getSpec().getGrafana().setUrl(cluster.grafana().baseUrl());
+    cluster.client().resource(c).create();
+    say("applied " + f + ": ClusterGrafanaConnection " + c.getMetadata().getName() + " (credentials in namespace "
+        + OPERATOR_NS + ")");
+  }
+
+  private void applyToken(Path f, GrafanaServiceAccountToken r) {
+    if (r.getSpec().getGrafana() != null) {
+      r.getSpec().getGrafana().setUrl(cluster.grafana().baseUrl());
+    }
+    // the sandbox's only connection is a Grafana one
+    providers.put(r.getMetadata().getName(), r.getSpec().getGrafana() != null || r.getSpec().getConnectionRef() != null
+        ? "Grafana" : r.getSpec().getAmazonManagedGrafana() != null ? "AMG" : "IAM");
+    cluster.client().resource(r).create();
+    String through = r.getSpec().getConnectionRef() == null ? ""
+        : ", through " + r.getSpec().getConnectionRef().kindOrDefault() + " " + r.getSpec().getConnectionRef().getName();
+    say("applied " + f + ": " + r.getMetadata().getName() + (r.getSpec().getSecondsToLive() == null
+        ? " (lifetime decided by the provider" : " (secondsToLive " + r.getSpec().getSecondsToLive()) + through + ")");
+    resources.add(r.getMetadata().getName());
   }
 
   private void watch() {

@@ -22,7 +22,6 @@ public class AmazonManagedGrafanaProvider {
   @JsonPropertyDescription("AWS region of the workspace, e.g. eu-west-1.")
   private String region;
 
-  @Required
   @Size(min = 1, max = 128)
   @JsonPropertyDescription("Id of the workspace service account.")
   private String serviceAccountId;

@@ -34,7 +34,6 @@ public class GrafanaProvider {
   @JsonPropertyDescription("TLS settings for the Grafana URL.")
   private Tls tls;
 
-  @Required
   @JsonPropertyDescription("The service account the token is created for: exactly one of id or name.")
   private ServiceAccountRef serviceAccount;
 

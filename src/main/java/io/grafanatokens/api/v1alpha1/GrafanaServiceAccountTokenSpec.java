@@ -15,8 +15,18 @@ import java.util.List;
 /** What token to keep, where it lives and how it is rotated (docs/reference.md#token-spec-fields). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.grafana), has(self.amazonManagedGrafana), has(self.yandexCloud)].filter(x, x).size() == 1",
-    message = "exactly one provider block of spec.grafana, spec.amazonManagedGrafana, spec.yandexCloud must be set")
+    value = "[has(self.grafana), has(self.amazonManagedGrafana), has(self.yandexCloud), has(self.connectionRef)]"
+        + ".filter(x, x).size() == 1",
+    message = "exactly one of spec.grafana, spec.amazonManagedGrafana, spec.yandexCloud, spec.connectionRef must be set")
+@ValidationRule(
+    value = "has(self.connectionRef) == has(self.serviceAccount)",
+    message = "spec.serviceAccount is required with spec.connectionRef and only allowed with it")
+@ValidationRule(value = "!has(self.grafana) || has(self.grafana.serviceAccount)",
+    message = "spec.grafana.serviceAccount is required")
+@ValidationRule(value = "!has(self.amazonManagedGrafana) || has(self.amazonManagedGrafana.serviceAccountId)",
+    message = "spec.amazonManagedGrafana.serviceAccountId is required")
+@ValidationRule(value = "!has(self.yandexCloud) || has(self.yandexCloud.serviceAccountId)",
+    message = "spec.yandexCloud.serviceAccountId is required")
 @ValidationRule(
     value = "!has(self.yandexCloud) || !has(self.secondsToLive)",
     message = "spec.secondsToLive must be absent with spec.yandexCloud: the IAM service decides the lifetime")
@@ -42,6 +52,13 @@ public class GrafanaServiceAccountTokenSpec {
 
   @JsonPropertyDescription("Yandex Cloud IAM tokens (<= 12 h) for a service account.")
   private YandexCloudProvider yandexCloud;
+
+  @JsonPropertyDescription("A GrafanaConnection or ClusterGrafanaConnection to issue through, instead of a "
+      + "provider block: the connection holds the provider and its credentials, spec.serviceAccount the account.")
+  private ConnectionRef connectionRef;
+
+  @JsonPropertyDescription("With spec.connectionRef: the service account the token is created for.")
+  private TokenServiceAccount serviceAccount;
 
   @JsonPropertyDescription(
       "Name of the token at the provider, before the operator's suffix; default metadata.name.")
@@ -79,6 +96,10 @@ public class GrafanaServiceAccountTokenSpec {
   public void setAmazonManagedGrafana(AmazonManagedGrafanaProvider v) { this.amazonManagedGrafana = v; }
   public YandexCloudProvider getYandexCloud() { return yandexCloud; }
   public void setYandexCloud(YandexCloudProvider yandexCloud) { this.yandexCloud = yandexCloud; }
+  public ConnectionRef getConnectionRef() { return connectionRef; }
+  public void setConnectionRef(ConnectionRef connectionRef) { this.connectionRef = connectionRef; }
+  public TokenServiceAccount getServiceAccount() { return serviceAccount; }
+  public void setServiceAccount(TokenServiceAccount serviceAccount) { this.serviceAccount = serviceAccount; }
   public String getTokenName() { return tokenName; }
   public void setTokenName(String tokenName) { this.tokenName = tokenName; }
   public Long getSecondsToLive() { return secondsToLive; }

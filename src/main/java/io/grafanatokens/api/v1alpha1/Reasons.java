@@ -13,6 +13,9 @@ public final class Reasons {
   /** A later token replaced the first. */
   public static final String ROTATED = "Rotated";
 
+  /** A connection's credentials resolve and the provider accepted them. */
+  public static final String CONNECTED = "Connected";
+
   // ---- Ready=False, and Issuing=True while an issue keeps failing
   /** A spec rule does not hold; waits for a spec change. */
   public static final String INVALID_SPEC = "InvalidSpec";

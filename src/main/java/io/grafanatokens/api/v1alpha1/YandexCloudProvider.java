@@ -12,7 +12,6 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class YandexCloudProvider {
-  @Required
   @Size(min = 1, max = 50)
   @JsonPropertyDescription("The service account the IAM token is minted for.")
   private String serviceAccountId;

@@ -105,6 +105,18 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
     return new AmgSession(pair, call, clock, warnings);
   }
 
+  /** No AMG call needs no service account: the credentials resolving is the whole check. */
+  @Override
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+    AmazonManagedGrafanaProvider amg = block(connection);
+    AmgEndpoint.region(amg.getRegion());
+    if (usesAmbientCredentials(connection)) {
+      ambientCredentials();
+    } else {
+      AmgCredentials.fromSecret(amg.getCredentialsSecretRef(), secrets);
+    }
+  }
+
   /** The operator's identity, resolved now so that a missing or refused one is named before any call. */
   private AmgCredentials ambientCredentials() throws ProviderException {
     AwsCredentialsProvider provider = ambientProvider();

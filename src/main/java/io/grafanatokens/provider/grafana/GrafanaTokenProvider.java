@@ -82,6 +82,16 @@ public final class GrafanaTokenProvider implements TokenProvider {
     return Optional.of(GrafanaUrls.normalise(block(spec).getUrl()));
   }
 
+  /** GET /api/serviceaccounts/search?perpage=1: authenticated, and readable by any role that may mint. */
+  @Override
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+    GrafanaProvider grafana = block(connection);
+    GrafanaCredentials credentials = credentials(grafana.getCredentialsSecretRef(), secrets);
+    HttpClient http = clients.forTls(grafana.getTls(), secrets);
+    new GrafanaClient(http, GrafanaUrls.normalise(grafana.getUrl()), grafana.getOrgId(), credentials, requestTimeout,
+        clock).search("", 1, 1);
+  }
+
   /** createIfMissing applies role only at creation: a different role on the account is reported. */
   @Override
   public List<String> notes(GrafanaServiceAccountTokenSpec spec) {

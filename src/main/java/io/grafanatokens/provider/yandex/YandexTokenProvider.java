@@ -76,7 +76,21 @@ public final class YandexTokenProvider implements TokenProvider {
   @Override
   public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException {
-    YandexCloudProvider yandex = block(spec);
+    Identity identity = identity(block(spec), secrets);
+    return new YandexSession(block(spec).getServiceAccountId(), identity.iamEndpoint(), identity.credential(),
+        operatorTokens, issued, http, clock);
+  }
+
+  /** The operator's own IAM token exchange: the connection's credential works if it yields a token. */
+  @Override
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+    operatorTokens.get(identity(block(connection), secrets).credential());
+  }
+
+  /** The operator's identity for a block and the IAM endpoint it may be sent to. */
+  private record Identity(String iamEndpoint, OperatorCredential credential) {}
+
+  private Identity identity(YandexCloudProvider yandex, SecretLookup secrets) throws ProviderException {
     YandexAuth auth = yandex.getAuth();
     if (auth == null) {
       throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "spec.yandexCloud.auth is required");
@@ -95,7 +109,7 @@ public final class YandexTokenProvider implements TokenProvider {
           ? workloadIdentity(auth.getWorkloadIdentity())
           : new MetadataServiceCredential(settings, http, clock);
     }
-    return new YandexSession(yandex.getServiceAccountId(), iamEndpoint, credential, operatorTokens, issued, http, clock);
+    return new Identity(iamEndpoint, credential);
   }
 
   private OperatorCredential authorizedKey(SecretKeyRef ref, SecretLookup secrets, String iamEndpoint)

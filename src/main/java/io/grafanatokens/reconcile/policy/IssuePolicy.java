@@ -35,6 +35,8 @@ public final class IssuePolicy {
       new Check<>("SecretConflict", f -> when(f.secretConflict(), SECRET_CONFLICT)),
       new Check<>("CredentialsRejected", f -> f.credentialsRejected().map(m -> new Hold(Reasons.CREDENTIALS_REJECTED,
           m + "; the provider is not called again until the credentials Secret changes", Optional.empty(), true))),
+      new Check<>("CredentialsUntried", f -> f.credentialsUntried().map(m -> new Hold(null, m, Optional.empty(),
+          true))),
       new Check<>("Backoff", f -> f.backoff().filter(b -> f.now().isBefore(b.notBefore()))
           .map(b -> new Hold(b.reason(), b.message(), Optional.of(b.notBefore()), false))),
       new Check<>("SecretRejected", f -> f.rejectedWrite().map(m -> new Hold(Reasons.SECRET_REJECTED,

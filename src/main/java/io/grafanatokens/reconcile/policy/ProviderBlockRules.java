@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 final class ProviderBlockRules {
   private static final Pattern URL = Pattern.compile(GrafanaProvider.URL_PATTERN);
   private static final Pattern WORKSPACE_ID = Pattern.compile("^g-[0-9a-f]{10}$");
-  private static final Set<String> ROLES = Set.of("Viewer", "Editor", "Admin", "None");
+  static final Set<String> ROLES = Set.of("Viewer", "Editor", "Admin", "None");
 
   private ProviderBlockRules() {}
 

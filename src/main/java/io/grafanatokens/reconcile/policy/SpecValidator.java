@@ -45,11 +45,13 @@ public final class SpecValidator {
     }
     int blocks = (spec.getGrafana() != null ? 1 : 0)
         + (spec.getAmazonManagedGrafana() != null ? 1 : 0)
-        + (spec.getYandexCloud() != null ? 1 : 0);
+        + (spec.getYandexCloud() != null ? 1 : 0)
+        + (spec.getConnectionRef() != null ? 1 : 0);
     if (blocks != 1) {
-      out.add(new Violation("spec", "exactly one provider block of grafana, amazonManagedGrafana, "
-          + "yandexCloud must be set (found " + blocks + ")"));
+      out.add(new Violation("spec", "exactly one of grafana, amazonManagedGrafana, yandexCloud, connectionRef "
+          + "must be set (found " + blocks + ")"));
     }
+    ConnectionRules.tokenSide(spec, out);
     if (spec.getGrafana() != null) {
       ProviderBlockRules.grafana(spec.getGrafana(), true, out);
     }

@@ -186,6 +186,11 @@ public final class MemoryTokenProvider implements TokenProvider {
   }
 
   @Override
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+    open(connection, secrets, SessionPurpose.CLEANUP);
+  }
+
+  @Override
   public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException {
     String secret = spec.getGrafana().getCredentialsSecretRef().getName();

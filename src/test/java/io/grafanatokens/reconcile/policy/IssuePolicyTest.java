@@ -144,7 +144,7 @@ class IssuePolicyTest {
     }
 
     Optional<Hold> evaluate() {
-      return IssuePolicy.hold(new HoldFacts(NOW, conflict, Optional.ofNullable(rejectedCredential),
+      return IssuePolicy.hold(new HoldFacts(NOW, conflict, Optional.ofNullable(rejectedCredential), Optional.empty(),
           Optional.ofNullable(backoff), Optional.ofNullable(rejectedWrite), terminating,
           Optional.ofNullable(secretMissingAt)));
     }
@@ -193,6 +193,19 @@ class IssuePolicyTest {
         assertThat(h.blocksProvider()).isTrue());
     assertThat(new Holds(true, null, null, null, false, null).evaluate()).hasValueSatisfying(h ->
         assertThat(h.blocksProvider()).as("a conflict still lets due revocations run").isFalse());
+  }
+
+  @Test
+  void aCredentialAnotherResourceIsTryingFirstKeepsTheProviderAwayAfterAConflictAndARejection() {
+    HoldFacts untried = new HoldFacts(NOW, false, Optional.empty(), Optional.of("waiting for r3"), Optional.empty(),
+        Optional.empty(), false, Optional.empty());
+    assertThat(IssuePolicy.hold(untried)).hasValueSatisfying(h -> {
+      assertThat(h.reason()).as("the trigger's own reason").isNull();
+      assertThat(h.blocksProvider()).isTrue();
+    });
+    HoldFacts rejected = new HoldFacts(NOW, false, Optional.of("401"), Optional.of("waiting"), Optional.empty(),
+        Optional.empty(), false, Optional.empty());
+    assertThat(IssuePolicy.hold(rejected)).hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo("CredentialsRejected"));
   }
 
   @Test
