@@ -138,6 +138,11 @@ public final class InstrumentedProvider implements TokenProvider {
     }
 
     @Override
+    public TokenListing list(String serviceAccountId) throws ProviderException {
+      return counted(Operation.list, () -> s.list(serviceAccountId));
+    }
+
+    @Override
     public IssuedToken create(String name, Duration lifetime) throws ProviderException {
       return counted(Operation.issue, () -> s.create(name, lifetime));
     }

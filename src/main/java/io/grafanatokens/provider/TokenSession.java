@@ -27,6 +27,12 @@ public interface TokenSession {
   /** This service account's tokens. Only when {@link ProviderCapabilities#canList()}. */
   TokenListing list() throws ProviderException;
 
+  /**
+   * The tokens of another service account at the same instance (a previous token recorded under
+   * the account the spec named before). Only when {@link ProviderCapabilities#canList()}.
+   */
+  TokenListing list(String serviceAccountId) throws ProviderException;
+
   /** Creates a token. Not idempotent: the caller persists the result before anything else. */
   IssuedToken create(String name, Duration lifetime) throws ProviderException;
 

@@ -30,11 +30,13 @@ final class IssueFailure {
     st.issueFailure = e;
     int attempts = c.d.retries().attempts(c.res.uid()) + 1;
     Duration delay = switch (e.reason()) {
-      case Reasons.CREDENTIALS_REJECTED, Reasons.CREDENTIALS_NOT_FOUND -> Backoff.CREDENTIALS;
-      case Reasons.SAME_TOKEN_RETURNED -> Backoff.sameTokenDelay(attempts);
-      default -> e instanceof TransientProviderException
+      // the 401 gate, not a timer, decides when a rejected credential is tried again
+      case Reasons.CREDENTIALS_REJECTED -> Backoff.CREDENTIALS;
+      case Reasons.CREDENTIALS_NOT_FOUND -> withinKeyLife(Backoff.CREDENTIALS);
+      case Reasons.SAME_TOKEN_RETURNED -> withinKeyLife(Backoff.sameTokenDelay(attempts));
+      default -> withinKeyLife(e instanceof TransientProviderException
           ? Backoff.transientDelay(attempts, renewBefore(), e.retryAfter())
-          : Backoff.PERMANENT;
+          : Backoff.PERMANENT);
     };
     remember(attempts, delay, e.reason(), e.getMessage());
   }
@@ -43,7 +45,12 @@ final class IssueFailure {
   void recordKubernetes(String message) {
     int attempts = c.d.retries().attempts(c.res.uid()) + 1;
     String reason = st.trigger.map(t -> t.reason()).orElse(Reasons.PROVIDER_ERROR);
-    remember(attempts, Backoff.transientDelay(attempts, renewBefore(), Optional.empty()), reason, message);
+    remember(attempts, withinKeyLife(Backoff.transientDelay(attempts, renewBefore(), Optional.empty())), reason,
+        message);
+  }
+
+  private Duration withinKeyLife(Duration delay) {
+    return Backoff.beforeExpiry(delay, c.now, st.secret.current().map(t -> t.expiresAt()));
   }
 
   private void remember(int attempts, Duration delay, String reason, String message) {

@@ -8,6 +8,8 @@ import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
+import io.grafanatokens.provider.TokenInfo;
+import io.grafanatokens.provider.TokenListing;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.reconcile.policy.IssuePolicy;
@@ -19,6 +21,7 @@ import io.grafanatokens.secret.TokenSecrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,35 +82,60 @@ final class TokenIssuer {
             && !issued.expiresAt().isAfter(held.expiresAt()));
   }
 
+  /**
+   * At most {@link #NAME_ATTEMPTS} creates. A name clash is a stray of a lost create: the list is
+   * read once, this resource's strays swept, and the next name taken above every counter listed
+   * (and remembered, so that no later pass starts below it). A quota refusal is answered by the
+   * same list and sweep and one more create. Never delete-and-recreate a name.
+   */
   private IssuedToken create(TokenSession s, long counter, List<PendingRevocation> pending) throws ProviderException {
-    try {
-      return createNamed(s, counter);
-    } catch (PermanentProviderException e) {
-      if (!Reasons.QUOTA_EXCEEDED.equals(e.reason()) || !c.res.capabilities().canList()) {
-        throw e;
-      }
-      // AMG counts expired tokens against an undocumented quota: sweep this resource's, then once more
-      new Sweep(c).run(s, s.list(), pending, st.secret.recordedTokenId().map(java.util.Set::of).orElse(java.util.Set.of()));
-      return createNamed(s, counter);
-    }
-  }
-
-  private IssuedToken createNamed(TokenSession s, long counter) throws ProviderException {
     Duration lifetime = c.res.lifetime().orElse(Duration.ZERO);
-    NameConflictException last = null;
+    long n = Math.max(counter, c.d.retries().highestCounterSeen(c.res.uid()) + 1);
+    boolean swept = false;
+    ProviderException last = null;
     for (int i = 0; i < NAME_ATTEMPTS; i++) {
-      String name = c.res.naming().name(counter + i);
+      String name = c.res.naming().name(n);
       try {
         return s.create(name, lifetime);
       } catch (NameConflictException e) {
-        // maybe our own earlier create whose answer was lost: never delete-and-recreate the same
-        // name; take the next one and leave the clashing token to the sweep
-        LOG.info("{}: token name {} is taken at the provider, trying the next counter", c.who(), name);
+        LOG.info("{}: token name {} is taken at the provider (a lost create?)", c.who(), name);
         last = e;
+        c.d.retries().sawCounter(c.res.uid(), n);
+        if (!swept && c.res.capabilities().canList()) {
+          swept = true;
+          n = listAndSweep(s, pending, n);
+        } else {
+          n++;
+        }
+      } catch (PermanentProviderException e) {
+        if (!Reasons.QUOTA_EXCEEDED.equals(e.reason()) || !c.res.capabilities().canList() || swept) {
+          throw e;
+        }
+        // AMG counts expired tokens against an undocumented quota: sweep this resource's, then once more
+        LOG.info("{}: the provider refused a new token for its quota; sweeping this resource's strays", c.who());
+        swept = true;
+        last = e;
+        n = listAndSweep(s, pending, n - 1);
       }
     }
-    throw new TransientProviderException(last.reason(), "token names " + c.res.naming().name(counter) + " to "
-        + c.res.naming().name(counter + NAME_ATTEMPTS - 1) + " are all taken at the provider", null, last);
+    if (last instanceof PermanentProviderException p) {
+      throw p;
+    }
+    throw new TransientProviderException(last.reason(), "token names up to " + c.res.naming().name(n - 1)
+        + " are all taken at the provider", null, last);
+  }
+
+  /**
+   * One list: this resource's strays swept, and the next counter above the highest listed one.
+   *
+   * @param taken the counter known taken (or used) so far
+   */
+  private long listAndSweep(TokenSession s, List<PendingRevocation> pending, long taken) throws ProviderException {
+    TokenListing listing = s.list();
+    long next = c.res.naming().next(taken, listing.tokens().stream().map(TokenInfo::name).toList());
+    c.d.retries().sawCounter(c.res.uid(), next - 1);
+    new Sweep(c).run(s, listing, pending, st.secret.recordedTokenId().map(Set::of).orElse(Set.of()));
+    return next;
   }
 
   /**

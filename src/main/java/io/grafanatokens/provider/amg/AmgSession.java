@@ -57,14 +57,22 @@ final class AmgSession implements TokenSession {
 
   @Override
   public TokenListing list() throws ProviderException {
-    AmgCall listing = call.on(AmgCall.Operation.LIST);
+    return list(call.on(AmgCall.Operation.LIST));
+  }
+
+  @Override
+  public TokenListing list(String serviceAccountId) throws ProviderException {
+    return list(call.on(AmgCall.Operation.LIST).withServiceAccount(serviceAccountId));
+  }
+
+  private TokenListing list(AmgCall listing) throws ProviderException {
     List<TokenInfo> out = new ArrayList<>();
     Instant now = clock.instant();
     int pages = 0;
     boolean complete = true;
     try {
       for (ListWorkspaceServiceAccountTokensResponse page : clients.calls().listWorkspaceServiceAccountTokensPaginator(
-          b -> b.workspaceId(call.workspaceId()).serviceAccountId(call.serviceAccountId()).maxResults(PAGE_SIZE))) {
+          b -> b.workspaceId(listing.workspaceId()).serviceAccountId(listing.serviceAccountId()).maxResults(PAGE_SIZE))) {
         for (ServiceAccountTokenSummary t : page.serviceAccountTokens()) {
           // AMG has no revoked state: a deleted token is gone from the list
           out.add(new TokenInfo(t.id(), t.name(), t.createdAt(), t.expiresAt(), false,
@@ -73,15 +81,15 @@ final class AmgSession implements TokenSession {
         if (++pages >= MAX_PAGES) {
           complete = false;
           LOG.warn("stopped reading the tokens of service account {} of workspace {} after {} pages",
-              call.serviceAccountId(), call.workspaceId(), MAX_PAGES);
+              listing.serviceAccountId(), listing.workspaceId(), MAX_PAGES);
           break;
         }
       }
     } catch (SdkException e) {
       throw AmgErrors.map(e, listing, clock.instant());
     }
-    LOG.debug("AMG listed {} tokens on service account {} of workspace {}", out.size(), call.serviceAccountId(),
-        call.workspaceId());
+    LOG.debug("AMG listed {} tokens on service account {} of workspace {}", out.size(), listing.serviceAccountId(),
+        listing.workspaceId());
     // paged to the end: unlike Grafana's capped list, a token missing here is gone
     return new TokenListing(out, complete);
   }

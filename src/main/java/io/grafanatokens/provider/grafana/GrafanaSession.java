@@ -66,8 +66,22 @@ final class GrafanaSession implements TokenSession {
 
   @Override
   public TokenListing list() throws ProviderException {
+    return listTokens(accountId());
+  }
+
+  @Override
+  public TokenListing list(String serviceAccountId) throws ProviderException {
+    if (serviceAccountId == null || !NUMERIC_ID.matcher(serviceAccountId).matches()) {
+      // read from an editable annotation: never let it reshape the request path
+      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED, "service account id " + serviceAccountId
+          + " is not a Grafana id");
+    }
+    return listTokens(Long.parseLong(serviceAccountId));
+  }
+
+  private TokenListing listTokens(long serviceAccountId) throws ProviderException {
     List<TokenInfo> out = new ArrayList<>();
-    for (GrafanaDtos.Token token : client.listTokens(accountId())) {
+    for (GrafanaDtos.Token token : client.listTokens(serviceAccountId)) {
       // The real expiry is "expiration" read with its own offset; secondsUntilExpiration is 0
       // for anything more than seven days out and is never used.
       out.add(TokenInfo.parsedLater(Long.toString(token.id()), token.name(), () -> instant(token.created()),

@@ -56,6 +56,11 @@ final class YandexSession implements TokenSession {
     throw new UnsupportedOperationException("Yandex Cloud IAM cannot list IAM tokens");
   }
 
+  @Override
+  public TokenListing list(String serviceAccountId) {
+    return list();
+  }
+
   /**
    * Mints an IAM token for the service account. IAM decides the lifetime (at most 12 h), so the
    * requested one is ignored; IAM tokens have no name, so the requested name is returned for the

@@ -1,6 +1,7 @@
 package io.grafanatokens.reconcile.policy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /** docs/reference.md#failures-and-retries: how long to wait before the next attempt. Pure. */
@@ -19,6 +20,24 @@ public final class Backoff {
     int shift = Math.min(Math.max(attempt - 1, 0), 3);
     Duration d = Duration.ofMinutes(1L << shift);
     return d.compareTo(CAP) > 0 ? CAP : d;
+  }
+
+  /**
+   * No backoff may carry the next attempt past the expiry of the key consumers hold: while it is
+   * valid, the next attempt comes no later than halfway to its expiry (never sooner than 2 s), so a
+   * rotation gets several tries before its key dies.
+   *
+   * @param keyExpires when the key in the Secret expires; empty when it holds none
+   */
+  public static Duration beforeExpiry(Duration delay, Instant now, Optional<Instant> keyExpires) {
+    if (keyExpires.isEmpty() || !keyExpires.get().isAfter(now)) {
+      return delay;
+    }
+    Duration half = Duration.between(now, keyExpires.get()).dividedBy(2);
+    if (half.compareTo(FIRST) < 0) {
+      half = FIRST;
+    }
+    return delay.compareTo(half) > 0 ? half : delay;
   }
 
   /**

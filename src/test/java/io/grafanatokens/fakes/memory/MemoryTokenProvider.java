@@ -75,6 +75,8 @@ public final class MemoryTokenProvider implements TokenProvider {
   private final List<String> rejectedCredentials = new ArrayList<>();
   private java.util.function.BooleanSupplier dead = () -> false;
   private volatile boolean ambient;
+  /** Tokens a service account may hold, expired ones counted (as AMG counts them); 0 = no limit. */
+  private int quota;
 
   public MemoryTokenProvider(Clock clock) {
     this.clock = clock;
@@ -111,6 +113,15 @@ public final class MemoryTokenProvider implements TokenProvider {
   /** From now on specs count as asking for the operator's own identity (as AMG without a Secret does). */
   public MemoryTokenProvider ambientIdentity(boolean on) {
     ambient = on;
+    return this;
+  }
+
+  /**
+   * Each service account holds at most this many tokens, expired ones included, as AMG's
+   * undocumented quota counts them: a create beyond it is refused (its 402).
+   */
+  public synchronized MemoryTokenProvider quota(int tokensPerAccount) {
+    this.quota = tokensPerAccount;
     return this;
   }
 
@@ -259,11 +270,16 @@ public final class MemoryTokenProvider implements TokenProvider {
 
     @Override
     public TokenListing list() throws ProviderException {
+      return list(account);
+    }
+
+    @Override
+    public TokenListing list(String listed) throws ProviderException {
       before(Op.LIST, this, null);
       List<TokenInfo> out;
       synchronized (MemoryTokenProvider.this) {
         Instant now = clock.instant();
-        out = tokens.stream().filter(t -> t.instance().equals(instance) && t.account().equals(account)).limit(LIST_CAP)
+        out = tokens.stream().filter(t -> t.instance().equals(instance) && t.account().equals(listed)).limit(LIST_CAP)
             .map(t -> new TokenInfo(t.id(), t.name(), t.created(), t.expires(), false, !t.expires().isAfter(now)))
             .toList();
       }
@@ -279,6 +295,11 @@ public final class MemoryTokenProvider implements TokenProvider {
         if (tokens.stream().anyMatch(x -> x.instance().equals(instance) && x.account().equals(account)
             && x.name().equals(name))) {
           throw new NameConflictException("a token named " + name + " exists");
+        }
+        if (quota > 0 && tokens.stream().filter(x -> x.instance().equals(instance) && x.account().equals(account))
+            .count() >= quota) {
+          throw new PermanentProviderException(Reasons.QUOTA_EXCEEDED, "service account " + account
+              + " has reached its token quota");
         }
         t = store(instance, account, name, lifetime);
       }

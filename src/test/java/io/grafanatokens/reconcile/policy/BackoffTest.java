@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -145,5 +146,19 @@ class BackoffTest {
   void fixedDelaysForOtherFailures() {
     assertThat(Backoff.PERMANENT).isEqualTo(Duration.ofMinutes(10));
     assertThat(Backoff.CREDENTIALS).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void noDelayCarriesTheNextAttemptPastHalfwayToTheKeysExpiry() {
+    Instant now = Instant.parse("2026-12-01T10:00:00Z");
+    assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.of(now.plusSeconds(60))))
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(Backoff.beforeExpiry(Duration.ofSeconds(4), now, Optional.of(now.plusSeconds(60))))
+        .as("a shorter delay stays").isEqualTo(Duration.ofSeconds(4));
+    assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.of(now.plusSeconds(3))))
+        .as("never sooner than 2 s").isEqualTo(Duration.ofSeconds(2));
+    assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.of(now.minusSeconds(1))))
+        .as("an expired key: the table applies").isEqualTo(Backoff.PERMANENT);
+    assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.empty())).isEqualTo(Backoff.PERMANENT);
   }
 }
