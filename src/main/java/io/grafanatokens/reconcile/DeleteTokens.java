@@ -36,12 +36,14 @@ final class DeleteTokens {
   private final GrafanaServiceAccountTokenStatus status;
   private final Set<String> revoked;
   private final List<String> leftToExpire = new ArrayList<>();
+  private final RecordedIds recorded;
 
   DeleteTokens(PassContext c, TokenSecretState state) {
     this.c = c;
     this.state = state;
     this.status = c.previousStatus();
     this.revoked = c.d.retries().revokedOnDelete(c.res.uid());
+    this.recorded = new RecordedIds(c);
   }
 
   Optional<Secret> secret() {
@@ -183,6 +185,12 @@ final class DeleteTokens {
       return;
     }
     try {
+      if (!recorded.ours(s, account, tokenId)) {
+        leftToExpire.add(tokenId);
+        revoked.add(tokenId);
+        c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, RecordedIds.notOurs("token", tokenId));
+        return;
+      }
       RevokeOutcome outcome = s.revoke(account, tokenId);
       c.providerAnswered();
       if (outcome == RevokeOutcome.REVOKED) {

@@ -1,6 +1,7 @@
 package io.grafanatokens.reconcile;
 
 import io.grafanatokens.provider.ProviderException;
+import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenListing;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LivenessCache {
   /** A listing, when it was fetched and the order in which its request was sent. */
-  record Listing(Instant fetchedAt, long sent, TokenListing tokens) {}
+  record Listing(Instant fetchedAt, long sent, TokenListing tokens, Map<String, String> names) {
+    Listing(Instant fetchedAt, long sent, TokenListing tokens) {
+      this(fetchedAt, sent, tokens, tokens.tokens().stream().filter(t -> t.id() != null && t.name() != null)
+          .collect(java.util.stream.Collectors.toUnmodifiableMap(TokenInfo::id, TokenInfo::name, (a, b) -> a)));
+    }
+  }
 
   /** Lists an account's tokens. */
   interface Lister {
@@ -50,6 +56,12 @@ final class LivenessCache {
       put(account, now, ticket, tokens);
       return tokens;
     }
+  }
+
+  /** The token's name in the last listing of its account; empty when that listing lacks it (or there is none). */
+  Optional<String> listedName(String account, String tokenId) {
+    Listing l = listings.get(account);
+    return l == null ? Optional.empty() : Optional.ofNullable(l.names().get(tokenId));
   }
 
   /** Taken right before a list request is sent; pass it to {@link #put}. */

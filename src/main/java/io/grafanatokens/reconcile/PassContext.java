@@ -57,8 +57,13 @@ final class PassContext {
 
   /** Where listings of this resource's service account are shared: provider, instance, account. */
   String account(TokenSession s) throws ProviderException {
+    return account(s.serviceAccountId());
+  }
+
+  /** The same for another service account at this resource's instance. */
+  String account(String serviceAccountId) {
     return res.kind().specName() + "|" + res.provider().baseUrl(res.effectiveSpec()).orElse("") + "|"
-        + s.serviceAccountId();
+        + serviceAccountId;
   }
 
   /** namespace/name of the credentials Secret, the key of its 401 gate. */

@@ -47,6 +47,7 @@ final class Revocations {
       return;
     }
     TokenSession s = c.session();
+    RecordedIds recorded = new RecordedIds(c);
     List<PendingRevocation> remaining = new ArrayList<>(pending);
     for (PendingRevocation p : due) {
       if (!issuedHere(p)) {
@@ -61,11 +62,39 @@ final class Revocations {
         st.retryNoLaterThan(c.now.plus(Backoff.CREDENTIALS));
         continue;
       }
+      Optional<Boolean> ours = ours(recorded, s, p);
+      if (ours.isEmpty()) {
+        continue;
+      }
+      if (!ours.get()) {
+        remaining.remove(p);
+        c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, RecordedIds.notOurs("previous token", p.getTokenId()));
+        continue;
+      }
       if (revoke(s, p)) {
         remaining.remove(p);
       }
     }
     record(pending, remaining);
+  }
+
+  /** Whether the entry names a token of this resource; empty when the provider could not tell now. */
+  private Optional<Boolean> ours(RecordedIds recorded, TokenSession s, PendingRevocation p) throws ProviderException {
+    try {
+      return Optional.of(recorded.ours(s, p.getServiceAccountId(), p.getTokenId()));
+    } catch (TransientProviderException e) {
+      LOG.warn("{}: could not list the tokens to check previous token {}, trying again: {}", c.who(), p.getTokenId(),
+          e.getMessage());
+      st.retryNoLaterThan(c.now.plus(Backoff.transientDelay(1, Optional.empty(), e.retryAfter())));
+      return Optional.empty();
+    } catch (ProviderException e) {
+      c.providerFailed(e);
+      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason()) || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
+        throw e;
+      }
+      // the account is gone, or the list is refused: nothing can prove the id is ours
+      return Optional.of(false);
+    }
   }
 
   /** True when the entry is done with (revoked, gone, or dropped after a permanent refusal). */

@@ -14,12 +14,22 @@ public final class TokenNaming {
 
   private final String prefix;
   private final Pattern pattern;
+  private final Pattern anyNameOfThisUid;
 
   public TokenNaming(String tokenName, String uid) {
     String base = tokenName.length() > MAX_BASE ? tokenName.substring(0, MAX_BASE) : tokenName;
     String uid8 = uid.length() > 8 ? uid.substring(0, 8) : uid;
     this.prefix = base + "-" + uid8 + "-";
     this.pattern = Pattern.compile("^" + Pattern.quote(prefix) + "([0-9]+)$");
+    this.anyNameOfThisUid = Pattern.compile("^.+-" + Pattern.quote(uid8) + "-[0-9]+$");
+  }
+
+  /**
+   * True when a token name ends in {@code -<uid8>-<n>} with this resource's uid, whatever its
+   * tokenName was when it was issued: the proof that a recorded id is this resource's to delete.
+   */
+  public boolean bearsThisUid(String name) {
+    return name != null && anyNameOfThisUid.matcher(name).matches();
   }
 
   public String name(long n) {
