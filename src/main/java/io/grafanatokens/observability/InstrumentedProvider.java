@@ -48,6 +48,11 @@ public final class InstrumentedProvider implements TokenProvider {
   }
 
   @Override
+  public String locationFields(GrafanaServiceAccountTokenSpec spec) {
+    return delegate.locationFields(spec);
+  }
+
+  @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {
     return delegate.baseUrl(spec);
   }

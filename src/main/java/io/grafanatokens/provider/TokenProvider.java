@@ -16,6 +16,13 @@ public interface TokenProvider {
   /** The provider's shaping fields after defaulting and normalisation, as a canonical string. */
   String shapingFields(GrafanaServiceAccountTokenSpec spec);
 
+  /**
+   * Where a token id means something (docs/reference.md#which-tokens-may-be-deleted): the
+   * instance, not the other shaping fields, normalised like them, as a canonical string. A token
+   * recorded at another location is never deleted here.
+   */
+  String locationFields(GrafanaServiceAccountTokenSpec spec);
+
   /** The base URL written under spec.secret.urlKey, when the provider has one. */
   Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec);
 

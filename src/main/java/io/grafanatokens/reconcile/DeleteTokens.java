@@ -10,6 +10,7 @@ import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.RevokeOutcome;
 import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenSession;
+import io.grafanatokens.reconcile.policy.Locations;
 import io.grafanatokens.secret.TokenSecretState;
 import io.grafanatokens.secret.TokenSecretState.Ownership;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tokens a delete may revoke (docs/reference.md#which-tokens-may-be-deleted): those recorded
- * for this resource in its Secret and status at the target they were issued under, and the
- * sweep's strays. A token issued under another target, or held by a Secret of another resource,
+ * for this resource in its Secret and status at the location they were issued at, and the
+ * sweep's strays. A token issued at another location, or held by a Secret of another resource,
  * is never revoked; a service account or workspace that is gone leaves nothing to revoke. What a
  * waiting delete already revoked is remembered and not called again.
  */
@@ -66,6 +67,14 @@ final class DeleteTokens {
     }
   }
 
+  /** Retain while the provider cannot be called: the previous tokens are left to expire, each said once. */
+  void leavePreviousToExpire(String why) {
+    for (PendingRevocation p : previous().values()) {
+      leftToExpire.add(p.getTokenId());
+      c.leftToExpire(p.getTokenId(), "previous token " + p.getTokenId() + " is left to expire: " + why);
+    }
+  }
+
   void revokePreviousAndStrays() throws ProviderException {
     for (PendingRevocation p : previous().values()) {
       revoke(p.getServiceAccountId(), p.getTokenId());
@@ -104,7 +113,7 @@ final class DeleteTokens {
 
   /** The ids known from status that are neither revoked nor left to expire yet. */
   List<String> remaining() {
-    return knownIds(status).stream().filter(id -> !revoked.contains(id)).toList();
+    return knownIds(status).stream().filter(id -> !revoked.contains(id) && !leftToExpire.contains(id)).toList();
   }
 
   String summary() {
@@ -126,7 +135,7 @@ final class DeleteTokens {
     return ids;
   }
 
-  /** Pending entries of the Secret and of status, by id, those issued under another target left to expire. */
+  /** Pending entries of the Secret and of status, by id, those issued at another location left to expire. */
   private Map<String, PendingRevocation> previous() {
     Map<String, PendingRevocation> out = new LinkedHashMap<>();
     List<PendingRevocation> all = new ArrayList<>();
@@ -137,38 +146,38 @@ final class DeleteTokens {
       all.addAll(status.getPendingRevocations());
     }
     for (PendingRevocation p : all) {
-      if (here(p.getTarget(), p.getTokenId())) {
+      if (here(p.getLocation(), p.getTarget(), p.getTokenId())) {
         out.putIfAbsent(p.getTokenId(), p);
       }
     }
     return out;
   }
 
-  /** The current token: the Secret's, else status's, when it was issued at the current target. */
+  /** The current token: the Secret's, else status's, when it was issued at the current location. */
   private Optional<PendingRevocation> current() {
     if (state.ownership() == Ownership.OWNED && state.recordedTokenId().isPresent()) {
       String id = state.recordedTokenId().get();
-      return here(state.recordedTargetHash().orElse(null), id)
+      return here(state.recordedLocation().orElse(null), state.recordedTargetHash().orElse(null), id)
           ? Optional.of(new PendingRevocation(id, state.recordedServiceAccountId().orElse(null), null, null))
           : Optional.empty();
     }
-    if (status.getTokenId() != null && here(status.getTarget(), status.getTokenId())) {
+    if (status.getTokenId() != null && here(status.getLocation(), status.getTarget(), status.getTokenId())) {
       return Optional.of(new PendingRevocation(status.getTokenId(), status.getServiceAccountId(), null, null));
     }
     return Optional.empty();
   }
 
-  /** A token is revoked only at the target it was issued under; an older record without one counts as the Secret's. */
-  private boolean here(String target, String id) {
-    String where = target != null ? target : state.recordedTargetHash().orElse(status.getTarget());
-    if (c.res.targetHash().equals(where)) {
+  /** A token is revoked only at the location it was issued at (docs/reference.md#which-tokens-may-be-deleted). */
+  private boolean here(String location, String target, String id) {
+    boolean owned = state.ownership() == Ownership.OWNED;
+    if (Locations.current(location, target, owned ? state.recordedLocation().orElse(null) : status.getLocation(),
+        owned ? state.recordedTargetHash().orElse(null) : status.getTarget(), c.res.here())) {
       return true;
     }
+    // not marked revoked: ids are per instance, and the same id may name this resource's token here
     if (!leftToExpire.contains(id)) {
       leftToExpire.add(id);
-      revoked.add(id);
-      c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, "token " + id + " was issued under other shaping fields (another "
-          + "Grafana, org, workspace or account): it is never revoked elsewhere and is left to expire");
+      c.leftToExpire(id, "token " + id + Locations.ELSEWHERE);
     }
     return false;
   }
@@ -188,7 +197,7 @@ final class DeleteTokens {
       if (!recorded.ours(s, account, tokenId)) {
         leftToExpire.add(tokenId);
         revoked.add(tokenId);
-        c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, RecordedIds.notOurs("token", tokenId));
+        c.leftToExpire(tokenId, RecordedIds.notOurs("token", tokenId));
         return;
       }
       RevokeOutcome outcome = s.revoke(account, tokenId);
@@ -203,8 +212,8 @@ final class DeleteTokens {
       }
       if (!Reasons.SERVICE_ACCOUNT_NOT_FOUND.equals(e.reason())) {
         leftToExpire.add(tokenId);
-        c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, "token " + tokenId + " could not be revoked on delete ("
-            + e.getMessage() + "); it is left to expire");
+        c.leftToExpire(tokenId, "token " + tokenId + " could not be revoked on delete (" + e.getMessage()
+            + "); it is left to expire");
       }
     }
     revoked.add(tokenId);

@@ -9,6 +9,7 @@ import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.reconcile.policy.IssuePolicy;
 import io.grafanatokens.reconcile.policy.IssueTrigger;
+import io.grafanatokens.reconcile.policy.Locations;
 import io.grafanatokens.reconcile.policy.RenewalSchedule;
 import io.grafanatokens.secret.CurrentToken;
 import io.grafanatokens.secret.TokenSecretState;
@@ -33,6 +34,9 @@ final class Issuance {
 
   private final PassContext c;
   private final PassState st;
+  /** The token being replaced, when it lives at another location and is left to expire. */
+  private Optional<String> leftToExpire = Optional.empty();
+  private Optional<Instant> replacedExpiry = Optional.empty();
 
   Issuance(PassContext c, PassState st) {
     this.c = c;
@@ -45,12 +49,16 @@ final class Issuance {
       return;
     }
     TokenSession s = c.session();
-    String replaced = st.secret.recordedTokenId().orElse(c.previousStatus().getTokenId());
-    List<PendingRevocation> pending = new ArrayList<>(adoptWithNewToken ? List.of() : st.pending());
+    // the token consumers held, kept from the sweep after the issue: only where its id means it
+    String replaced = st.secret.exists() ? st.heldHere(c.res.location()).orElse(null)
+        : c.previousStatus().getTokenId();
+    List<PendingRevocation> pending = new ArrayList<>(adoptWithNewToken ? List.of() : carried(st.pending()));
     previousToRevoke(trigger, adoptWithNewToken).ifPresent(pending::add);
     CurrentToken held = st.secret.ownership() == Ownership.OWNED && !st.secret.keyEdited()
         ? st.secret.current().orElse(null) : null;
-    boolean first = c.previousStatus().getTokenId() == null;
+    // consumers held a key before this issue — the Secret's (an adopted one, or one whose status
+    // write was lost) or status's: then it is a rotation and the restart is owed
+    boolean first = st.secret.current().isEmpty() && c.previousStatus().getTokenId() == null;
     Optional<TokenIssuer.Swap> swap = new TokenIssuer(c, st).issue(s, existing.orElse(null), held, nextCounter(), pending);
     c.providerAnswered();
     if (swap.isEmpty()) {
@@ -60,6 +68,8 @@ final class Issuance {
     recordIssue(s, trigger, swap.get(), first);
     new AfterSwap(c, st).run(s, swap.get(), replaced, !first);
     announce(trigger, swap.get(), first);
+    leftToExpire.ifPresent(id -> c.leftToExpire(id, "previous token " + id + Locations.ELSEWHERE
+        + replacedExpiry.map(t -> " at " + t).orElse("")));
   }
 
   /**
@@ -91,6 +101,28 @@ final class Issuance {
     return Optional.ofNullable(fresh);
   }
 
+  /**
+   * The pending entries the new Secret carries over. An older entry without a location is judged
+   * now, against the record it sits in, and stamped with the location it is found at: in the new
+   * Secret that context would be lost. One that cannot be shown to live here is left to expire.
+   */
+  private List<PendingRevocation> carried(List<PendingRevocation> entries) {
+    boolean inSecret = st.secret.exists();
+    String recordLocation = inSecret ? st.secret.recordedLocation().orElse(null) : c.previousStatus().getLocation();
+    String recordTarget = inSecret ? st.secret.recordedTargetHash().orElse(null) : c.previousStatus().getTarget();
+    List<PendingRevocation> out = new ArrayList<>();
+    for (PendingRevocation p : entries) {
+      if (p.getLocation() != null) {
+        out.add(p);
+      } else if (Locations.current(null, p.getTarget(), recordLocation, recordTarget, c.res.here())) {
+        out.add(p.withLocation(c.res.location()));
+      } else {
+        c.leftToExpire(p.getTokenId(), "previous token " + p.getTokenId() + Locations.ELSEWHERE);
+      }
+    }
+    return out;
+  }
+
   /** 1 + the highest counter known from status and the Secret; a clash at the provider bumps it. */
   private long nextCounter() {
     GrafanaServiceAccountTokenStatus status = c.previousStatus();
@@ -115,26 +147,29 @@ final class Issuance {
     GrafanaServiceAccountTokenStatus status = c.previousStatus();
     String id;
     String account;
+    String location;
     String target;
     Optional<CurrentToken> cur = Optional.empty();
     if (st.secret.ownership() == Ownership.OWNED && st.secret.recordedTokenId().isPresent()) {
       id = st.secret.recordedTokenId().get();
       account = st.secret.recordedServiceAccountId().orElse(null);
+      location = st.secret.recordedLocation().orElse(null);
       target = st.secret.recordedTargetHash().orElse(null);
       cur = st.secret.current();
     } else if (st.secret.ownership() == Ownership.ABSENT && status.getTokenId() != null) {
       id = status.getTokenId();
       account = status.getServiceAccountId();
+      location = status.getLocation();
       target = status.getTarget();
       cur = Optional.of(new CurrentToken(id, status.getTokenName(), account, instant(status.getIssuedAt()),
-          instant(status.getExpiresAt()), "", target));
+          instant(status.getExpiresAt()), "", target, location));
     } else {
       return Optional.empty();
     }
-    if (!c.res.targetHash().equals(target)) {
-      c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, "previous token " + id + " was issued under other shaping fields "
-          + "(another Grafana, org, workspace, account, name or lifetime): it is never revoked elsewhere and is left to "
-          + "expire" + cur.map(t -> t.expiresAt() == null ? "" : " at " + t.expiresAt()).orElse(""));
+    if (!Locations.current(location, target, location, target, c.res.here())) {
+      // said once the new token is in place: a failing create must not repeat it, and until then it is current
+      leftToExpire = Optional.of(id);
+      replacedExpiry = cur.map(CurrentToken::expiresAt);
       return Optional.empty();
     }
     Optional<Duration> grace = cur.flatMap(c.res::schedule).flatMap(RenewalSchedule::gracePeriod)
@@ -143,7 +178,7 @@ final class Issuance {
       return Optional.empty();
     }
     Instant at = RenewalSchedule.revokeAt(c.d.clock().instant(), grace.get(), cur.map(CurrentToken::expiresAt).orElse(null));
-    return Optional.of(new PendingRevocation(id, account, target, at.toString()));
+    return Optional.of(PendingRevocation.at(id, account, c.res.location(), at.toString()));
   }
 
   private void recordIssue(TokenSession s, IssueTrigger trigger, TokenIssuer.Swap swap, boolean first)

@@ -149,6 +149,13 @@ final class PassContext {
   }
 
   /** A Warning event, throttled per resource and reason (1st, 2nd, 4th, ... occurrence). */
+  /** A Warning that a token is left to expire: once per token id, however often a pass retries. */
+  void leftToExpire(String tokenId, String message) {
+    if (d.warnings().once(res.uid(), Reasons.LEFT_TO_EXPIRE + "/" + tokenId)) {
+      event(Type.Warning, Reasons.LEFT_TO_EXPIRE, message);
+    }
+  }
+
   void warn(String reason, String message) {
     if (d.warnings().occurred(res.uid(), reason)) {
       event(Type.Warning, reason, message);

@@ -52,6 +52,15 @@ final class PassState {
   }
 
   /** The previous tokens waiting: recorded in the Secret, or in status while there is none. */
+  /**
+   * The id of the token the Secret holds, unless the Secret says it was issued at another location:
+   * ids are per instance, and the same id may name a stray of ours here. A record without a
+   * location keeps its id held: sparing a stray is safe, sweeping the key consumers hold is not.
+   */
+  Optional<String> heldHere(String location) {
+    return secret.recordedTokenId().filter(id -> secret.recordedLocation().map(location::equals).orElse(true));
+  }
+
   List<PendingRevocation> pending() {
     return secret.exists() && secret.ownership() == TokenSecretState.Ownership.OWNED
         ? secret.pendingRevocations() : pendingWithoutSecret;

@@ -7,6 +7,7 @@ import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderKind;
 import io.grafanatokens.provider.TokenProvider;
 import io.grafanatokens.reconcile.policy.Durations;
+import io.grafanatokens.reconcile.policy.Locations;
 import io.grafanatokens.reconcile.policy.RenewalSchedule;
 import io.grafanatokens.reconcile.policy.SpecValidator;
 import io.grafanatokens.reconcile.policy.TokenNaming;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param effectiveSpec the spec the provider is called with (a connection's block merged in)
  * @param lifetime the requested lifetime; empty when the provider decides it
  * @param targetHash SHA-256 of the shaping fields (docs/reference.md#when-a-new-token-is-issued)
+ * @param location SHA-256 of where a token id means something (docs/reference.md#which-tokens-may-be-deleted)
  * @param credentialsSecret the Secret holding the credential a 401 is about, if any
  */
 public record ResolvedResource(
@@ -39,6 +41,7 @@ public record ResolvedResource(
     SecretLayout layout,
     boolean retain,
     String targetHash,
+    String location,
     Optional<String> credentialsSecret) {
 
   public static ResolvedResource of(GrafanaServiceAccountToken r, ProviderKind kind, TokenProvider provider) {
@@ -73,7 +76,14 @@ public record ResolvedResource(
         + "\ntokenName=" + tokenName + "\nsecondsToLive=" + lifetime.map(Duration::getSeconds).map(String::valueOf).orElse("");
     return new ResolvedResource(r, spec, kind, provider, r.getMetadata().getNamespace(), uid,
         new TokenNaming(tokenName, uid), lifetime, renewBefore, grace, layout,
-        "Retain".equals(spec.getDeletionPolicy()), Hashing.sha256Hex(shaping), CredentialRefs.credential(spec));
+        "Retain".equals(spec.getDeletionPolicy()), Hashing.sha256Hex(shaping),
+        Hashing.sha256Hex("provider=" + kind.specName() + "\n" + provider.locationFields(spec)),
+        CredentialRefs.credential(spec));
+  }
+
+  /** Where the resource points now, for {@link Locations}. */
+  public Locations.Here here() {
+    return new Locations.Here(location, targetHash);
   }
 
   public String name() {

@@ -9,6 +9,7 @@ import io.grafanatokens.provider.RevokeOutcome;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.reconcile.policy.Backoff;
+import io.grafanatokens.reconcile.policy.Locations;
 import io.grafanatokens.secret.TokenSecretState;
 import io.grafanatokens.secret.TokenSecretState.Ownership;
 import io.grafanatokens.secret.TokenSecrets;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Previous tokens whose grace period is over (docs/reference.md#which-tokens-may-be-deleted). They
  * run on every pass, also while an issue fails or backs off, and one entry never blocks another:
- * a token issued under another target is left to expire with a Warning, one a Secret of another
+ * a token issued at another location is left to expire with a Warning, one a Secret of another
  * resource holds stays pending and is looked at again, a passing failure is retried, and a
  * permanent refusal drops the entry with a Warning naming the id left to expire.
  */
@@ -52,9 +53,7 @@ final class Revocations {
     for (PendingRevocation p : due) {
       if (!issuedHere(p)) {
         remaining.remove(p);
-        c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, "previous token " + p.getTokenId() + " was issued under other "
-            + "shaping fields (another Grafana, org, workspace or account): it is never revoked elsewhere and is left "
-            + "to expire");
+        c.leftToExpire(p.getTokenId(), "previous token " + p.getTokenId() + Locations.ELSEWHERE);
         continue;
       }
       if (c.heldByOthers(p.getServiceAccountId(), p.getTokenId())) {
@@ -68,7 +67,7 @@ final class Revocations {
       }
       if (!ours.get()) {
         remaining.remove(p);
-        c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, RecordedIds.notOurs("previous token", p.getTokenId()));
+        c.leftToExpire(p.getTokenId(), RecordedIds.notOurs("previous token", p.getTokenId()));
         continue;
       }
       if (revoke(s, p)) {
@@ -118,20 +117,21 @@ final class Revocations {
         // the credential, not the token, is at fault: keep every entry for when it is fixed
         throw e;
       }
-      c.event(Type.Warning, Reasons.LEFT_TO_EXPIRE, "previous token " + p.getTokenId() + " could not be revoked ("
-          + e.getMessage() + "); it is left to expire");
+      c.leftToExpire(p.getTokenId(), "previous token " + p.getTokenId() + " could not be revoked (" + e.getMessage()
+          + "); it is left to expire");
       return true;
     }
   }
 
   /**
-   * An entry names where it was issued (its target); older entries without one count as the
-   * current target only if the Secret's own token was issued there.
+   * An entry names where it was issued (its location); older entries count as the current location
+   * only by the rule of {@link Locations}, judged against the Secret (or status) they sit in.
    */
   private boolean issuedHere(PendingRevocation p) {
-    String target = p.getTarget() != null ? p.getTarget()
-        : st.secret.recordedTargetHash().orElse(c.previousStatus().getTarget());
-    return c.res.targetHash().equals(target);
+    boolean inSecret = st.secret.exists();
+    return Locations.current(p.getLocation(), p.getTarget(),
+        inSecret ? st.secret.recordedLocation().orElse(null) : c.previousStatus().getLocation(),
+        inSecret ? st.secret.recordedTargetHash().orElse(null) : c.previousStatus().getTarget(), c.res.here());
   }
 
   private void record(List<PendingRevocation> before, List<PendingRevocation> remaining) {

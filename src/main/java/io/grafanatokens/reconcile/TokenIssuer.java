@@ -14,6 +14,7 @@ import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.reconcile.policy.IssuePolicy;
 import io.grafanatokens.secret.CurrentToken;
+import io.grafanatokens.secret.Hashing;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.grafanatokens.secret.TokenSecretState;
 import io.grafanatokens.secret.TokenSecretState.Ownership;
@@ -63,7 +64,7 @@ final class TokenIssuer {
           + "Secret already holds (or one expiring no later, at " + issued.expiresAt() + ")", SAME_TOKEN_RETRY, null);
     }
     CurrentToken token = new CurrentToken(issued.id(), issued.name(), issued.serviceAccountId(),
-        issued.issuedAt(), issued.expiresAt(), issued.key(), c.res.targetHash());
+        issued.issuedAt(), issued.expiresAt(), issued.key(), c.res.targetHash(), c.res.location());
     Secret desired = TokenSecrets.desired(existing, c.res.layout(), c.resource, token, pending,
         c.res.rotateAnnotation().orElse(null));
     return writeOrRollBack(s, existing, desired, issued).map(w -> {
@@ -134,7 +135,7 @@ final class TokenIssuer {
     TokenListing listing = s.list();
     long next = c.res.naming().next(taken, listing.tokens().stream().map(TokenInfo::name).toList());
     c.d.retries().sawCounter(c.res.uid(), next - 1);
-    new Sweep(c).run(s, listing, pending, st.secret.recordedTokenId().map(Set::of).orElse(Set.of()));
+    new Sweep(c).run(s, listing, pending, st.heldHere(c.res.location()).map(Set::of).orElse(Set.of()));
     return next;
   }
 
@@ -198,9 +199,13 @@ final class TokenIssuer {
     st.kubernetesFailure = why;
   }
 
+  /**
+   * By the key's hash, not the token id: ids are per instance, so after a move to another Grafana
+   * the new one may hand out the very id the Secret still holds from the old one.
+   */
   private static boolean holds(Secret actual, IssuedToken issued) {
     return actual != null && actual.getMetadata().getAnnotations() != null
-        && issued.id().equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID));
+        && Hashing.sha256Hex(issued.key()).equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.KEY_SHA256));
   }
 
   private void revokeUnwritten(TokenSession s, IssuedToken issued, String why) {

@@ -6,6 +6,9 @@ import java.time.Instant;
  * The token consumers hold, as recorded on the Secret. {@link #toString()} never prints the key.
  *
  * @param key the key itself; only ever written into the Secret's data
+ * @param targetHash the shaping fields it was issued for: whether a new token is needed
+ * @param location where its id means something, hence where it may be deleted; null when it was
+ *     recorded before locations were
  */
 public record CurrentToken(
     String tokenId,
@@ -14,10 +17,11 @@ public record CurrentToken(
     Instant issuedAt,
     Instant expiresAt,
     String key,
-    String targetHash) {
+    String targetHash,
+    String location) {
 
   public CurrentToken withExpiresAt(Instant newExpiresAt) {
-    return new CurrentToken(tokenId, tokenName, serviceAccountId, issuedAt, newExpiresAt, key, targetHash);
+    return new CurrentToken(tokenId, tokenName, serviceAccountId, issuedAt, newExpiresAt, key, targetHash, location);
   }
 
   @Override

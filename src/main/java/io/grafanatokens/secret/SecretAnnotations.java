@@ -13,6 +13,7 @@ public final class SecretAnnotations {
   public static final String EXPIRES_AT = P + "expires-at";
   public static final String KEY_SHA256 = P + "key-sha256";
   public static final String TARGET_HASH = P + "target-hash";
+  public static final String LOCATION = P + "location";
   public static final String PENDING_REVOCATIONS = P + "pending-revocations";
   public static final String ROTATE_REQUEST = P + "rotate-request";
   public static final String APPLIED_METADATA = P + "applied-metadata";

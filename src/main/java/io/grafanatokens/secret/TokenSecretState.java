@@ -125,7 +125,8 @@ public final class TokenSecretState {
         instant(SecretAnnotations.ISSUED_AT),
         instant(SecretAnnotations.EXPIRES_AT),
         key,
-        annotations.get(SecretAnnotations.TARGET_HASH)));
+        annotations.get(SecretAnnotations.TARGET_HASH),
+        annotations.get(SecretAnnotations.LOCATION)));
   }
 
   /**
@@ -142,6 +143,11 @@ public final class TokenSecretState {
 
   public Optional<String> recordedTargetHash() {
     return Optional.ofNullable(annotations.get(SecretAnnotations.TARGET_HASH));
+  }
+
+  /** Where the Secret's token was issued; empty when it was written before locations were recorded. */
+  public Optional<String> recordedLocation() {
+    return Optional.ofNullable(annotations.get(SecretAnnotations.LOCATION));
   }
 
   /** The uid of the Secret's controller owner, if any. */

@@ -75,6 +75,7 @@ public final class TokenSecrets {
     putOrRemove(ann, SecretAnnotations.EXPIRES_AT, token.expiresAt() == null ? null : token.expiresAt().toString());
     ann.put(SecretAnnotations.KEY_SHA256, Hashing.sha256Hex(token.key()));
     putOrRemove(ann, SecretAnnotations.TARGET_HASH, token.targetHash());
+    putOrRemove(ann, SecretAnnotations.LOCATION, token.location());
     putOrRemove(ann, SecretAnnotations.PENDING_REVOCATIONS, pending == null || pending.isEmpty() ? null : json(pending));
     putOrRemove(ann, SecretAnnotations.ROTATE_REQUEST, rotateRequest);
     ann.put(SecretAnnotations.APPLIED_METADATA, json(new AppliedMetadata(

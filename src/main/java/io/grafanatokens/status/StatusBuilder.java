@@ -90,8 +90,10 @@ public final class StatusBuilder {
     return this;
   }
 
-  public StatusBuilder target(String targetHash) {
+  /** The shaping fields and the location the current token was issued for. */
+  public StatusBuilder issuedFor(String targetHash, String location) {
     next.setTarget(targetHash);
+    next.setLocation(location);
     return this;
   }
 
@@ -157,6 +159,7 @@ public final class StatusBuilder {
     c.setPendingRevocations(s.getPendingRevocations() == null ? null : new ArrayList<>(s.getPendingRevocations()));
     c.setRestartedFor(s.getRestartedFor());
     c.setTarget(s.getTarget());
+    c.setLocation(s.getLocation());
     return c;
   }
 }

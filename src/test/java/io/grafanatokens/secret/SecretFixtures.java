@@ -20,6 +20,7 @@ final class SecretFixtures {
   static final Instant ISSUED = Instant.parse("2026-11-22T10:15:00Z");
   static final Instant EXPIRES = Instant.parse("2026-11-23T10:15:00Z");
   static final String TARGET_HASH = sha256("target");
+  static final String LOCATION = sha256("location");
 
   private SecretFixtures() {}
 
@@ -48,7 +49,7 @@ final class SecretFixtures {
   }
 
   static CurrentToken token(String id, String key) {
-    return new CurrentToken(id, "dashboards-ci-x7k2p9qa-4", "2", ISSUED, EXPIRES, key, TARGET_HASH);
+    return new CurrentToken(id, "dashboards-ci-x7k2p9qa-4", "2", ISSUED, EXPIRES, key, TARGET_HASH, LOCATION);
   }
 
   static SecretLayout layout() {

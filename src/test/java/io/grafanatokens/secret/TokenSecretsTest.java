@@ -341,7 +341,7 @@ class TokenSecretsTest {
   @Test
   void optionalTokenFieldsThatAreNullRemoveTheirAnnotations() {
     Secret before = fresh();
-    CurrentToken bare = new CurrentToken("18", null, null, null, null, "k2", null);
+    CurrentToken bare = new CurrentToken("18", null, null, null, null, "k2", null, null);
 
     Secret s = TokenSecrets.desired(before, layout(), owner(), bare, List.of(), null);
 

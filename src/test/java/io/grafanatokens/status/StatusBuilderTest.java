@@ -25,7 +25,7 @@ class StatusBuilderTest {
   private static final Clock T1 = Clock.offset(T0, Duration.ofMinutes(5));
   private static final String GLSA = "glsa_" + "Ab3".repeat(10) + "Xy" + "_0123abcd";
   private static final CurrentToken TOKEN = new CurrentToken("17", "dashboards-ci-x7k2p9qa-4", "2",
-      Instant.parse("2026-11-22T10:15:00.123Z"), Instant.parse("2026-11-23T10:15:00.999Z"), GLSA, "h");
+      Instant.parse("2026-11-22T10:15:00.123Z"), Instant.parse("2026-11-23T10:15:00.999Z"), GLSA, "h", "l");
 
   /** The status after a first pass at T0: Ready=True Issued, Issuing=False Idle, generation 3. */
   private static GrafanaServiceAccountTokenStatus issued() {
@@ -159,7 +159,7 @@ class StatusBuilderTest {
         arguments("new message", 3L, (UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "other")),
         arguments("status flip", 3L, (UnaryOperator<StatusBuilder>) b -> b.issuing("Renewing", "due")),
         arguments("new token", 3L, (UnaryOperator<StatusBuilder>) b -> b.token("grafana", new CurrentToken("18",
-            "dashboards-ci-x7k2p9qa-5", "2", TOKEN.issuedAt(), TOKEN.expiresAt(), "k", "h"), 5)),
+            "dashboards-ci-x7k2p9qa-5", "2", TOKEN.issuedAt(), TOKEN.expiresAt(), "k", "h", "l"), 5)),
         arguments("rotation count", 3L, (UnaryOperator<StatusBuilder>) b -> b.token("grafana", TOKEN, 5)),
         arguments("renewal time", 3L, (UnaryOperator<StatusBuilder>) b -> b.renewalTime(Instant.parse(
             "2026-11-23T02:16:00Z"))),

@@ -56,9 +56,12 @@ public class GrafanaServiceAccountTokenStatus {
       + "means a restart is outstanding (it is redone, and no previous token is revoked meanwhile).")
   private String restartedFor;
 
-  @JsonPropertyDescription("The target-hash of the shaping fields the current token was issued under, to know where "
-      + "it may be revoked when the Secret is gone.")
+  @JsonPropertyDescription("The target-hash of the shaping fields the current token was issued under.")
   private String target;
+
+  @JsonPropertyDescription("The location (instance) the current token was issued at, to know where it may be revoked "
+      + "when the Secret is gone.")
+  private String location;
 
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
@@ -90,6 +93,8 @@ public class GrafanaServiceAccountTokenStatus {
   public void setRestartedFor(String restartedFor) { this.restartedFor = restartedFor; }
   public String getTarget() { return target; }
   public void setTarget(String target) { this.target = target; }
+  public String getLocation() { return location; }
+  public void setLocation(String location) { this.location = location; }
 
   @Override
   public boolean equals(Object o) {
@@ -110,7 +115,8 @@ public class GrafanaServiceAccountTokenStatus {
         && Objects.equals(lastRotateRequest, s.lastRotateRequest)
         && Objects.equals(pendingRevocations, s.pendingRevocations)
         && Objects.equals(restartedFor, s.restartedFor)
-        && Objects.equals(target, s.target);
+        && Objects.equals(target, s.target)
+        && Objects.equals(location, s.location);
   }
 
   @Override

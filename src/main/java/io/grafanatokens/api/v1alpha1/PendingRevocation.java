@@ -16,8 +16,11 @@ public class PendingRevocation {
   @JsonPropertyDescription("The service account the token lives on.")
   private String serviceAccountId;
 
-  @JsonPropertyDescription("The target-hash of the shaping fields the token was issued under: it is revoked only "
-      + "while the resource still points there, and otherwise left to expire.")
+  @JsonPropertyDescription("Where the token was issued (a hash of provider and instance): it is revoked only while "
+      + "the resource still points there, and otherwise left to expire.")
+  private String location;
+
+  @JsonPropertyDescription("Entries written before location existed: the target-hash the token was issued under.")
   private String target;
 
   @JsonPropertyDescription("When the token is revoked (RFC 3339).")
@@ -25,22 +28,40 @@ public class PendingRevocation {
 
   public PendingRevocation() {}
 
+  /** An entry as written before locations were recorded (its target-hash only). */
   public PendingRevocation(String tokenId, String serviceAccountId, String target, String revokeAt) {
+    this(tokenId, serviceAccountId, null, target, revokeAt);
+  }
+
+  private PendingRevocation(String tokenId, String serviceAccountId, String location, String target, String revokeAt) {
     this.tokenId = tokenId;
     this.serviceAccountId = serviceAccountId;
+    this.location = location;
     this.target = target;
     this.revokeAt = revokeAt;
   }
 
+  /** A previous token issued at {@code location}, to be revoked at {@code revokeAt}. */
+  public static PendingRevocation at(String tokenId, String serviceAccountId, String location, String revokeAt) {
+    return new PendingRevocation(tokenId, serviceAccountId, location, null, revokeAt);
+  }
+
+  /** The same entry with its location stamped (an older entry found to live at {@code location}). */
+  public PendingRevocation withLocation(String where) {
+    return new PendingRevocation(tokenId, serviceAccountId, where, null, revokeAt);
+  }
+
   /** The same entry, revoked no earlier than {@code notBefore}. */
   public PendingRevocation notBefore(String at) {
-    return new PendingRevocation(tokenId, serviceAccountId, target, at);
+    return new PendingRevocation(tokenId, serviceAccountId, location, target, at);
   }
 
   public String getTokenId() { return tokenId; }
   public void setTokenId(String tokenId) { this.tokenId = tokenId; }
   public String getServiceAccountId() { return serviceAccountId; }
   public void setServiceAccountId(String serviceAccountId) { this.serviceAccountId = serviceAccountId; }
+  public String getLocation() { return location; }
+  public void setLocation(String location) { this.location = location; }
   public String getTarget() { return target; }
   public void setTarget(String target) { this.target = target; }
   public String getRevokeAt() { return revokeAt; }
@@ -51,12 +72,13 @@ public class PendingRevocation {
     return o instanceof PendingRevocation p
         && Objects.equals(tokenId, p.tokenId)
         && Objects.equals(serviceAccountId, p.serviceAccountId)
+        && Objects.equals(location, p.location)
         && Objects.equals(target, p.target)
         && Objects.equals(revokeAt, p.revokeAt);
   }
 
   @Override
-  public int hashCode() { return Objects.hash(tokenId, serviceAccountId, target, revokeAt); }
+  public int hashCode() { return Objects.hash(tokenId, serviceAccountId, location, target, revokeAt); }
 
   @Override
   public String toString() {

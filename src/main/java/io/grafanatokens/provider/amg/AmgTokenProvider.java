@@ -68,6 +68,12 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
         + "\nserviceAccountId=" + strip(amg.getServiceAccountId());
   }
 
+  @Override
+  public String locationFields(GrafanaServiceAccountTokenSpec spec) {
+    AmazonManagedGrafanaProvider amg = block(spec);
+    return "workspaceId=" + strip(amg.getWorkspaceId()) + "\nregion=" + strip(amg.getRegion());
+  }
+
   /** docs/reference.md#secret-data-keys: the workspace's Grafana URL as AMG names it (inferred, documented as such). */
   @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {

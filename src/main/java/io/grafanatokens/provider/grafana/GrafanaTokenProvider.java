@@ -78,6 +78,13 @@ public final class GrafanaTokenProvider implements TokenProvider {
   }
 
   @Override
+  public String locationFields(GrafanaServiceAccountTokenSpec spec) {
+    GrafanaProvider grafana = block(spec);
+    return "url=" + GrafanaUrls.normalise(grafana.getUrl())
+        + "\norgId=" + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId());
+  }
+
+  @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {
     return Optional.of(GrafanaUrls.normalise(block(spec).getUrl()));
   }

@@ -61,6 +61,18 @@ public final class YandexTokenProvider implements TokenProvider {
     return "serviceAccountId=" + block(spec).getServiceAccountId();
   }
 
+  /**
+   * The IAM endpoint the token was minted at: the block's override with an authorized key, else the
+   * operator's own (ambient identity never goes to a tenant's endpoint).
+   */
+  @Override
+  public String locationFields(GrafanaServiceAccountTokenSpec spec) {
+    YandexCloudProvider yandex = block(spec);
+    boolean ownEndpoint = yandex.getAuth() != null && yandex.getAuth().getAuthorizedKeySecretRef() != null
+        && yandex.getEndpoint() != null && !yandex.getEndpoint().isBlank();
+    return "endpoint=" + (ownEndpoint ? yandex.getEndpoint().strip() : settings.iamEndpoint());
+  }
+
   /** IAM tokens have no base URL (spec.secret.urlKey is invalid with yandexCloud). */
   @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {

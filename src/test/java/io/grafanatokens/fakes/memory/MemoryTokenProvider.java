@@ -187,6 +187,11 @@ public final class MemoryTokenProvider implements TokenProvider {
   }
 
   @Override
+  public String locationFields(GrafanaServiceAccountTokenSpec spec) {
+    return "url=" + spec.getGrafana().getUrl();
+  }
+
+  @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {
     return Optional.of(spec.getGrafana().getUrl());
   }
