@@ -46,7 +46,11 @@ final class Restarts {
         c.resource.getSpec().getRestartTargets(), st.secret.recordedTokenId().orElse("-"));
     restart();
     if (!st.restartOutstanding) {
+      // the previous tokens stay held until their extended grace is recorded: if that write fails,
+      // this pass must not revoke them in the middle of the rollout it just started
+      st.restartOutstanding = true;
       extendGrace();
+      st.restartOutstanding = false;
     }
   }
 

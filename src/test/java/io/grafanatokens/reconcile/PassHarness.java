@@ -160,6 +160,38 @@ final class PassHarness implements AutoCloseable {
     return result;
   }
 
+  /** A Deployment "app" in the namespace, to name as a restart target. */
+  void deployment() {
+    client.apps().deployments().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewMetadata().withName("app").withNamespace(NS).endMetadata().withNewSpec().withNewTemplate()
+        .withNewMetadata().endMetadata().endTemplate().endSpec().build()).create();
+  }
+
+  /** The restart target naming the Deployment "app". */
+  static io.grafanatokens.api.v1alpha1.RestartTarget app() {
+    io.grafanatokens.api.v1alpha1.RestartTarget t = new io.grafanatokens.api.v1alpha1.RestartTarget();
+    t.setKind("Deployment");
+    t.setName("app");
+    return t;
+  }
+
+  /** An issued resource gets the Deployment "app" as its restart target. */
+  void withRestartTarget(String name) {
+    deployment();
+    edit(name, x -> {
+      x.getSpec().setRestartTargets(List.of(app()));
+      return x;
+    });
+    settle(name);
+  }
+
+  /** The Deployment's restartedAt annotation, null until the operator restarted it. */
+  String restartedAt() {
+    var d = client.apps().deployments().inNamespace(NS).withName("app").get();
+    java.util.Map<String, String> a = d.getSpec().getTemplate().getMetadata().getAnnotations();
+    return a == null ? null : a.get(WorkloadRestarter.RESTARTED_AT);
+  }
+
   void advance(Duration d) {
     clock.advance(d);
   }

@@ -115,58 +115,38 @@ class RotationSafetyTest {
 
   // ---- 2. the restart is durable, and holds the previous token's revocation
 
-  private void withRestartTarget(String name) {
-    h.client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("app")
-        .withNamespace(NS).endMetadata().withNewSpec().withNewTemplate().withNewMetadata().endMetadata().endTemplate()
-        .endSpec().build()).create();
-    h.edit(name, x -> {
-      RestartTarget t = new RestartTarget();
-      t.setKind("Deployment");
-      t.setName("app");
-      x.getSpec().setRestartTargets(List.of(t));
-      return x;
-    });
-    h.settle(name);
-  }
-
-  private String restartedAt() {
-    Deployment d = h.client.apps().deployments().inNamespace(NS).withName("app").get();
-    Map<String, String> a = d.getSpec().getTemplate().getMetadata().getAnnotations();
-    return a == null ? null : a.get(WorkloadRestarter.RESTARTED_AT);
-  }
-
   @Test
   void aKillBetweenTheKeySwapAndTheRestartIsRestartedByTheNextProcess() {
     issued("env", GRAFANA_A);
-    withRestartTarget("env");
-    assertThat(restartedAt()).as("a first issue restarts nothing").isNull();
+    h.withRestartTarget("env");
+    assertThat(h.restartedAt()).as("a first issue restarts nothing").isNull();
     requestRotation("env", "1");
     h.api.killOperatorAfter(ApiServerDispatcher.on("update", "secrets"));
 
     assertThat(h.pass("env")).as("killed right after the swap").isNull();
     String swapped = tokenId(h.secret("env"));
-    assertThat(restartedAt()).isNull();
+    assertThat(h.restartedAt()).isNull();
     assertThat(h.get("env").getStatus().getRestartedFor()).isNotEqualTo(swapped);
 
     h.settle("env");
-    assertThat(restartedAt()).as("the next process redoes the restart").isNotNull();
+    assertThat(h.restartedAt()).as("the next process redoes the restart").isNotNull();
     assertThat(h.get("env").getStatus().getRestartedFor()).isEqualTo(swapped);
   }
 
   @Test
   void aFailedRestartHoldsThePreviousTokenUntilItIsDoneThenGivesItItsFullGrace() {
     issued("held", GRAFANA_A);
-    withRestartTarget("held");
+    h.withRestartTarget("held");
     String firstKey = key(h.secret("held"));
     requestRotation("held", "1");
     h.api.failNext(ApiServerDispatcher.on("patch", "deployments"), FaultMode.REFUSE, 500, "etcd timeout", 2);
     h.settle("held");
     assertThat(ready("held")).isEqualTo("True/Rotated");
-    assertThat(restartedAt()).isNull();
+    assertThat(h.restartedAt()).isNull();
 
     h.advance(Duration.ofMinutes(6));
     h.pass("held");
-    assertThat(restartedAt()).as("restarted on the next pass").isNotNull();
+    assertThat(h.restartedAt()).as("restarted on the next pass").isNotNull();
     assertThat(h.provider.works(firstKey)).as("the grace starts over after the late restart").isTrue();
     assertThat(h.get("held").getStatus().getPendingRevocations()).singleElement()
         .satisfies(p -> assertThat(p.getRevokeAt()).isEqualTo(h.now().plus(Duration.ofMinutes(5)).toString()));
