@@ -53,15 +53,39 @@ final class CleanupPass {
   }
 
   Result run() {
-    Resolution resolution = new Resolver(d).resolve(r);
+    Resolution resolution = new Resolver(d).resolveForDelete(r);
     if (resolution instanceof Resolution.Refused refused) {
       return releaseWithoutProvider(refused);
     }
     Resolution.Usable usable = (Resolution.Usable) resolution;
     PassContext c = new PassContext(d, usable.res(), usable.lookup(), SessionPurpose.CLEANUP);
-    DeleteTokens tokens = new DeleteTokens(c, secretState(c));
+    DeleteTokens tokens;
+    try {
+      // what is current and what is a stray is decided from the Secret as it is, not a lagging cache
+      tokens = new DeleteTokens(c, TokenSecretState.of(d.store().readFromServer(c.res.namespace(), c.res.secretName()),
+          c.res.uid(), c.res.layout().key()));
+    } catch (KubernetesClientException e) {
+      c.passEnded();
+      return waiting(c, new DeleteTokens(c, secretState(c)), Reasons.SECRET_REJECTED, "could not read the Secret: "
+          + WriteOutcome.message(e), Backoff.transientDelay(d.retries().attempts(c.res.uid()) + 1, c.res.renewBefore(),
+          java.util.Optional.empty()));
+    }
     try {
       PassContext.CredentialCheck credential = c.credentialCheck();
+      boolean gated = credential.decision() != CredentialGate.Decision.OPEN
+          && credential.decision() != CredentialGate.Decision.TRIAL;
+      if (c.res.retain()) {
+        // decided before any gate: a rejected credential never keeps a Retain resource waiting
+        if (gated) {
+          tokens.leavePreviousToExpire("the credentials Secret " + c.res.credentialsSecret().orElse("")
+              + " cannot be used now (" + credential.message() + ")");
+        } else {
+          tokens.revokePreviousOrLeaveThem();
+        }
+        release(c, tokens);
+        LOG.info("{}: deleted; {}", c.who(), tokens.summary());
+        return done(c);
+      }
       if (credential.decision() == CredentialGate.Decision.CLOSED) {
         return waiting(c, tokens, Reasons.CREDENTIALS_REJECTED, "the credentials Secret "
             + c.res.credentialsSecret().get() + " was rejected (401) and has not changed since: " + credential.message(),
@@ -70,14 +94,9 @@ final class CleanupPass {
       if (credential.decision() == CredentialGate.Decision.WAIT) {
         return new Result(false, Duration.ofSeconds(1), null);
       }
-      if (c.res.retain()) {
-        tokens.revokePreviousOrLeaveThem();
-        release(c, tokens);
-      } else {
-        tokens.revokePreviousAndStrays();
-        tokens.secret().filter(s -> tokens.state().ownership() == Ownership.OWNED).ifPresent(d.store()::delete);
-        tokens.revokeCurrent();
-      }
+      tokens.revokePreviousAndStrays();
+      tokens.secret().filter(s -> tokens.state().ownership() == Ownership.OWNED).ifPresent(d.store()::delete);
+      tokens.revokeCurrent();
       LOG.info("{}: deleted; {}", c.who(), tokens.summary());
       return done(c);
     } catch (ProviderException e) {

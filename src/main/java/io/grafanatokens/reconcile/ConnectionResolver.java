@@ -31,7 +31,8 @@ final class ConnectionResolver {
     this.d = d;
   }
 
-  Resolution resolve(GrafanaServiceAccountToken r) {
+  /** @param blocking which of the token's fields, when invalid with this connection, refuse it */
+  Resolution resolve(GrafanaServiceAccountToken r, java.util.function.Predicate<String> blocking) {
     ConnectionRef ref = r.getSpec().getConnectionRef();
     String ns = r.getMetadata().getNamespace();
     boolean cluster = ConnectionRef.CLUSTER.equals(ref.kindOrDefault());
@@ -63,7 +64,7 @@ final class ConnectionResolver {
     if (!problems.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC, what + " is invalid: " + joined(problems));
     }
-    problems = EffectiveSpec.problems(r.getSpec(), block);
+    problems = EffectiveSpec.problems(r.getSpec(), block).stream().filter(v -> blocking.test(v.field())).toList();
     GrafanaServiceAccountTokenSpec effective = EffectiveSpec.of(r.getSpec(), block, r.getSpec().getServiceAccount());
     if (!problems.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC, joined(problems));

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class Namespaces implements AutoCloseable {
   static final Duration CACHE_FOR = Duration.ofSeconds(30);
   static final Duration FORBIDDEN_FOR = Duration.ofMinutes(5);
+  /** A namespace seen terminating is looked at again after this: one of the same name may be created again. */
+  static final Duration TERMINATING_FOR = Duration.ofMinutes(2);
   private static final Logger LOG = LoggerFactory.getLogger(Namespaces.class);
 
   /** What one GET (or a write's 403) told about a namespace, and when. */
@@ -92,7 +94,7 @@ public final class Namespaces implements AutoCloseable {
   private Seen read(String namespace) {
     Instant now = clock.instant();
     Seen s = seen.get(namespace);
-    if (s != null && s.terminating()) {
+    if (s != null && s.terminating() && now.isBefore(s.at().plus(TERMINATING_FOR))) {
       return s;
     }
     if (s != null && now.isBefore(s.at().plus(s.forbidden() ? FORBIDDEN_FOR : CACHE_FOR))) {

@@ -8,6 +8,7 @@ import io.grafanatokens.reconcile.policy.SpecValidator;
 import io.grafanatokens.reconcile.policy.Violation;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -23,22 +24,40 @@ final class Resolver {
   }
 
   Resolution resolve(GrafanaServiceAccountToken r) {
-    List<String> unreadable = ReadProblems.of(r);
+    return resolve(r, field -> true);
+  }
+
+  /**
+   * For the finalizer: only a provider block that is itself invalid (or unreadable) keeps it from
+   * calling the provider. A spec that became invalid elsewhere (a secret.labels value, a duration)
+   * still revokes its tokens, or they would live on for up to 30 days with no Secret.
+   */
+  Resolution resolveForDelete(GrafanaServiceAccountToken r) {
+    return resolve(r, Resolver::inProviderBlock);
+  }
+
+  static boolean inProviderBlock(String field) {
+    return field.equals("spec") || PROVIDER_FIELDS.stream().anyMatch(f -> field.equals(f) || field.startsWith(f + ".")
+        || field.startsWith(f + "[") || field.startsWith(f + " "));
+  }
+
+  private static final List<String> PROVIDER_FIELDS = List.of("spec.grafana", "spec.amazonManagedGrafana",
+      "spec.yandexCloud", "spec.connectionRef", "spec.serviceAccount");
+
+  /** @param blocking which fields' violations refuse the resource */
+  private Resolution resolve(GrafanaServiceAccountToken r, Predicate<String> blocking) {
+    List<String> unreadable = ReadProblems.of(r).stream().filter(blocking).toList();
     if (!unreadable.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC, "could not be read: " + String.join("; ", unreadable));
     }
-    if (r.getSpec() != null && r.getSpec().getConnectionRef() != null) {
-      List<Violation> tokenSide = SpecValidator.validate(r.getSpec());
-      if (!tokenSide.isEmpty()) {
-        return new Resolution.Refused(Reasons.INVALID_SPEC,
-            tokenSide.stream().map(Violation::toString).collect(Collectors.joining("; ")));
-      }
-      return new ConnectionResolver(d).resolve(r);
-    }
-    List<Violation> violations = SpecValidator.validate(r.getSpec());
+    List<Violation> violations = SpecValidator.validate(r.getSpec()).stream().filter(v -> blocking.test(v.field()))
+        .toList();
     if (!violations.isEmpty()) {
       return new Resolution.Refused(Reasons.INVALID_SPEC,
           violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+    }
+    if (r.getSpec() != null && r.getSpec().getConnectionRef() != null) {
+      return new ConnectionResolver(d).resolve(r, blocking);
     }
     ProviderKind kind = ProviderRegistry.kindOf(r.getSpec());
     Optional<TokenProvider> provider = d.providers().forKind(kind);

@@ -300,4 +300,105 @@ class AmgLifecycleTest extends LifecycleTestBase {
       });
     }
   }
+  @Test
+  void lostCreatesAndAQuotaFullOfExpiredStraysNeverKeepTheRotationFromLanding() {
+    GrafanaServiceAccountToken r = amgToken("strays");
+    r.getSpec().setSecondsToLive(600L);
+    r.getSpec().setRotation(Resources.rotation("5m", "0s"));
+    GrafanaServiceAccountToken created = apply(r);
+    awaitReady("strays", "Issued");
+    String ours = "strays-" + uid8(created) + "-";
+    Secret first = secret("strays");
+
+    // a create whose answer is lost leaves -2 behind; the next attempt clashes on it, lists, sweeps, skips it
+    amg.failNext(AmgOperation.CREATE_TOKEN, io.grafanatokens.fakes.amg.AmgFault.DROP_AFTER_CREATE);
+    edit("strays", x -> {
+      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+      return x;
+    });
+    awaitCondition("strays", StatusBuilder.ISSUING, "True", "ProviderError");
+    assertThat(amg.authenticates(key(secret("strays")))).as("the valid key stays in place").isTrue();
+    advance(Duration.ofSeconds(3));
+    nudge("strays");
+    Secret second = awaitNewToken("strays", tokenId(first));
+    assertThat(second.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_NAME)).isEqualTo(ours + "3");
+    await().atMost(Duration.ofSeconds(20)).until(() -> amg.tokensOf(ws, sa).stream()
+        .filter(t -> t.name().equals(ours + "2")).allMatch(t -> t.deleted() != null));
+
+    // expired strays fill the quota: swept, and the create tried again in the same pass
+    amg.mintToken(ws, sa, ours + "10", 60);
+    amg.mintToken(ws, sa, ours + "11", 60);
+    advance(Duration.ofMinutes(2));
+    amg.tokenQuotaPerServiceAccount(3);
+    edit("strays", x -> {
+      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "2");
+      return x;
+    });
+    Secret third = awaitNewToken("strays", tokenId(second));
+
+    assertThat(amg.authenticates(key(third))).isTrue();
+    assertThat(amg.tokensOf(ws, sa)).filteredOn(t -> t.name().equals(ours + "10") || t.name().equals(ours + "11"))
+        .allSatisfy(t -> assertThat(t.deleted()).isNotNull());
+  }
+
+  @Test
+  void aPendingIdAfterAWorkspaceChangeIsLeftToExpireAndNothingIsDeletedInTheNewWorkspace() {
+    GrafanaServiceAccountToken r = amgToken("moving");
+    r.getSpec().setSecondsToLive(3600L);
+    r.getSpec().setRotation(Resources.rotation("20m", "5m"));
+    apply(r);
+    awaitReady("moving", "Issued");
+    edit("moving", x -> {
+      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+      return x;
+    });
+    awaitReady("moving", "Rotated");
+    String pending = get("moving").getStatus().getPendingRevocations().get(0).getTokenId();
+    String ws2 = amg.createWorkspace();
+    String sa2 = amg.createServiceAccount(ws2, "ci-bot", "VIEWER");
+    edit("moving", x -> {
+      x.getSpec().getAmazonManagedGrafana().setWorkspaceId(ws2);
+      x.getSpec().getAmazonManagedGrafana().setServiceAccountId(sa2);
+      return x;
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> amg.authenticates(key(secret("moving")))
+        && amg.liveTokensOf(ws2, sa2).size() == 1);
+
+    advance(Duration.ofMinutes(6));
+    nudge("moving");
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("moving").getStatus().getPendingRevocations() == null);
+
+    assertThat(amg.token(ws, pending).orElseThrow().deleted()).as("never deleted in another workspace").isNull();
+    assertThat(amg.requests()).filteredOn(q -> q.operation() == AmgOperation.DELETE_TOKEN)
+        .as("no delete call at all: the pending id belongs to the old workspace").isEmpty();
+    assertThat(amg.liveTokensOf(ws2, sa2)).hasSize(1);
+  }
+
+  @Test
+  void aListLongerThanThreeHundredTokensIsPagedToTheEndForTheRealExpiry() {
+    amg.tokenQuotaPerServiceAccount(1000);
+    for (int i = 0; i < 320; i++) {
+      amg.mintToken(ws, sa, "other-" + i, 86400);
+    }
+    apply(amgToken("paged"));
+    GrafanaServiceAccountToken ready = awaitReady("paged", "Issued");
+    AmgTokenSnapshot at = amg.token(ws, tokenId(secret("paged"))).orElseThrow();
+
+    assertThat(Instant.parse(ready.getStatus().getExpiresAt())).as("found on the last page").isEqualTo(at.expires());
+    assertThat(amg.requestCount(AmgOperation.LIST_TOKENS)).as("pages of 100").isEqualTo(4);
+    assertThat(ready.getStatus().getConditions()).noneMatch(c -> c.getMessage() != null
+        && c.getMessage().contains("expiry estimated"));
+  }
+
+  @Test
+  void aWorkspaceGoneDuringTheDeleteLeavesNothingToRevokeAndReleasesTheResource() {
+    apply(amgToken("orphaned"));
+    awaitReady("orphaned", "Issued");
+    amg.deleteWorkspace(ws);
+
+    client.resource(get("orphaned")).delete();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("orphaned") == null);
+    assertThat(secret("orphaned")).isNull();
+  }
 }

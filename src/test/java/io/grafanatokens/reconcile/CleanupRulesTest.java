@@ -157,4 +157,66 @@ class CleanupRulesTest {
     assertThat(h.provider.calls()).filteredOn(c -> c.op() == Op.REVOKE).isEmpty();
     assertThat(events(Reasons.LEFT_TO_EXPIRE)).extracting(Event::getNote).anyMatch(n -> n.contains(pending));
   }
+  @Test
+  void aRetainDeleteIsReleasedAtOnceWhileTheCredentialIsRejectedLeavingPendingTokensToExpire() {
+    rotated("kept");
+    String pending = h.get("kept").getStatus().getPendingRevocations().get(0).getTokenId();
+    h.provider.reject(PassHarness.ADMIN_KEY);
+    h.edit("kept", x -> {
+      x.getSpec().setDeletionPolicy("Retain");
+      return x;
+    });
+    // the 401 gate closes on a failing call
+    h.advance(Duration.ofMinutes(6));
+    h.pass("kept");
+    delete("kept");
+    h.provider.clearCalls();
+
+    assertThat(h.cleanup("kept").done()).as("Retain is decided before any gate").isTrue();
+
+    assertThat(h.provider.calls()).as("the rejected credential is not tried again").isEmpty();
+    assertThat(h.secret("kept").getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(events(Reasons.LEFT_TO_EXPIRE)).extracting(Event::getNote).anyMatch(n -> n.contains(pending));
+  }
+
+  @Test
+  void aSpecInvalidOutsideItsProviderBlockStillRevokesOnDelete() {
+    rotated("labels");
+    String currentKey = key(h.secret("labels"));
+    h.edit("labels", x -> {
+      io.grafanatokens.api.v1alpha1.SecretTemplate t = new io.grafanatokens.api.v1alpha1.SecretTemplate();
+      t.setLabels(java.util.Map.of("owner", "team a"));
+      x.getSpec().setSecret(t);
+      return x;
+    });
+    h.pass("labels");
+    assertThat(ready("labels")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("InvalidSpec"));
+    delete("labels");
+
+    assertThat(h.cleanup("labels").done()).isTrue();
+
+    assertThat(h.provider.works(currentKey)).isFalse();
+    assertThat(h.provider.live(GRAFANA_A)).as("nothing left alive for 30 days").isEmpty();
+  }
+
+  @Test
+  void theDeleteSweepDecidesFromTheSecretOnTheServerNotALaggingCache() {
+    rotated("lagging");
+    io.fabric8.kubernetes.api.model.Secret before = h.secret("lagging");
+    h.edit("lagging", x -> {
+      x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, "2");
+      return x;
+    });
+    h.settle("lagging");
+    String inSecret = key(h.secret("lagging"));
+    h.cacheLagsBehind(before);
+    delete("lagging");
+    // the Secret cannot be deleted yet: the pass stops after the previous tokens and the strays
+    h.api.failNext(io.grafanatokens.testing.ApiServerDispatcher.on("delete", "secrets"),
+        io.grafanatokens.testing.ApiServerDispatcher.FaultMode.REFUSE, 500, "etcd timeout", 1);
+
+    h.cleanup("lagging");
+
+    assertThat(h.provider.works(inSecret)).as("the key in the Secret is never swept as a stray").isTrue();
+  }
 }

@@ -54,4 +54,15 @@ class NamespacesTest {
     namespaces.sawTerminating("team-a");
     assertThat(namespaces.terminating("team-a")).isTrue();
   }
+
+  @Test
+  void aNamespaceSeenTerminatingIsCheckedAgainWithinTwoMinutesForOneOfTheSameNameCreatedAgain() {
+    Namespaces namespaces = new Namespaces(h.client, h.clock);
+    namespaces.sawTerminating("team-a");
+    h.advance(Duration.ofSeconds(90));
+    assertThat(namespaces.terminating("team-a")).isTrue();
+    // the namespace went and one of the same name was created: a GET now finds it alive
+    h.advance(Duration.ofSeconds(31));
+    assertThat(namespaces.terminating("team-a")).as("looked at again").isFalse();
+  }
 }

@@ -188,6 +188,13 @@ public final class FakeAmg implements AutoCloseable {
 
   // ---- inspection and out-of-band changes -----------------------------------------------------
 
+  /** The workspace is deleted with everything in it: every later call about it answers 404. */
+  public void deleteWorkspace(String workspaceId) {
+    synchronized (state) {
+      state.workspaces.remove(workspaceId);
+    }
+  }
+
   /** Every token ever created on the service account, deleted ones included, by id. */
   public List<AmgTokenSnapshot> tokensOf(String workspaceId, String serviceAccountId) {
     return state.tokens(workspaceId, Objects.requireNonNull(serviceAccountId));
