@@ -15,6 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CredentialGate {
   /** A trial holds the gate this long at most; a trial that never reports back frees it then. */
   static final Duration TRIAL_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * Grafana's brute-force lockout window: a locked user gets the same 401 as a wrong password,
+   * even with the right one. A credential's first 401 is tried once more after it.
+   */
+  static final Duration LOCKOUT_WINDOW = Duration.ofMinutes(5);
 
   /** What a resource may do now. */
   enum Decision {
@@ -28,7 +33,15 @@ public final class CredentialGate {
     WAIT
   }
 
-  private record Rejection(String version, String message, String trialBy, Instant trialSince) {}
+  /**
+   * @param recheckAt set while the rejection is the credential's first: it may have met a lockout
+   *     window, so it is tried once more from then on; null once a second 401 made it final
+   */
+  private record Rejection(String version, String message, String trialBy, Instant trialSince, Instant recheckAt) {
+    Rejection trial(String uid, Instant now) {
+      return new Rejection(version, message, uid, now, recheckAt);
+    }
+  }
 
   private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
   /** namespace/name@resourceVersion of credentials that answered at least once: no trial needed. */
@@ -47,11 +60,11 @@ public final class CredentialGate {
     if (r == null) {
       return firstUse(secret + "@" + version, uid, now);
     }
-    if (r.version().equals(version)) {
+    if (r.version().equals(version) && (r.recheckAt() == null || now.isBefore(r.recheckAt()))) {
       return Decision.CLOSED;
     }
     if (r.trialBy() == null || r.trialBy().equals(uid) || !now.isBefore(r.trialSince().plus(TRIAL_TIMEOUT))) {
-      rejections.put(secret, new Rejection(r.version(), r.message(), uid, now));
+      rejections.put(secret, r.trial(uid, now));
       return Decision.TRIAL;
     }
     return Decision.CLOSED;
@@ -84,8 +97,15 @@ public final class CredentialGate {
     return r == null ? "" : r.message();
   }
 
-  synchronized void rejected(String secret, String version, String message) {
-    rejections.put(secret, new Rejection(version, message, null, null));
+  /**
+   * A 401 for this version. Where the provider locks users out (Grafana), the first one may have
+   * met the lockout window (a user who just fixed a password some client was trying): it is tried
+   * once more after the window, and a second 401 closes the gate on this version for good.
+   */
+  synchronized void rejected(String secret, String version, String message, Instant now, boolean mayBeLockout) {
+    Rejection before = rejections.get(secret);
+    boolean first = mayBeLockout && (before == null || !before.version().equals(version));
+    rejections.put(secret, new Rejection(version, message, null, null, first ? now.plus(LOCKOUT_WINDOW) : null));
     firstUse.remove(secret + "@" + version);
   }
 
@@ -103,7 +123,7 @@ public final class CredentialGate {
     firstUse.entrySet().removeIf(e -> e.getKey().startsWith(secret + "@") && e.getValue().uid().equals(uid));
     Rejection r = rejections.get(secret);
     if (r != null && uid.equals(r.trialBy())) {
-      rejections.put(secret, new Rejection(r.version(), r.message(), null, null));
+      rejections.put(secret, new Rejection(r.version(), r.message(), null, null, r.recheckAt()));
     }
   }
 

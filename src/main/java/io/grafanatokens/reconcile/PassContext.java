@@ -79,7 +79,9 @@ final class PassContext {
     }
     String name = res.credentialsSecret().get();
     if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())) {
-      d.gate().rejected(credentialsKey().get(), lookup.version(name), e.getMessage());
+      // only Grafana locks a user out after failed logins, with the same 401 as a wrong password
+      d.gate().rejected(credentialsKey().get(), lookup.version(name), e.getMessage(), now,
+          res.kind() == io.grafanatokens.provider.ProviderKind.GRAFANA);
       lookup.forget(name);
     } else if (Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason()) || e instanceof TransientProviderException) {
       // no answer about the credential either way: another resource may try it

@@ -74,7 +74,8 @@ final class PassReport {
     String restartedFor = st.restartOutstanding
         ? (previous.getRestartedFor() != null ? previous.getRestartedFor() : previous.getTokenId()) : t.tokenId();
     status.token(c.res.kind().specName(), t, n).pendingRevocations(st.secret.pendingRevocations())
-        .lastRotateRequest(st.secret.rotateRequest().orElse(null)).issuedFor(t.targetHash(), t.location()).restartedFor(restartedFor);
+        .lastRotateRequest(st.secret.rotateRequest().orElse(null)).issuedFor(t.targetHash(), t.location())
+        .restartedFor(restartedFor);
     Optional<RenewalSchedule> schedule = c.res.schedule(t);
     schedule.ifPresent(s -> status.renewalTime(s.renewalTime()));
     Instant next = c.now.plus(LONGEST_WAIT);

@@ -194,9 +194,17 @@ final class TokenIssuer {
   }
 
   private void leaveToSweep(IssuedToken issued, String why) {
+    st.kubernetesFailure = why;
+    if (!c.res.capabilities().canList()) {
+      // no list will show it to a sweep: the provider session keeps its value in memory, and a later
+      // pass revokes it once the Secret on the API server shows it did not land
+      c.d.holds().unsettled(c.res.uid(), new WriteHolds.Unsettled(issued.serviceAccountId(), issued.id(),
+          Hashing.sha256Hex(issued.key())));
+      LOG.warn("{}: {}; token {} is settled on a later pass from the Secret", c.who(), why, issued.id());
+      return;
+    }
     LOG.warn("{}: {}; token {} is left to the next pass's sweep, which sees from the Secret whether it landed",
         c.who(), why, issued.id());
-    st.kubernetesFailure = why;
   }
 
   /**
@@ -204,8 +212,8 @@ final class TokenIssuer {
    * the new one may hand out the very id the Secret still holds from the old one.
    */
   private static boolean holds(Secret actual, IssuedToken issued) {
-    return actual != null && actual.getMetadata().getAnnotations() != null
-        && Hashing.sha256Hex(issued.key()).equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.KEY_SHA256));
+    return actual != null && actual.getMetadata().getAnnotations() != null && Hashing.sha256Hex(issued.key())
+        .equals(actual.getMetadata().getAnnotations().get(SecretAnnotations.KEY_SHA256));
   }
 
   private void revokeUnwritten(TokenSession s, IssuedToken issued, String why) {

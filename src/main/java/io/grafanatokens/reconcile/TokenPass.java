@@ -116,6 +116,9 @@ final class TokenPass {
       e.provider(liveness::run);
       st.trigger = IssuePolicy.trigger(triggerFacts(c, st, adoptWithNewToken[0]));
     }
+    if (!providerBlocked) {
+      e.provider(() -> new UnsettledWrites(c).settle());
+    }
     st.trigger.ifPresent(t -> {
       st.hold = IssuePolicy.hold(holdFacts(c, st, t, credential));
       if (st.hold.isEmpty()) {

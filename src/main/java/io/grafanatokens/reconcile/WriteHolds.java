@@ -2,9 +2,11 @@ package io.grafanatokens.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Secret writes known to fail, so that no token is minted for them again and again:
@@ -12,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>the API server refused this resource's Secret (an immutable Secret, a missing RBAC verb):
  *       no new token until the spec, the Secret or the credentials change, or 10 minutes pass;
  *   <li>an unlabelled Secret of someone else sits at the name (the informer cannot see it, a
- *       create met 409): SecretConflict, looked at again with one GET a minute.
+ *       create met 409): SecretConflict, looked at again with one GET a minute;
+ *   <li>a token whose Secret write had an unknown outcome, where no token list will ever show it
+ *       to a sweep (Yandex IAM): settled on a later pass from the Secret as the API server has it.
  * </ul>
  */
 final class WriteHolds {
@@ -29,6 +33,25 @@ final class WriteHolds {
 
   private final Map<String, Rejected> rejected = new ConcurrentHashMap<>();
   private final Map<String, Instant> foreign = new ConcurrentHashMap<>();
+  private final Map<String, List<Unsettled>> unsettled = new ConcurrentHashMap<>();
+
+  /** A minted token that may or may not be in the Secret: its account, id and the hash of its key. */
+  record Unsettled(String serviceAccountId, String tokenId, String keySha256) {}
+
+  void unsettled(String uid, Unsettled u) {
+    unsettled.computeIfAbsent(uid, k -> new CopyOnWriteArrayList<>()).add(u);
+  }
+
+  List<Unsettled> unsettled(String uid) {
+    return unsettled.getOrDefault(uid, List.of());
+  }
+
+  void settled(String uid, Unsettled u) {
+    unsettled.computeIfPresent(uid, (k, l) -> {
+      l.remove(u);
+      return l.isEmpty() ? null : l;
+    });
+  }
 
   void rejected(String uid, Rejected r) {
     rejected.put(uid, r);
@@ -57,5 +80,6 @@ final class WriteHolds {
 
   void forget(String uid) {
     rejected.remove(uid);
+    unsettled.remove(uid);
   }
 }

@@ -15,6 +15,7 @@ import io.grafanatokens.observability.TokenMetrics;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.grafanatokens.testing.ApiServerDispatcher;
 import io.grafanatokens.testing.EmbeddedCluster;
+import io.grafanatokens.testing.MockServers;
 import io.grafanatokens.testing.Resources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -230,6 +231,6 @@ final class PassHarness implements AutoCloseable {
   public void close() {
     operatorClient.close();
     client.close();
-    server.destroy();
+    MockServers.destroy(server);
   }
 }

@@ -125,6 +125,34 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
   }
 
   /** Before any token exists a failure is Ready=False and Issuing=True, both with its reason. */
+  @Test
+  void aTokenWhoseSecretWriteDidNotLandIsRevokedOnceTheSecretShowsItNotLeftAliveForHours() {
+    apply(yandexToken("lost"));
+    awaitReady("lost", "Issued");
+    String held = key(secret("lost"));
+    // the swap fails with an unknown outcome (the client retries once by itself, and fails again)
+    cluster.api().failNext(io.grafanatokens.testing.ApiServerDispatcher.on("update", "secrets"),
+        io.grafanatokens.testing.ApiServerDispatcher.FaultMode.REFUSE, 500, "etcd timeout", 2);
+    // older than IAM's reuse window, so the next answer is a new token
+    advance(Duration.ofMinutes(10));
+    edit("lost", x -> {
+      x.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of("grafanatokens.io/rotate", "1")));
+      return x;
+    });
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> iam.tokensMintedFor(TARGET).size() == 2);
+    String unwritten = iam.tokensMintedFor(TARGET).get(1);
+    assertThat(key(secret("lost"))).isEqualTo(held);
+
+    advance(Duration.ofSeconds(3));
+    nudge("lost");
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> iam.wasRevoked(unwritten));
+    awaitReady("lost", "Rotated");
+    assertThat(iam.authenticates(key(secret("lost")))).isTrue();
+    assertThat(key(secret("lost"))).isNotEqualTo(unwritten);
+  }
+
   private void awaitFailure(String name, String reason) {
     awaitCondition(name, StatusBuilder.READY, "False", reason);
     awaitCondition(name, StatusBuilder.ISSUING, "True", reason);

@@ -127,7 +127,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     stopOperator();
     operatorClient.close();
     client.close();
-    server.destroy();
+    MockServers.destroy(server);
     grafana.close();
   }
 }

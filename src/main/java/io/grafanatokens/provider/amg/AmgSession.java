@@ -72,7 +72,8 @@ final class AmgSession implements TokenSession {
     boolean complete = true;
     try {
       for (ListWorkspaceServiceAccountTokensResponse page : clients.calls().listWorkspaceServiceAccountTokensPaginator(
-          b -> b.workspaceId(listing.workspaceId()).serviceAccountId(listing.serviceAccountId()).maxResults(PAGE_SIZE))) {
+          b -> b.workspaceId(listing.workspaceId()).serviceAccountId(listing.serviceAccountId())
+              .maxResults(PAGE_SIZE))) {
         for (ServiceAccountTokenSummary t : page.serviceAccountTokens()) {
           // AMG has no revoked state: a deleted token is gone from the list
           out.add(new TokenInfo(t.id(), t.name(), t.createdAt(), t.expiresAt(), false,
