@@ -1,12 +1,14 @@
 # syntax=docker/dockerfile:1
 # Build stage: exactly the README's test command (what CI tests is what ships). `mvn -B -ntp verify`
 # runs the whole suite, DeployManifestsTest included, which renders deploy/ with kubectl kustomize.
-FROM maven:3.9-eclipse-temurin-17 AS build
-ARG TARGETARCH=amd64
+# The jar is the same for every platform: in a multi-platform build (linux/amd64 and linux/arm64,
+# .github/workflows/release.yml) this stage runs once, natively, not under emulation.
+FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-17 AS build
+ARG BUILDARCH=amd64
 ARG KUBECTL_VERSION=v1.32.4
 RUN (command -v curl >/dev/null || (apt-get update && apt-get install -y --no-install-recommends curl)) \
- && curl -fsSLo /usr/local/bin/kubectl "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/${TARGETARCH}/kubectl" \
- && echo "$(curl -fsSL "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/${TARGETARCH}/kubectl.sha256")  /usr/local/bin/kubectl" \
+ && curl -fsSLo /usr/local/bin/kubectl "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/${BUILDARCH}/kubectl" \
+ && echo "$(curl -fsSL "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/${BUILDARCH}/kubectl.sha256")  /usr/local/bin/kubectl" \
     | sha256sum -c - \
  && chmod 0755 /usr/local/bin/kubectl
 WORKDIR /src

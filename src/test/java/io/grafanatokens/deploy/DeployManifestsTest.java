@@ -3,6 +3,10 @@ package io.grafanatokens.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -98,6 +102,12 @@ class DeployManifestsTest {
     ManifestChecks.clusterInstallWatchesAllNamespacesWithOneClusterRole("deploy", Manifests.render("deploy"));
   }
 
+  @Test
+  void bothInstallsGiveTenantsAccessThroughTheBuiltInRoles() {
+    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles("deploy", Manifests.render("deploy"));
+    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles("deploy/namespaced", Manifests.render("deploy/namespaced"));
+  }
+
   // ---- the image
 
   /** The README's test command: the fenced line with mvn and verify. */
@@ -123,6 +133,62 @@ class DeployManifestsTest {
         .toList();
     assertThat(commands).containsExactly(readmeTestCommand());
     assertThat(readmeTestCommand()).as("batch mode, no transfer progress").contains(" -B ").contains(" -ntp ");
+  }
+
+  // ---- something to install from: .github/workflows
+
+  private static JsonNode workflow(String file) {
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(Manifests.read(".github/workflows/" + file));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(".github/workflows/" + file + " is not YAML", e);
+    }
+  }
+
+  /** Every step of every job of a workflow. */
+  private static List<JsonNode> steps(JsonNode workflow) {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    workflow.path("jobs").forEach(job -> job.path("steps").forEach(out::add));
+    return out;
+  }
+
+  @Test
+  void pullRequestsRunExactlyTheReadmeTestCommand() {
+    JsonNode ci = workflow("ci.yml");
+    // YAML 1.1 reads the key "on" as true
+    JsonNode on = ci.has("on") ? ci.get("on") : ci.get("true");
+    assertThat(on.has("pull_request")).as("ci.yml runs on pull requests").isTrue();
+    assertThat(steps(ci)).extracting(st -> st.path("run").asText()).as("ci.yml runs the README's test command")
+        .contains(readmeTestCommand());
+    assertThat(steps(ci)).anySatisfy(st -> assertThat(st.path("with").path("java-version").asText()).isEqualTo("17"));
+  }
+
+  @Test
+  void aVersionTagPublishesTheImageFromTheDockerfileAndTheChartWithThatAppVersion() throws Exception {
+    JsonNode release = workflow("release.yml");
+    JsonNode on = release.has("on") ? release.get("on") : release.get("true");
+    assertThat(on.path("push").path("tags").get(0).asText()).isEqualTo("v*");
+    JsonNode build = steps(release).stream()
+        .filter(st -> st.path("uses").asText().startsWith("docker/build-push-action")).findFirst()
+        .orElseThrow(() -> new AssertionError("release.yml builds no image"));
+    assertThat(build.path("with").path("file").asText()).isEqualTo("Dockerfile");
+    assertThat(build.path("with").path("platforms").asText().split(",")).containsExactlyInAnyOrder("linux/amd64",
+        "linux/arm64");
+    assertThat(build.path("with").path("push").asBoolean()).isTrue();
+    // the image the chart installs by default: values.yaml's repository, tagged with the appVersion
+    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(
+        Manifests.read("deploy/helm/grafana-token-operator/values.yaml"));
+    assertThat(release.path("env").path("IMAGE").asText()).isEqualTo(values.path("image").path("repository").asText());
+    assertThat(build.path("with").path("tags").asText())
+        .isEqualTo("${{ env.IMAGE }}:${{ steps.version.outputs.version }}");
+    String chart = steps(release).stream().map(st -> st.path("run").asText()).filter(r -> r.contains("helm package"))
+        .findFirst().orElseThrow(() -> new AssertionError("release.yml packages no chart"));
+    assertThat(chart).contains("helm package deploy/helm/grafana-token-operator")
+        .contains("--app-version \"$version\"").contains("helm push").contains("$CHARTS");
+    assertThat(release.path("env").path("CHARTS").asText()).startsWith("oci://ghcr.io/");
+    assertThat(Manifests.read("README.md")).as("the README installs the OCI chart first")
+        .contains("helm install grafana-token-operator " + release.path("env").path("CHARTS").asText()
+            + "/grafana-token-operator");
   }
 
   @Test

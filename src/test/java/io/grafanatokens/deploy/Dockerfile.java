@@ -39,7 +39,9 @@ record Dockerfile(List<Stage> stages) {
       String keyword = (sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT);
       String args = sp < 0 ? "" : l.substring(sp + 1).strip();
       if (keyword.equals("FROM")) {
-        String[] parts = args.split("\\s+");
+        // flags such as --platform=$BUILDPLATFORM come before the image
+        String[] parts = java.util.Arrays.stream(args.split("\\s+")).filter(p -> !p.startsWith("--"))
+            .toArray(String[]::new);
         String name = parts.length >= 3 && parts[parts.length - 2].equalsIgnoreCase("AS") ? parts[parts.length - 1] : "";
         stages.add(new Stage(parts[0], name, new ArrayList<>()));
       } else if (!stages.isEmpty()) {

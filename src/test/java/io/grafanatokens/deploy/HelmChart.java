@@ -36,6 +36,8 @@ final class HelmChart {
   /** Another release name and namespace than deploy/'s, so that nothing relies on them. */
   static final Render WATCH_NAMESPACES = new Render("the chart (watchNamespaces)", "gto", "platform",
       "watchNamespaces: [team-a, team-b]\n");
+  /** GitOps: the CRDs applied apart from the release. */
+  static final Render NO_CRDS = DEFAULTS.with("the chart (crds.enabled=false)", "crds: {enabled: false}\n");
   static final Render MONITORING = new Render("the chart (monitoring on)", "grafana-token-operator",
       "grafana-token-operator", """
           podMonitor: {enabled: true}

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.grafanatokens.runtime.ConfigOption;
 import io.grafanatokens.runtime.OperatorConfig;
@@ -57,7 +59,7 @@ class HelmChartTest {
   private static final String DASHBOARD = MonitoringPackTest.DASHBOARD;
 
   static Stream<HelmChart.Render> renders() {
-    return Stream.of(HelmChart.DEFAULTS, HelmChart.WATCH_NAMESPACES, HelmChart.MONITORING);
+    return Stream.of(HelmChart.DEFAULTS, HelmChart.WATCH_NAMESPACES, HelmChart.MONITORING, HelmChart.NO_CRDS);
   }
 
   @Test
@@ -78,11 +80,11 @@ class HelmChartTest {
     ManifestChecks.probesResourcesAndJvmFlags(r.what(), objects);
     ManifestChecks.environmentHoldsOnlyOperatorSettingsWithValidValues(r.what(), objects);
     ManifestChecks.imagePodLabelsAndDisruptionBudget(r.what(), objects);
-    // Helm installs crds/ itself (and never upgrades them); the release namespace is Helm's
-    assertThat(Manifests.all(objects, CustomResourceDefinition.class)).as(r.what() + ": CRDs in templates/").isEmpty();
+    // the release namespace is Helm's
     assertThat(Manifests.all(objects, Namespace.class)).as(r.what() + ": Namespaces").isEmpty();
     assertThat(objects).as(r.what() + ": every namespaced object names its namespace (helm template | kubectl apply)")
-        .filteredOn(o -> !Set.of("ClusterRole", "ClusterRoleBinding").contains(o.getKind()))
+        .filteredOn(o -> !Set.of("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition")
+            .contains(o.getKind()))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind() + " " + o.getMetadata().getName())
             .isNotBlank());
   }
@@ -233,10 +235,63 @@ class HelmChartTest {
 
   // ---- copies of the repository's files
 
+  // ---- access for tenants
+
+  @Test
+  void tenantsGetAccessThroughTheBuiltInRolesAsWithDeploy() {
+    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(HelmChart.DEFAULTS.what(),
+        HelmChart.render(HelmChart.DEFAULTS));
+    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(HelmChart.WATCH_NAMESPACES.what(),
+        HelmChart.render(HelmChart.WATCH_NAMESPACES));
+    assertThat(HelmChart.render(HelmChart.DEFAULTS.with("the chart (rbac.aggregateClusterRoles=false)",
+        "rbac: {aggregateClusterRoles: false}\n"))).as("switched off")
+        .noneMatch(o -> o instanceof ClusterRole r && ManifestChecks.forTenants(r));
+    // the same rules as deploy/, role by role
+    Map<String, List<PolicyRule>> chart = tenantRules(HelmChart.render(HelmChart.DEFAULTS));
+    assertThat(chart).isEqualTo(tenantRules(Manifests.render("deploy")));
+  }
+
+  /** The tenants' ClusterRoles by their suffix (-view, -edit, -cluster-view): their rules. */
+  private static Map<String, List<PolicyRule>> tenantRules(List<HasMetadata> objects) {
+    Map<String, List<PolicyRule>> out = new TreeMap<>();
+    Manifests.all(objects, ClusterRole.class).stream().filter(ManifestChecks::forTenants).forEach(r -> out.put(
+        r.getMetadata().getName().replaceAll("^.*?-(cluster-view|view|edit)$", "$1"), r.getRules()));
+    return out;
+  }
+
+  // ---- the CRDs, as templates that `helm upgrade` upgrades
+
+  @Test
+  void theRenderedCrdsAreTheGeneratedOnesWithTheReleaseLabelsAndKeptOnUninstall() throws IOException {
+    List<CustomResourceDefinition> rendered = Manifests.all(HelmChart.render(HelmChart.DEFAULTS),
+        CustomResourceDefinition.class);
+    List<CustomResourceDefinition> generated = Manifests.all(Manifests.render("crds"), CustomResourceDefinition.class);
+    assertThat(rendered).extracting(c -> c.getMetadata().getName()).as("every CRD of crds/, once")
+        .containsExactlyInAnyOrderElementsOf(generated.stream().map(c -> c.getMetadata().getName()).toList());
+    for (CustomResourceDefinition g : generated) {
+      CustomResourceDefinition r = rendered.stream().filter(c -> c.getMetadata().getName()
+          .equals(g.getMetadata().getName())).findFirst().orElseThrow();
+      assertThat(r.getSpec()).as(g.getMetadata().getName() + ": the spec of crds/, unchanged").isEqualTo(g.getSpec());
+      assertThat(r.getMetadata().getAnnotations()).as("helm uninstall never deletes it, nor every token with it")
+          .containsEntry("helm.sh/resource-policy", "keep");
+      assertThat(r.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm")
+          .containsKey("helm.sh/chart");
+    }
+  }
+
+  @Test
+  void crdsEnabledFalseRendersNoCrdAndCrdsKeepFalseLetsUninstallDeleteThem() {
+    assertThat(Manifests.all(HelmChart.render(HelmChart.NO_CRDS), CustomResourceDefinition.class))
+        .as("GitOps applies crds/ itself").isEmpty();
+    assertThat(Manifests.all(HelmChart.render(HelmChart.DEFAULTS.with("the chart (crds.keep=false)",
+        "crds: {keep: false}\n")), CustomResourceDefinition.class)).isNotEmpty()
+        .allSatisfy(c -> assertThat(c.getMetadata().getAnnotations()).doesNotContainKey("helm.sh/resource-policy"));
+  }
+
   @Test
   void crdsAreTheRepositoryCrdsByteForByte() throws IOException {
     Path repo = Manifests.projectDir().resolve("crds");
-    Path chart = HelmChart.dir().resolve("crds");
+    Path chart = HelmChart.dir().resolve("files").resolve("crds");
     // kustomization.yaml is kustomize's index of crds/, not a CRD: Helm would try to create it
     Set<String> expected = fileNames(repo);
     expected.remove("kustomization.yaml");

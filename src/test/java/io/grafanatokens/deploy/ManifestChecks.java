@@ -181,7 +181,8 @@ final class ManifestChecks {
 
   static void namespacedInstallHasNoClusterWidePermissionAndARolePerWatchedNamespace(String what,
       List<HasMetadata> objects) {
-    assertThat(Manifests.all(objects, ClusterRole.class)).as(what + ": ClusterRoles").isEmpty();
+    assertThat(Manifests.all(objects, ClusterRole.class)).as(what + ": ClusterRoles other than the tenants'")
+        .filteredOn(r -> !forTenants(r)).isEmpty();
     assertThat(Manifests.all(objects, ClusterRoleBinding.class)).as(what + ": ClusterRoleBindings").isEmpty();
     Deployment d = Manifests.deployment(objects);
     Set<String> watched = watchNamespaces(d);
@@ -199,13 +200,64 @@ final class ManifestChecks {
   static void clusterInstallWatchesAllNamespacesWithOneClusterRole(String what, List<HasMetadata> objects) {
     Deployment d = Manifests.deployment(objects);
     assertThat(env(container(d)).get("WATCH_NAMESPACES").getValue()).as(what + ": WATCH_NAMESPACES").isEmpty();
-    assertThat(Manifests.all(objects, ClusterRole.class)).as(what + ": ClusterRoles").hasSize(1);
+    assertThat(Manifests.all(objects, ClusterRole.class)).as(what + ": ClusterRoles other than the tenants'")
+        .filteredOn(r -> !forTenants(r)).hasSize(1);
     // Roles only for the Lease, in the operator's namespace
     String operatorNs = d.getMetadata().getNamespace();
     assertThat(Manifests.all(objects, Role.class)).allSatisfy(r -> {
       assertThat(r.getMetadata().getNamespace()).as(what + ": Role namespace").isEqualTo(operatorNs);
       assertThat(r.getRules()).flatMap(PolicyRule::getResources).containsOnly("leases");
     });
+  }
+
+  /**
+   * The ClusterRoles that give tenants access through the built-in roles (tenant-roles.yaml): the
+   * operator is bound to none of them.
+   */
+  static boolean forTenants(ClusterRole r) {
+    return r.getMetadata().getName().matches(".*-(view|edit|cluster-view)$");
+  }
+
+  /**
+   * What tenants get: view reads tokens and namespaced connections (aggregated into view, edit and
+   * admin), edit writes them (into edit and admin), never their status; ClusterGrafanaConnections
+   * only through -cluster-view, aggregated into no built-in role.
+   */
+  static void tenantsGetAccessThroughTheBuiltInRoles(String what, List<HasMetadata> objects) {
+    List<ClusterRole> tenant = Manifests.all(objects, ClusterRole.class).stream().filter(ManifestChecks::forTenants)
+        .toList();
+    assertThat(tenant).as(what + ": the tenants' ClusterRoles").hasSize(3);
+    for (ClusterRole r : tenant) {
+      String n = r.getMetadata().getName();
+      Map<String, String> labels = r.getMetadata().getLabels();
+      Set<String> aggregatedTo = labels.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("rbac.authorization.k8s.io/aggregate-to-") && "true".equals(e.getValue()))
+          .map(e -> e.getKey().substring("rbac.authorization.k8s.io/aggregate-to-".length()))
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertThat(r.getRules()).as(what + ": " + n + " rules").allSatisfy(rule -> {
+        assertThat(rule.getApiGroups()).containsExactly("grafanatokens.io");
+        assertThat(rule.getResources()).as("never the status, the operator's record").noneMatch(x -> x.contains("/"));
+      });
+      Set<String> resources = r.getRules().stream().flatMap(x -> x.getResources().stream())
+          .collect(Collectors.toCollection(TreeSet::new));
+      Set<String> verbs = r.getRules().stream().flatMap(x -> x.getVerbs().stream())
+          .collect(Collectors.toCollection(TreeSet::new));
+      if (n.endsWith("-cluster-view")) {
+        assertThat(aggregatedTo).as(what + ": " + n + " is aggregated into no built-in role").isEmpty();
+        assertThat(resources).containsExactly("clustergrafanaconnections");
+        assertThat(verbs).containsExactlyInAnyOrder("get", "list", "watch");
+      } else if (n.endsWith("-view")) {
+        assertThat(aggregatedTo).as(what + ": " + n).containsExactlyInAnyOrder("view", "edit", "admin");
+        assertThat(resources).containsExactlyInAnyOrder("grafanaserviceaccounttokens", "grafanaconnections");
+        assertThat(verbs).containsExactlyInAnyOrder("get", "list", "watch");
+      } else {
+        assertThat(aggregatedTo).as(what + ": " + n).containsExactlyInAnyOrder("edit", "admin");
+        assertThat(resources).containsExactlyInAnyOrder("grafanaserviceaccounttokens", "grafanaconnections");
+        assertThat(verbs).containsExactlyInAnyOrder("create", "delete", "deletecollection", "patch", "update");
+      }
+    }
+    assertThat(Manifests.all(objects, ClusterRoleBinding.class)).as(what + ": no binding of the tenants' roles")
+        .noneMatch(b -> tenant.stream().anyMatch(r -> r.getMetadata().getName().equals(b.getRoleRef().getName())));
   }
 
   static Dockerfile dockerfile() {
