@@ -41,11 +41,6 @@ final class KubernetesSecretLookup implements SecretLookup {
     return v != null ? v : secrets.lastVersion(namespace, secretName).orElseGet(() -> version(secretName));
   }
 
-  /** name=resourceVersion of every Secret read so far. */
-  String fingerprint() {
-    return versions.toString();
-  }
-
   String namespace() {
     return namespace;
   }

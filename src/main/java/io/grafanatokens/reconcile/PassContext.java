@@ -47,11 +47,6 @@ final class PassContext {
     return session;
   }
 
-  /** The session if one was opened in this pass. */
-  Optional<TokenSession> openedSession() {
-    return Optional.ofNullable(session);
-  }
-
   /** This pass called the provider (and reported how it went to the gate). */
   private boolean providerCalled;
 

@@ -108,10 +108,6 @@ public final class TokenSecretState {
     return applied;
   }
 
-  public String annotation(String name) {
-    return annotations.get(name);
-  }
-
   /** The token the Secret records, when its annotations and data say which one it holds. */
   public Optional<CurrentToken> current() {
     String id = annotations.get(SecretAnnotations.TOKEN_ID);

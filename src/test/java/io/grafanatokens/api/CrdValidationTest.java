@@ -360,8 +360,9 @@ class CrdValidationTest {
     JsonNode node = CRD.node(schemaPath);
     List<String> allowed = Stream.of(values.getEnumConstants()).map(v -> YAML.convertValue(v, String.class)).toList();
     assertThat(node.path("enum")).as("enum of %s", field).isNotEmpty();
-    assertThat(YAML.convertValue(node.get("enum"), List.class)).as("enum of %s", field)
-        .containsExactlyInAnyOrderElementsOf(allowed);
+    List<String> declared = YAML.convertValue(node.get("enum"),
+        new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    assertThat(declared).as("enum of %s", field).containsExactlyInAnyOrderElementsOf(allowed);
     assertThat(node.has("x-kubernetes-validations")).as("no CEL rule restating the enum of %s", field).isFalse();
 
     List<SchemaError> errors = CRD.validate(resource(edit(example).set(editPath, badValue).spec()));
@@ -716,7 +717,7 @@ class CrdValidationTest {
       if (value instanceof Map<?, ?> raw) {
         Map<String, Object> map = (Map<String, Object>) raw;
         JsonNode props = schema.path("properties");
-        props.fields().forEachRemaining(p -> {
+        props.properties().forEach(p -> {
           if (!map.containsKey(p.getKey()) && p.getValue().has("default")) {
             map.put(p.getKey(), YAML.convertValue(p.getValue().get("default"), Object.class));
           }

@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.LoggerFactory;
 
 /**
- * The benchmark of issue 11 (README "Benchmark"; not part of the test suite): this JVM serves the
+ * The benchmark (README "Benchmark"; not part of the test suite): this JVM serves the
  * Kubernetes API (fabric8 CRUD mock) and Grafana (the fake) on loopback ports; the operator jar
  * runs as its own process with the Deployment's JVM flags and a kubeconfig pointing here. Applies
  * N resources at once, times them to Ready against a raw-call floor on the same servers, counts

@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /**
- * The raw-call floor of issue 11: what a plain client needs for the same outcome at the same
+ * The raw-call floor: what a plain client needs for the same outcome at the same
  * concurrency — per resource one token create at Grafana, one Secret create and one status write
  * — against the same servers. The resources themselves are created first and not timed: the
  * operator's figure does not time them either (they are the input).

@@ -125,7 +125,7 @@ final class Report {
     b.append(String.format(Locale.ROOT, "%,d resources (secondsToLive %d), %,d unrelated Secrets, concurrency %d, "
         + "%d rotation(s) of each awaited.%n%n", n, settings.lifetimeSeconds(), settings.noiseSecrets(),
         settings.concurrency(), settings.rotations()));
-    b.append("| | measured | goal (issue 11) |\n|---|---|---|\n");
+    b.append("| | measured | goal |\n|---|---|---|\n");
     // the rows in the order of the issue's table
     int k = rotations == null ? 0 : rotations.seen().size();
     if (rotations != null) {

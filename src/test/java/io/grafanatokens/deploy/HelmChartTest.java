@@ -31,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -599,8 +598,7 @@ class HelmChartTest {
   /** Leaf keys (scalars, lists, empty maps) with their defaults as compact JSON. */
   private static void leaves(String prefix, JsonNode node, Map<String, String> out) throws IOException {
     if (node.isObject() && !node.isEmpty()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         leaves(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
       }
     } else {

@@ -365,7 +365,7 @@ final class Lifecycle {
   /**
    * Waits until the status records the token the Secret holds: the pass that wrote the Secret has
    * ended. (A delete that lands while that pass is still running can go unseen until JOSDK's
-   * maxReconciliationInterval: see the report of issue 5; the tests do not race it.)
+   * maxReconciliationInterval; the tests do not race it.)
    */
   void awaitStatusToken(String name, String tokenId) {
     await().atMost(WAIT).pollInterval(POLL).until(() -> get(name) != null && get(name).getStatus() != null

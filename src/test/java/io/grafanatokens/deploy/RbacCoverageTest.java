@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps deploy/ RBAC honest (issue 5, item 2): the real operator, configured with the rendered
+ * Keeps deploy/ RBAC honest: the real operator, configured with the rendered
  * Deployment's environment, lives a representative life against the mock API server while that
  * server enforces the rendered RBAC (a call it does not grant is answered 403, as a real API server
  * would). Then every call the operator made must be granted, and every granted verb must have been

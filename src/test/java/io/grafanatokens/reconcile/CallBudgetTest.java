@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11's call budget, counted by the fake Grafana and the mock API server with the real
+ * The call budget of docs/benchmarks.md, counted by the fake Grafana and the mock API server with the real
  * operator: a first issue, a rotation and an idle hour make exactly the calls the goal lists.
  * Kubernetes calls are the operator's own, for the resource's namespace; watches are not calls.
  */

@@ -23,7 +23,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Issue 10, the finalizer's rules, one cleanup pass at a time (docs/reference.md#delete). */
+/** The finalizer's rules, one cleanup pass at a time (docs/reference.md#delete). */
 class CleanupRulesTest {
   private final PassHarness h = new PassHarness();
 

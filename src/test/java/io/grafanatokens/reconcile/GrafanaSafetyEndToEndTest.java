@@ -23,7 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rotation promise end to end (issue 9's headline failures), with the real wiring: the
+ * The rotation promise end to end (the failures it must never cause), with the real wiring: the
  * operator, the CRUD mock and the fake Grafana. The fast tier (RotationSafetyTest) proves each
  * rule pass by pass; these prove the operator as users run it keeps them.
  */

@@ -29,7 +29,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Issue 9 item 6: the smaller failures of the same family, one pass at a time. */
+/** The smaller failures of the rotation's family, one pass at a time. */
 class RevocationRulesTest {
   private final PassHarness h = new PassHarness();
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9, "the failures to make impossible", one pass at a time with the in-memory provider:
+ * The failures a rotation must make impossible, one pass at a time with the in-memory provider:
  * each test injects the fault or the kill at the exact point between two calls.
  */
 class RotationSafetyTest {

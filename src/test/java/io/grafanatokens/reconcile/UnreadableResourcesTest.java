@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12's first point: a resource carrying a field this build does not know (a CRD upgraded
+ * A resource carrying a field this build does not know (a CRD upgraded
  * before the Deployment) or one it cannot read at all never stops the operator; the first is
  * reconciled as if the field were absent, the second is refused on its own status.
  */

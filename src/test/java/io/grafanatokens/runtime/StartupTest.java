@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Startup against a cluster that cannot work (issue 13 item 5): one line naming the cause and the
+ * Startup against a cluster that cannot work: one line naming the cause and the
  * fix, /readyz false meanwhile, a non-zero exit status after STARTUP_TIMEOUT, no stack traces; and
  * a CRD that appears during the wait is simply picked up.
  */

@@ -105,7 +105,7 @@ class TokenSecretStateTest {
         arguments("all data removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).withData(null).build(), true),
         arguments("not base64", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
             .addToData("token", "!!!").build(), true),
-        // another tool stripping an annotation is no reason to rotate (issue 9): the next write restores it
+        // another tool stripping an annotation is no reason to rotate: the next write restores it
         arguments("key-sha256 removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
             .removeFromAnnotations(SecretAnnotations.KEY_SHA256).endMetadata().build(), false),
         arguments("key-sha256 changed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()

@@ -28,24 +28,23 @@ public final class IssuePolicy {
 
   /** A Secret of that name that this resource does not own is never overwritten. */
   public static final Hold SECRET_CONFLICT = new Hold(Reasons.SECRET_CONFLICT, "the Secret exists and is not owned "
-      + "by this resource; it is never overwritten: delete it or choose another spec.secret.name", Optional.empty(), false);
+      + "by this resource; it is never overwritten: delete it or choose another spec.secret.name", Optional.empty());
 
   /** What keeps a due issue waiting, most fundamental first. */
   public static final List<Check<HoldFacts, Hold>> HOLDS = List.of(
       new Check<>("SecretConflict", f -> when(f.secretConflict(), SECRET_CONFLICT)),
       new Check<>("CredentialsRejected", f -> f.credentialsRejected().map(m -> new Hold(Reasons.CREDENTIALS_REJECTED,
-          m + "; the provider is not called again until the credentials Secret changes", Optional.empty(), true))),
-      new Check<>("CredentialsUntried", f -> f.credentialsUntried().map(m -> new Hold(null, m, Optional.empty(),
-          true))),
+          m + "; the provider is not called again until the credentials Secret changes", Optional.empty()))),
+      new Check<>("CredentialsUntried", f -> f.credentialsUntried().map(m -> new Hold(null, m, Optional.empty()))),
       new Check<>("Backoff", f -> f.backoff().filter(b -> f.now().isBefore(b.notBefore()))
-          .map(b -> new Hold(b.reason(), b.message(), Optional.of(b.notBefore()), false))),
+          .map(b -> new Hold(b.reason(), b.message(), Optional.of(b.notBefore())))),
       new Check<>("SecretRejected", f -> f.rejectedWrite().map(m -> new Hold(Reasons.SECRET_REJECTED,
-          m + "; no new token until the spec, the Secret or the credentials change", Optional.empty(), false))),
+          m + "; no new token until the spec, the Secret or the credentials change", Optional.empty()))),
       new Check<>("NamespaceTerminating", f -> when(f.namespaceTerminating(), new Hold(null,
-          "the namespace is being deleted; no token is issued", Optional.empty(), false))),
+          "the namespace is being deleted; no token is issued", Optional.empty()))),
       new Check<>("SecretMissingRateLimited", f -> f.secretMissingAllowedAt().map(at -> new Hold(
           Reasons.SECRET_MISSING, "the Secret was deleted 3 times within an hour; the next token is issued at " + at,
-          Optional.of(at), false))));
+          Optional.of(at)))));
 
   private IssuePolicy() {}
 

@@ -188,21 +188,11 @@ class IssuePolicyTest {
   }
 
   @Test
-  void onlyARejectedCredentialKeepsEveryProviderCallAway() {
-    assertThat(new Holds(false, "401", null, null, false, null).evaluate()).hasValueSatisfying(h ->
-        assertThat(h.blocksProvider()).isTrue());
-    assertThat(new Holds(true, null, null, null, false, null).evaluate()).hasValueSatisfying(h ->
-        assertThat(h.blocksProvider()).as("a conflict still lets due revocations run").isFalse());
-  }
-
-  @Test
   void aCredentialAnotherResourceIsTryingFirstKeepsTheProviderAwayAfterAConflictAndARejection() {
     HoldFacts untried = new HoldFacts(NOW, false, Optional.empty(), Optional.of("waiting for r3"), Optional.empty(),
         Optional.empty(), false, Optional.empty());
-    assertThat(IssuePolicy.hold(untried)).hasValueSatisfying(h -> {
-      assertThat(h.reason()).as("the trigger's own reason").isNull();
-      assertThat(h.blocksProvider()).isTrue();
-    });
+    assertThat(IssuePolicy.hold(untried)).hasValueSatisfying(h ->
+        assertThat(h.reason()).as("the trigger's own reason").isNull());
     HoldFacts rejected = new HoldFacts(NOW, false, Optional.of("401"), Optional.of("waiting"), Optional.empty(),
         Optional.empty(), false, Optional.empty());
     assertThat(IssuePolicy.hold(rejected)).hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo("CredentialsRejected"));
