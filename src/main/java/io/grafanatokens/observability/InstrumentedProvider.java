@@ -1,6 +1,7 @@
 package io.grafanatokens.observability;
 
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.observability.TokenMetrics.Operation;
 import io.grafanatokens.observability.TokenMetrics.Outcome;
 import io.grafanatokens.provider.IssuedToken;
@@ -8,7 +9,6 @@ import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
 import io.grafanatokens.provider.RevokeOutcome;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenListing;
@@ -58,11 +58,14 @@ public final class InstrumentedProvider implements TokenProvider {
   }
 
   @Override
-  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
-    counted(Operation.lookup, () -> {
-      delegate.probe(connection, secrets);
-      return null;
-    });
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets)
+      throws ProviderException {
+    counted(
+        Operation.lookup,
+        () -> {
+          delegate.probe(connection, secrets);
+          return null;
+        });
   }
 
   @Override
@@ -76,7 +79,8 @@ public final class InstrumentedProvider implements TokenProvider {
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+  public TokenSession open(
+      GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException {
     // opening calls no provider: only a service-account lookup it may make later is counted
     return new Session(delegate.open(spec, secrets, purpose));
@@ -134,7 +138,9 @@ public final class InstrumentedProvider implements TokenProvider {
 
     @Override
     public String serviceAccountId() throws ProviderException {
-      return s.accountResolved() ? s.serviceAccountId() : counted(Operation.lookup, s::serviceAccountId);
+      return s.accountResolved()
+          ? s.serviceAccountId()
+          : counted(Operation.lookup, s::serviceAccountId);
     }
 
     @Override

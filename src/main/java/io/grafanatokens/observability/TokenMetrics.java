@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own series (docs/reference.md#metrics), fixed names and labels. Per-resource series
- * are removed when the resource is deleted.
+ * The operator's own series (docs/reference.md#metrics), fixed names and labels. Per-resource
+ * series are removed when the resource is deleted.
  */
 public final class TokenMetrics {
   public static final String EXPIRATION = "grafana_token_expiration_timestamp_seconds";
@@ -25,10 +25,22 @@ public final class TokenMetrics {
   public static final String REVOCATIONS_ABANDONED = "grafana_token_revocations_abandoned_total";
 
   /** A provider call's kind, the `operation` label. */
-  public enum Operation { issue, list, revoke, lookup, exchange }
+  public enum Operation {
+    issue,
+    list,
+    revoke,
+    lookup,
+    exchange
+  }
 
   /** A provider call's result, the `outcome` label. */
-  public enum Outcome { success, client_error, server_error, throttled, timeout }
+  public enum Outcome {
+    success,
+    client_error,
+    server_error,
+    throttled,
+    timeout
+  }
 
   /** Gauge values of one resource. */
   private static final class ResourceGauges {
@@ -57,25 +69,31 @@ public final class TokenMetrics {
   }
 
   /** The token state of a resource, as the status says it. */
-  public void tokenState(String namespace, String name, String provider, Double expiresAtEpoch,
-      Double renewalAtEpoch, boolean ready) {
-    ResourceGauges g = resources.computeIfAbsent(key(namespace, name), k -> register(namespace, name, provider));
+  public void tokenState(
+      String namespace,
+      String name,
+      String provider,
+      Double expiresAtEpoch,
+      Double renewalAtEpoch,
+      boolean ready) {
+    ResourceGauges g =
+        resources.computeIfAbsent(key(namespace, name), k -> register(namespace, name, provider));
     g.expiration = expiresAtEpoch == null ? Double.NaN : expiresAtEpoch;
     g.renewal = renewalAtEpoch == null ? Double.NaN : renewalAtEpoch;
     g.ready = ready ? 1 : 0;
   }
 
   /**
-   * The resource is reconciled: its counters exist from now on, at 0 until something happens.
-   * Call it on every reconcile (it is idempotent and never resets a count). A counter that appears
-   * only at its first increment hides that increment from {@code increase()} and {@code rate()}
-   * and makes {@code absent()} alerts fire for healthy resources (Prometheus' instrumentation
-   * advice: initialise the label values you know in advance).
+   * The resource is reconciled: its counters exist from now on, at 0 until something happens. Call
+   * it on every reconcile (it is idempotent and never resets a count). A counter that appears only
+   * at its first increment hides that increment from {@code increase()} and {@code rate()} and
+   * makes {@code absent()} alerts fire for healthy resources (Prometheus' instrumentation advice:
+   * initialise the label values you know in advance).
    *
-   * <p>Issue failures are labelled by reason, and the reasons are a closed set
-   * ({@link Reasons#ALL}), so every one of them starts at 0: a
-   * {@code sum by (name) (increase(...))} then sees the first failure of any reason. That is nine
-   * series per resource, a bounded cost next to losing the first failure of a kind.
+   * <p>Issue failures are labelled by reason, and the reasons are a closed set ({@link
+   * Reasons#ALL}), so every one of them starts at 0: a {@code sum by (name) (increase(...))} then
+   * sees the first failure of any reason. That is nine series per resource, a bounded cost next to
+   * losing the first failure of a kind.
    */
   public void resourceSeen(String namespace, String name, String provider) {
     // every pass calls this: registering eleven counters each time showed in profiles
@@ -104,8 +122,20 @@ public final class TokenMetrics {
 
   public void providerRequest(String provider, Operation operation, Outcome outcome) {
     // every provider call counts: looked up once, not built and registered each time
-    requestCounters.computeIfAbsent(provider + "|" + operation + "|" + outcome, k -> counter(PROVIDER_REQUESTS,
-        Tags.of("provider", provider, "operation", operation.name(), "outcome", outcome.name()))).increment();
+    requestCounters
+        .computeIfAbsent(
+            provider + "|" + operation + "|" + outcome,
+            k ->
+                counter(
+                    PROVIDER_REQUESTS,
+                    Tags.of(
+                        "provider",
+                        provider,
+                        "operation",
+                        operation.name(),
+                        "outcome",
+                        outcome.name())))
+        .increment();
   }
 
   public void revocationsAbandoned(String namespace) {
@@ -125,17 +155,27 @@ public final class TokenMetrics {
   private ResourceGauges register(String namespace, String name, String provider) {
     ResourceGauges g = new ResourceGauges();
     Tags tags = Tags.of("namespace", namespace, "name", name, "provider", provider);
-    g.meters.add(Gauge.builder(EXPIRATION, g, x -> x.expiration).tags(tags)
-        .description("When the token in the Secret expires (Unix seconds).").register(registry));
-    g.meters.add(Gauge.builder(RENEWAL, g, x -> x.renewal).tags(tags)
-        .description("When the token will be renewed (Unix seconds).").register(registry));
-    g.meters.add(Gauge.builder(READY, g, x -> x.ready).tags(tags)
-        .description("1 while the Secret holds a valid, unexpired key.").register(registry));
+    g.meters.add(
+        Gauge.builder(EXPIRATION, g, x -> x.expiration)
+            .tags(tags)
+            .description("When the token in the Secret expires (Unix seconds).")
+            .register(registry));
+    g.meters.add(
+        Gauge.builder(RENEWAL, g, x -> x.renewal)
+            .tags(tags)
+            .description("When the token will be renewed (Unix seconds).")
+            .register(registry));
+    g.meters.add(
+        Gauge.builder(READY, g, x -> x.ready)
+            .tags(tags)
+            .description("1 while the Secret holds a valid, unexpired key.")
+            .register(registry));
     return g;
   }
 
   private void track(String namespace, String name, String provider, Meter m) {
-    ResourceGauges g = resources.computeIfAbsent(key(namespace, name), k -> register(namespace, name, provider));
+    ResourceGauges g =
+        resources.computeIfAbsent(key(namespace, name), k -> register(namespace, name, provider));
     synchronized (g.meters) {
       if (!g.meters.contains(m)) {
         g.meters.add(m);
@@ -154,7 +194,8 @@ public final class TokenMetrics {
   private Counter counter(String prometheusName, Tags tags) {
     // Micrometer's Prometheus naming appends _total to counters itself
     return Counter.builder(prometheusName.substring(0, prometheusName.length() - "_total".length()))
-        .tags(tags).register(registry);
+        .tags(tags)
+        .register(registry);
   }
 
   private static String key(String namespace, String name) {

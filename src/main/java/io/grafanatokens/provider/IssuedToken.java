@@ -19,7 +19,14 @@ public record IssuedToken(
     boolean lifetimeFromProvider) {
   @Override
   public String toString() {
-    return "IssuedToken[id=" + id + ", name=" + name + ", serviceAccountId=" + serviceAccountId
-        + ", expiresAt=" + expiresAt + ", key=***]";
+    return "IssuedToken[id="
+        + id
+        + ", name="
+        + name
+        + ", serviceAccountId="
+        + serviceAccountId
+        + ", expiresAt="
+        + expiresAt
+        + ", key=***]";
   }
 }

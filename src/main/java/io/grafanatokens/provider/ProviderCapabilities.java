@@ -12,11 +12,16 @@ package io.grafanatokens.provider;
  * @param decidesLifetime the provider, not spec.secondsToLive, decides how long a token lives
  */
 public record ProviderCapabilities(
-    boolean canList, boolean tokensHaveIds, boolean revokesPreviousByDefault, boolean decidesLifetime) {
+    boolean canList,
+    boolean tokensHaveIds,
+    boolean revokesPreviousByDefault,
+    boolean decidesLifetime) {
 
   /** Grafana and AMG: listable tokens with ids, revoked after the grace period. */
-  public static final ProviderCapabilities LISTED_TOKENS = new ProviderCapabilities(true, true, true, false);
+  public static final ProviderCapabilities LISTED_TOKENS =
+      new ProviderCapabilities(true, true, true, false);
 
   /** Yandex IAM: unlisted values whose lifetime the service decides. */
-  public static final ProviderCapabilities UNLISTED_VALUES = new ProviderCapabilities(false, false, false, true);
+  public static final ProviderCapabilities UNLISTED_VALUES =
+      new ProviderCapabilities(false, false, false, true);
 }

@@ -15,7 +15,10 @@ public abstract class ProviderException extends Exception {
     this.reason = reason;
   }
 
-  /** The condition reason (docs/reference.md#conditions-and-reasons), e.g. CredentialsRejected or ProviderError. */
+  /**
+   * The condition reason (docs/reference.md#conditions-and-reasons), e.g. CredentialsRejected or
+   * ProviderError.
+   */
   public String reason() {
     return reason;
   }

@@ -4,11 +4,14 @@ import java.util.regex.Pattern;
 
 /** Keeps provider text short and free of anything shaped like a key. */
 public final class Redaction {
-  /** docs/reference.md#logs: provider text reaches status, Events and logs cut to 256 characters. */
+  /**
+   * docs/reference.md#logs: provider text reaches status, Events and logs cut to 256 characters.
+   */
   public static final int MAX_PROVIDER_TEXT = 256;
 
   private static final Pattern KEY_SHAPES =
-      Pattern.compile("glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}|t1\\.[A-Za-z0-9_=.-]{20,}|eyJ[A-Za-z0-9_=.-]{20,}");
+      Pattern.compile(
+          "glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}|t1\\.[A-Za-z0-9_=.-]{20,}|eyJ[A-Za-z0-9_=.-]{20,}");
 
   private Redaction() {}
 
@@ -18,6 +21,8 @@ public final class Redaction {
       return null;
     }
     String masked = KEY_SHAPES.matcher(text).replaceAll("***");
-    return masked.length() <= MAX_PROVIDER_TEXT ? masked : masked.substring(0, MAX_PROVIDER_TEXT - 3) + "...";
+    return masked.length() <= MAX_PROVIDER_TEXT
+        ? masked
+        : masked.substring(0, MAX_PROVIDER_TEXT - 3) + "...";
   }
 }

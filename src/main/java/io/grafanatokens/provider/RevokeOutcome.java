@@ -6,7 +6,10 @@ public enum RevokeOutcome {
   REVOKED,
   /** The token (or its service account) was already gone: nothing left to revoke. */
   ALREADY_GONE,
-  /** The provider cannot revoke it from here (a value minted before a restart): it expires by itself. */
+  /**
+   * The provider cannot revoke it from here (a value minted before a restart): it expires by
+   * itself.
+   */
   LEFT_TO_EXPIRE;
 
   /** True when the token no longer works. */

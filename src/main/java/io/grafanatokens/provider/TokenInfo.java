@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A token as the provider lists it (never the key). Its times may be parsed only when asked for:
- * a list of 300 rows is read on every issue, and the sweep looks at names only, so parsing every
+ * A token as the provider lists it (never the key). Its times may be parsed only when asked for: a
+ * list of 300 rows is read on every issue, and the sweep looks at names only, so parsing every
  * row's two dates up front was most of an issue's CPU.
  */
 public final class TokenInfo {
@@ -19,11 +19,22 @@ public final class TokenInfo {
   private Instant createdAt;
   private Instant expiresAt;
 
-  public TokenInfo(String id, String name, Instant createdAt, Instant expiresAt, boolean revoked, boolean expired) {
+  public TokenInfo(
+      String id,
+      String name,
+      Instant createdAt,
+      Instant expiresAt,
+      boolean revoked,
+      boolean expired) {
     this(id, name, () -> createdAt, () -> expiresAt, revoked, expired);
   }
 
-  private TokenInfo(String id, String name, Supplier<Instant> created, Supplier<Instant> expires, boolean revoked,
+  private TokenInfo(
+      String id,
+      String name,
+      Supplier<Instant> created,
+      Supplier<Instant> expires,
+      boolean revoked,
       boolean expired) {
     this.id = id;
     this.name = name;
@@ -34,8 +45,13 @@ public final class TokenInfo {
   }
 
   /** A row whose times are parsed on first use. */
-  public static TokenInfo parsedLater(String id, String name, Supplier<Instant> created, Supplier<Instant> expires,
-      boolean revoked, boolean expired) {
+  public static TokenInfo parsedLater(
+      String id,
+      String name,
+      Supplier<Instant> created,
+      Supplier<Instant> expires,
+      boolean revoked,
+      boolean expired) {
     return new TokenInfo(id, name, created, expires, revoked, expired);
   }
 
@@ -73,9 +89,13 @@ public final class TokenInfo {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TokenInfo t && id.equals(t.id) && Objects.equals(name, t.name)
-        && Objects.equals(createdAt(), t.createdAt()) && Objects.equals(expiresAt(), t.expiresAt())
-        && revoked == t.revoked && expired == t.expired;
+    return o instanceof TokenInfo t
+        && id.equals(t.id)
+        && Objects.equals(name, t.name)
+        && Objects.equals(createdAt(), t.createdAt())
+        && Objects.equals(expiresAt(), t.expiresAt())
+        && revoked == t.revoked
+        && expired == t.expired;
   }
 
   @Override
@@ -85,7 +105,18 @@ public final class TokenInfo {
 
   @Override
   public String toString() {
-    return "TokenInfo[id=" + id + ", name=" + name + ", createdAt=" + createdAt() + ", expiresAt=" + expiresAt()
-        + ", revoked=" + revoked + ", expired=" + expired + "]";
+    return "TokenInfo[id="
+        + id
+        + ", name="
+        + name
+        + ", createdAt="
+        + createdAt()
+        + ", expiresAt="
+        + expiresAt()
+        + ", revoked="
+        + revoked
+        + ", expired="
+        + expired
+        + "]";
   }
 }

@@ -17,9 +17,9 @@ public interface TokenProvider {
   String shapingFields(GrafanaServiceAccountTokenSpec spec);
 
   /**
-   * Where a token id means something (docs/reference.md#which-tokens-may-be-deleted): the
-   * instance, not the other shaping fields, normalised like them, as a canonical string. A token
-   * recorded at another location is never deleted here.
+   * Where a token id means something (docs/reference.md#which-tokens-may-be-deleted): the instance,
+   * not the other shaping fields, normalised like them, as a canonical string. A token recorded at
+   * another location is never deleted here.
    */
   String locationFields(GrafanaServiceAccountTokenSpec spec);
 
@@ -34,21 +34,26 @@ public interface TokenProvider {
     return List.of();
   }
 
-  /** True when the spec asks for the operator's own identity (docs/reference.md#ambient-credentials). */
+  /**
+   * True when the spec asks for the operator's own identity
+   * (docs/reference.md#ambient-credentials).
+   */
   boolean usesAmbientCredentials(GrafanaServiceAccountTokenSpec spec);
 
   /**
-   * One cheap authenticated read that tells whether a connection's credentials work, for its
-   * status (docs/reference.md#connection-status); the spec holds the connection's block, which
-   * names no service account.
+   * One cheap authenticated read that tells whether a connection's credentials work, for its status
+   * (docs/reference.md#connection-status); the spec holds the connection's block, which names no
+   * service account.
    */
-  void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException;
+  void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets)
+      throws ProviderException;
 
   /**
    * Resolves credentials (reading their Secrets through {@code secrets}) and returns a session
    * bound to the spec's service account. Makes no provider call: a missing or unusable credential
    * fails here, a refused one at the first call.
    */
-  TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+  TokenSession open(
+      GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException;
 }

@@ -9,8 +9,8 @@ import java.util.List;
  */
 public interface TokenSession {
   /**
-   * Things the user should know that do not stop issuing (e.g. a password sent over plain
-   * http), each a sentence for a Warning event; never key material.
+   * Things the user should know that do not stop issuing (e.g. a password sent over plain http),
+   * each a sentence for a Warning event; never key material.
    */
   default List<String> warnings() {
     return List.of();
@@ -28,8 +28,8 @@ public interface TokenSession {
   TokenListing list() throws ProviderException;
 
   /**
-   * The tokens of another service account at the same instance (a previous token recorded under
-   * the account the spec named before). Only when {@link ProviderCapabilities#canList()}.
+   * The tokens of another service account at the same instance (a previous token recorded under the
+   * account the spec named before). Only when {@link ProviderCapabilities#canList()}.
    */
   TokenListing list(String serviceAccountId) throws ProviderException;
 

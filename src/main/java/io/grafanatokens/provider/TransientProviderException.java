@@ -1,7 +1,6 @@
 package io.grafanatokens.provider;
 
 import io.grafanatokens.api.v1alpha1.Reasons;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -9,7 +8,8 @@ import java.util.Optional;
 public class TransientProviderException extends ProviderException {
   private final Duration retryAfter;
 
-  public TransientProviderException(String reason, String message, Duration retryAfter, Throwable cause) {
+  public TransientProviderException(
+      String reason, String message, Duration retryAfter, Throwable cause) {
     super(reason, message, cause);
     this.retryAfter = retryAfter;
   }

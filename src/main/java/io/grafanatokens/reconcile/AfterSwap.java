@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * docs/reference.md#issuing-crash-safe steps 4 and 5, once the new key is in the Secret: restart
- * the workloads first, then read the provider's token list once — it corrects the estimated
- * expiry, feeds the sweep and the liveness cache. A failure from here on is not a failed issue.
+ * the workloads first, then read the provider's token list once — it corrects the estimated expiry,
+ * feeds the sweep and the liveness cache. A failure from here on is not a failed issue.
  */
 final class AfterSwap {
   private static final Logger LOG = LoggerFactory.getLogger(AfterSwap.class);
@@ -83,13 +83,22 @@ final class AfterSwap {
       return;
     }
     Secret current = st.secret.secret().orElseThrow();
-    Secret corrected = TokenSecrets.desired(current, c.res.layout(), c.resource, token.withExpiresAt(real.get()),
-        st.secret.pendingRevocations(), c.res.rotateAnnotation().orElse(null));
+    Secret corrected =
+        TokenSecrets.desired(
+            current,
+            c.res.layout(),
+            c.resource,
+            token.withExpiresAt(real.get()),
+            st.secret.pendingRevocations(),
+            c.res.rotateAnnotation().orElse(null));
     try {
-      st.secret = TokenSecretState.of(c.d.store().write(current, corrected), c.res.uid(), c.res.layout().key());
+      st.secret =
+          TokenSecretState.of(
+              c.d.store().write(current, corrected), c.res.uid(), c.res.layout().key());
     } catch (KubernetesClientException e) {
       // the key is in place; the estimate is never later than the real expiry
-      st.notes.add("expiry estimated: correcting it in the Secret failed (" + WriteOutcome.message(e) + ")");
+      st.notes.add(
+          "expiry estimated: correcting it in the Secret failed (" + WriteOutcome.message(e) + ")");
       st.retryNoLaterThan(c.now.plusSeconds(2));
     }
   }
@@ -103,7 +112,10 @@ final class AfterSwap {
         .filter(t -> Objects.equals(t.id(), token.tokenId()))
         .filter(t -> t.expiresAt() != null)
         .findFirst()
-        .map(t -> t.createdAt() == null ? t.expiresAt()
-            : token.issuedAt().plus(Duration.between(t.createdAt(), t.expiresAt())));
+        .map(
+            t ->
+                t.createdAt() == null
+                    ? t.expiresAt()
+                    : token.issuedAt().plus(Duration.between(t.createdAt(), t.expiresAt())));
   }
 }

@@ -15,16 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The connections' own controllers: status only (Ready, provider, target, tokens), no finalizer,
- * no token minted. They share the token controller's credentials reads, 401 gate and token index.
+ * The connections' own controllers: status only (Ready, provider, target, tokens), no finalizer, no
+ * token minted. They share the token controller's credentials reads, 401 gate and token index.
  */
 public final class ConnectionControllers {
   /** How often the tokens count is brought up to date when nothing else happens. */
   static final Duration RECOUNT = Duration.ofSeconds(10);
 
   /** What a connection pass needs. */
-  public record Deps(ProviderRegistry providers, Shared shared, Clock clock, Predicate<String> ambientAllowed,
-      Duration tokenCheckInterval, String operatorNamespace) {}
+  public record Deps(
+      ProviderRegistry providers,
+      Shared shared,
+      Clock clock,
+      Predicate<String> ambientAllowed,
+      Duration tokenCheckInterval,
+      String operatorNamespace) {}
 
   private ConnectionControllers() {}
 
@@ -39,13 +44,18 @@ public final class ConnectionControllers {
     }
 
     @Override
-    public UpdateControl<GrafanaConnection> reconcile(GrafanaConnection c, Context<GrafanaConnection> context) {
-      GrafanaConnectionStatus next = new ConnectionPass(deps, c, c.getSpec(), false, probes).run(c.getStatus());
+    public UpdateControl<GrafanaConnection> reconcile(
+        GrafanaConnection c, Context<GrafanaConnection> context) {
+      GrafanaConnectionStatus next =
+          new ConnectionPass(deps, c, c.getSpec(), false, probes).run(c.getStatus());
       return control(c, next);
     }
   }
 
-  /** ClusterGrafanaConnection: Secrets in the operator's namespace, used from the namespaces its selector admits. */
+  /**
+   * ClusterGrafanaConnection: Secrets in the operator's namespace, used from the namespaces its
+   * selector admits.
+   */
   @ControllerConfiguration(name = "clustergrafanaconnection")
   public static final class Cluster implements Reconciler<ClusterGrafanaConnection> {
     private final Deps deps;
@@ -56,15 +66,16 @@ public final class ConnectionControllers {
     }
 
     @Override
-    public UpdateControl<ClusterGrafanaConnection> reconcile(ClusterGrafanaConnection c,
-        Context<ClusterGrafanaConnection> context) {
-      GrafanaConnectionStatus next = new ConnectionPass(deps, c, c.getSpec(), true, probes).run(c.getStatus());
+    public UpdateControl<ClusterGrafanaConnection> reconcile(
+        ClusterGrafanaConnection c, Context<ClusterGrafanaConnection> context) {
+      GrafanaConnectionStatus next =
+          new ConnectionPass(deps, c, c.getSpec(), true, probes).run(c.getStatus());
       return control(c, next);
     }
   }
 
-  private static <C extends io.fabric8.kubernetes.client.CustomResource<?, GrafanaConnectionStatus>> UpdateControl<C>
-      control(C c, GrafanaConnectionStatus next) {
+  private static <C extends io.fabric8.kubernetes.client.CustomResource<?, GrafanaConnectionStatus>>
+      UpdateControl<C> control(C c, GrafanaConnectionStatus next) {
     UpdateControl<C> control;
     if (Objects.equals(next, c.getStatus())) {
       control = UpdateControl.noUpdate();

@@ -14,20 +14,21 @@ interface ConnectionLookup {
   boolean servesClusterConnections();
 
   /** No connections at all: for wiring that has none. */
-  ConnectionLookup NONE = new ConnectionLookup() {
-    @Override
-    public Optional<GrafanaConnection> namespaced(String namespace, String name) {
-      return Optional.empty();
-    }
+  ConnectionLookup NONE =
+      new ConnectionLookup() {
+        @Override
+        public Optional<GrafanaConnection> namespaced(String namespace, String name) {
+          return Optional.empty();
+        }
 
-    @Override
-    public Optional<ClusterGrafanaConnection> cluster(String name) {
-      return Optional.empty();
-    }
+        @Override
+        public Optional<ClusterGrafanaConnection> cluster(String name) {
+          return Optional.empty();
+        }
 
-    @Override
-    public boolean servesClusterConnections() {
-      return false;
-    }
-  };
+        @Override
+        public boolean servesClusterConnections() {
+          return false;
+        }
+      };
 }

@@ -23,14 +23,20 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A connection's status (docs/reference.md#connection-status): Ready from resolving its
- * credentials and one cheap authenticated read — made when its spec or its credentials Secret
- * changed, and otherwise at most once per TOKEN_CHECK_INTERVAL; a rejected credential is not tried
- * again until its Secret changes. No token is minted here.
+ * A connection's status (docs/reference.md#connection-status): Ready from resolving its credentials
+ * and one cheap authenticated read — made when its spec or its credentials Secret changed, and
+ * otherwise at most once per TOKEN_CHECK_INTERVAL; a rejected credential is not tried again until
+ * its Secret changes. No token is minted here.
  */
 final class ConnectionPass {
   /** The last read per connection: what it was made against, and what it said. */
-  record Probe(long generation, String credentials, Instant at, String reason, String message, Instant checked) {
+  record Probe(
+      long generation,
+      String credentials,
+      Instant at,
+      String reason,
+      String message,
+      Instant checked) {
     Probe checkedAt(Instant when) {
       return new Probe(generation, credentials, at, reason, message, when);
     }
@@ -44,7 +50,11 @@ final class ConnectionPass {
   private final boolean cluster;
   private final Map<String, Probe> probes;
 
-  ConnectionPass(ConnectionControllers.Deps d, HasMetadata connection, GrafanaConnectionSpec spec, boolean cluster,
+  ConnectionPass(
+      ConnectionControllers.Deps d,
+      HasMetadata connection,
+      GrafanaConnectionSpec spec,
+      boolean cluster,
       Map<String, Probe> probes) {
     this.d = d;
     this.connection = connection;
@@ -60,30 +70,59 @@ final class ConnectionPass {
     s.setTokens(d.shared().tokens().count(connection));
     List<Violation> problems = ConnectionRules.connection(spec);
     if (!problems.isEmpty()) {
-      return ready(s, previous, now, false, Reasons.INVALID_SPEC,
+      return ready(
+          s,
+          previous,
+          now,
+          false,
+          Reasons.INVALID_SPEC,
           problems.stream().map(Violation::toString).collect(Collectors.joining("; ")));
     }
-    GrafanaServiceAccountTokenSpec block = EffectiveSpec.of(new GrafanaServiceAccountTokenSpec(), spec, null);
+    GrafanaServiceAccountTokenSpec block =
+        EffectiveSpec.of(new GrafanaServiceAccountTokenSpec(), spec, null);
     ProviderKind kind = ProviderRegistry.kindOf(block);
     s.setProvider(kind.specName());
     Optional<TokenProvider> provider = d.providers().forKind(kind);
     if (provider.isEmpty()) {
-      return ready(s, previous, now, false, Reasons.INVALID_SPEC, "spec." + kind.specName()
-          + ": this provider is not available in this build of the operator");
+      return ready(
+          s,
+          previous,
+          now,
+          false,
+          Reasons.INVALID_SPEC,
+          "spec."
+              + kind.specName()
+              + ": this provider is not available in this build of the operator");
     }
     s.setTarget(target(provider.get(), block));
     String ns = connection.getMetadata().getNamespace();
     if (!cluster && provider.get().usesAmbientCredentials(block) && !d.ambientAllowed().test(ns)) {
-      return ready(s, previous, now, false, Reasons.NOT_PERMITTED, "spec." + kind.specName() + " uses the operator's "
-          + "own identity, which namespace " + ns + " may not use: list it in AMBIENT_CREDENTIALS_NAMESPACES");
+      return ready(
+          s,
+          previous,
+          now,
+          false,
+          Reasons.NOT_PERMITTED,
+          "spec."
+              + kind.specName()
+              + " uses the operator's "
+              + "own identity, which namespace "
+              + ns
+              + " may not use: list it in AMBIENT_CREDENTIALS_NAMESPACES");
     }
-    KubernetesSecretLookup lookup = new KubernetesSecretLookup(d.shared().credentials(),
-        cluster ? d.operatorNamespace() : ns);
+    KubernetesSecretLookup lookup =
+        new KubernetesSecretLookup(d.shared().credentials(), cluster ? d.operatorNamespace() : ns);
     Probe last = probes.get(connection.getMetadata().getUid());
-    // a recount every few seconds reads the credentials Secret at most once a minute (docs: "checked every minute")
-    String credentials = last != null && now.isBefore(last.checked().plus(CREDENTIALS_RECHECK))
-        && last.generation() == generation() ? last.credentials()
-        : CredentialRefs.names(block).stream().map(n -> n + "=" + lookup.version(n)).collect(Collectors.joining(";"));
+    // a recount every few seconds reads the credentials Secret at most once a minute (docs:
+    // "checked every minute")
+    String credentials =
+        last != null
+                && now.isBefore(last.checked().plus(CREDENTIALS_RECHECK))
+                && last.generation() == generation()
+            ? last.credentials()
+            : CredentialRefs.names(block).stream()
+                .map(n -> n + "=" + lookup.version(n))
+                .collect(Collectors.joining(";"));
     if (due(last, credentials, now)) {
       last = probe(provider.get(), block, lookup, credentials, now);
     } else if (!now.isBefore(last.checked().plus(CREDENTIALS_RECHECK))) {
@@ -95,21 +134,36 @@ final class ConnectionPass {
   }
 
   private boolean due(Probe last, String credentials, Instant now) {
-    if (last == null || last.generation() != generation() || !last.credentials().equals(credentials)) {
+    if (last == null
+        || last.generation() != generation()
+        || !last.credentials().equals(credentials)) {
       return true;
     }
-    // a 401 or a missing Secret waits for the Secret to change: retrying a wrong password locks Grafana's admin out
-    if (Reasons.CREDENTIALS_REJECTED.equals(last.reason()) || Reasons.CREDENTIALS_NOT_FOUND.equals(last.reason())) {
+    // a 401 or a missing Secret waits for the Secret to change: retrying a wrong password locks
+    // Grafana's admin out
+    if (Reasons.CREDENTIALS_REJECTED.equals(last.reason())
+        || Reasons.CREDENTIALS_NOT_FOUND.equals(last.reason())) {
       return false;
     }
-    return !d.tokenCheckInterval().isZero() && !now.isBefore(last.at().plus(d.tokenCheckInterval()));
+    return !d.tokenCheckInterval().isZero()
+        && !now.isBefore(last.at().plus(d.tokenCheckInterval()));
   }
 
-  private Probe probe(TokenProvider provider, GrafanaServiceAccountTokenSpec block, KubernetesSecretLookup lookup,
-      String credentials, Instant now) {
+  private Probe probe(
+      TokenProvider provider,
+      GrafanaServiceAccountTokenSpec block,
+      KubernetesSecretLookup lookup,
+      String credentials,
+      Instant now) {
     try {
       provider.probe(block, lookup);
-      return new Probe(generation(), credentials, now, Reasons.CONNECTED, "the provider accepted the credentials", now);
+      return new Probe(
+          generation(),
+          credentials,
+          now,
+          Reasons.CONNECTED,
+          "the provider accepted the credentials",
+          now);
     } catch (ProviderException e) {
       return new Probe(generation(), credentials, now, e.reason(), e.getMessage(), now);
     }
@@ -127,17 +181,34 @@ final class ConnectionPass {
     return g == null ? 0 : g;
   }
 
-  private static GrafanaConnectionStatus ready(GrafanaConnectionStatus s, GrafanaConnectionStatus previous, Instant now,
-      boolean ready, String reason, String message) {
+  private static GrafanaConnectionStatus ready(
+      GrafanaConnectionStatus s,
+      GrafanaConnectionStatus previous,
+      Instant now,
+      boolean ready,
+      String reason,
+      String message) {
     String status = ready ? "True" : "False";
-    Optional<Condition> old = previous == null || previous.getConditions() == null ? Optional.empty()
-        : previous.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
-    String transition = old.filter(c -> status.equals(c.getStatus())).map(Condition::getLastTransitionTime)
-        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    Optional<Condition> old =
+        previous == null || previous.getConditions() == null
+            ? Optional.empty()
+            : previous.getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .findFirst();
+    String transition =
+        old.filter(c -> status.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(new ConditionBuilder().withType("Ready").withStatus(status).withReason(reason)
-        .withMessage(Redaction.cut(message)).withObservedGeneration(s.getObservedGeneration())
-        .withLastTransitionTime(transition).build());
+    conditions.add(
+        new ConditionBuilder()
+            .withType("Ready")
+            .withStatus(status)
+            .withReason(reason)
+            .withMessage(Redaction.cut(message))
+            .withObservedGeneration(s.getObservedGeneration())
+            .withLastTransitionTime(transition)
+            .build());
     s.setConditions(conditions);
     return s;
   }

@@ -43,8 +43,11 @@ public final class CredentialSecrets {
         return s;
       }
       Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-      Snapshot fresh = new Snapshot(now, secret == null ? "absent" : secret.getMetadata().getResourceVersion(),
-          Optional.ofNullable(secret).map(CredentialSecrets::decoded));
+      Snapshot fresh =
+          new Snapshot(
+              now,
+              secret == null ? "absent" : secret.getMetadata().getResourceVersion(),
+              Optional.ofNullable(secret).map(CredentialSecrets::decoded));
       snapshots.put(key, fresh);
       return fresh;
     }

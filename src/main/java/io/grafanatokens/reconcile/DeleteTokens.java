@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tokens a delete may revoke (docs/reference.md#which-tokens-may-be-deleted): those recorded
- * for this resource in its Secret and status at the location they were issued at, and the
- * sweep's strays. A token issued at another location, or held by a Secret of another resource,
- * is never revoked; a service account or workspace that is gone leaves nothing to revoke. What a
- * waiting delete already revoked is remembered and not called again.
+ * for this resource in its Secret and status at the location they were issued at, and the sweep's
+ * strays. A token issued at another location, or held by a Secret of another resource, is never
+ * revoked; a service account or workspace that is gone leaves nothing to revoke. What a waiting
+ * delete already revoked is remembered and not called again.
  */
 final class DeleteTokens {
   private static final Logger LOG = LoggerFactory.getLogger(DeleteTokens.class);
@@ -55,23 +55,34 @@ final class DeleteTokens {
     return state;
   }
 
-  /** Retain: previous tokens only, and a failure leaves them to expire rather than holding the delete. */
+  /**
+   * Retain: previous tokens only, and a failure leaves them to expire rather than holding the
+   * delete.
+   */
   void revokePreviousOrLeaveThem() {
     try {
       for (PendingRevocation p : previous().values()) {
         revoke(p.getServiceAccountId(), p.getTokenId());
       }
     } catch (ProviderException e) {
-      LOG.warn("{}: could not revoke previous tokens {} on delete ({}); Retain releases at once and leaves them to "
-          + "expire", c.who(), remaining(), e.getMessage());
+      LOG.warn(
+          "{}: could not revoke previous tokens {} on delete ({}); Retain releases at once and leaves them to "
+              + "expire",
+          c.who(),
+          remaining(),
+          e.getMessage());
     }
   }
 
-  /** Retain while the provider cannot be called: the previous tokens are left to expire, each said once. */
+  /**
+   * Retain while the provider cannot be called: the previous tokens are left to expire, each said
+   * once.
+   */
   void leavePreviousToExpire(String why) {
     for (PendingRevocation p : previous().values()) {
       leftToExpire.add(p.getTokenId());
-      c.leftToExpire(p.getTokenId(), "previous token " + p.getTokenId() + " is left to expire: " + why);
+      c.leftToExpire(
+          p.getTokenId(), "previous token " + p.getTokenId() + " is left to expire: " + why);
     }
   }
 
@@ -92,7 +103,10 @@ final class DeleteTokens {
       if (!Reasons.SERVICE_ACCOUNT_NOT_FOUND.equals(e.reason())) {
         throw e;
       }
-      LOG.info("{}: the service account is gone ({}); nothing is left to sweep there", c.who(), e.getMessage());
+      LOG.info(
+          "{}: the service account is gone ({}); nothing is left to sweep there",
+          c.who(),
+          e.getMessage());
       return;
     }
     Optional<String> current = current().map(PendingRevocation::getTokenId);
@@ -113,11 +127,15 @@ final class DeleteTokens {
 
   /** The ids known from status that are neither revoked nor left to expire yet. */
   List<String> remaining() {
-    return knownIds(status).stream().filter(id -> !revoked.contains(id) && !leftToExpire.contains(id)).toList();
+    return knownIds(status).stream()
+        .filter(id -> !revoked.contains(id) && !leftToExpire.contains(id))
+        .toList();
   }
 
   String summary() {
-    return "revoked tokens " + revoked + (leftToExpire.isEmpty() ? "" : "; left to expire " + leftToExpire);
+    return "revoked tokens "
+        + revoked
+        + (leftToExpire.isEmpty() ? "" : "; left to expire " + leftToExpire);
   }
 
   /** Every token id the status records: the current one and the pending ones. */
@@ -135,7 +153,10 @@ final class DeleteTokens {
     return ids;
   }
 
-  /** Pending entries of the Secret and of status, by id, those issued at another location left to expire. */
+  /**
+   * Pending entries of the Secret and of status, by id, those issued at another location left to
+   * expire.
+   */
   private Map<String, PendingRevocation> previous() {
     Map<String, PendingRevocation> out = new LinkedHashMap<>();
     List<PendingRevocation> all = new ArrayList<>();
@@ -157,21 +178,32 @@ final class DeleteTokens {
   private Optional<PendingRevocation> current() {
     if (state.ownership() == Ownership.OWNED && state.recordedTokenId().isPresent()) {
       String id = state.recordedTokenId().get();
-      return here(state.recordedLocation().orElse(null), state.recordedTargetHash().orElse(null), id)
-          ? Optional.of(new PendingRevocation(id, state.recordedServiceAccountId().orElse(null), null, null))
+      return here(
+              state.recordedLocation().orElse(null), state.recordedTargetHash().orElse(null), id)
+          ? Optional.of(
+              new PendingRevocation(id, state.recordedServiceAccountId().orElse(null), null, null))
           : Optional.empty();
     }
-    if (status.getTokenId() != null && here(status.getLocation(), status.getTarget(), status.getTokenId())) {
-      return Optional.of(new PendingRevocation(status.getTokenId(), status.getServiceAccountId(), null, null));
+    if (status.getTokenId() != null
+        && here(status.getLocation(), status.getTarget(), status.getTokenId())) {
+      return Optional.of(
+          new PendingRevocation(status.getTokenId(), status.getServiceAccountId(), null, null));
     }
     return Optional.empty();
   }
 
-  /** A token is revoked only at the location it was issued at (docs/reference.md#which-tokens-may-be-deleted). */
+  /**
+   * A token is revoked only at the location it was issued at
+   * (docs/reference.md#which-tokens-may-be-deleted).
+   */
   private boolean here(String location, String target, String id) {
     boolean owned = state.ownership() == Ownership.OWNED;
-    if (Locations.current(location, target, owned ? state.recordedLocation().orElse(null) : status.getLocation(),
-        owned ? state.recordedTargetHash().orElse(null) : status.getTarget(), c.res.here())) {
+    if (Locations.current(
+        location,
+        target,
+        owned ? state.recordedLocation().orElse(null) : status.getLocation(),
+        owned ? state.recordedTargetHash().orElse(null) : status.getTarget(),
+        c.res.here())) {
       return true;
     }
     // not marked revoked: ids are per instance, and the same id may name this resource's token here
@@ -189,7 +221,10 @@ final class DeleteTokens {
     TokenSession s = c.session();
     String account = serviceAccountId != null ? serviceAccountId : s.serviceAccountId();
     if (c.heldByOthers(account, tokenId)) {
-      LOG.info("{}: token {} is held by another resource's Secret; it is not this delete's to revoke", c.who(), tokenId);
+      LOG.info(
+          "{}: token {} is held by another resource's Secret; it is not this delete's to revoke",
+          c.who(),
+          tokenId);
       revoked.add(tokenId);
       return;
     }
@@ -207,13 +242,19 @@ final class DeleteTokens {
       }
     } catch (PermanentProviderException e) {
       c.providerFailed(e);
-      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason()) || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
+      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())
+          || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
         throw e;
       }
       if (!Reasons.SERVICE_ACCOUNT_NOT_FOUND.equals(e.reason())) {
         leftToExpire.add(tokenId);
-        c.leftToExpire(tokenId, "token " + tokenId + " could not be revoked on delete (" + e.getMessage()
-            + "); it is left to expire");
+        c.leftToExpire(
+            tokenId,
+            "token "
+                + tokenId
+                + " could not be revoked on delete ("
+                + e.getMessage()
+                + "); it is left to expire");
       }
     }
     revoked.add(tokenId);

@@ -35,7 +35,8 @@ import java.util.function.Predicate;
 
 /**
  * The JOSDK-facing controller: wires the Secret informer and its indexes, hands each event to a
- * {@link TokenPass} or {@link CleanupPass}, and writes their status itself (see {@link #writeStatus}).
+ * {@link TokenPass} or {@link CleanupPass}, and writes their status itself (see {@link
+ * #writeStatus}).
  */
 // generation-aware filtering is off: the rotate annotation changes no generation; every pass is a
 // no-op when nothing is due, so the extra events cost nothing
@@ -43,16 +44,21 @@ import java.util.function.Predicate;
     name = GrafanaServiceAccountTokenReconciler.NAME,
     generationAwareEventProcessing = false,
     // a failsafe only: every pass schedules its own next look
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class GrafanaServiceAccountTokenReconciler
     implements Reconciler<GrafanaServiceAccountToken>, Cleaner<GrafanaServiceAccountToken> {
   public static final String NAME = "grafanaserviceaccounttoken";
   static final String MANAGED_SECRETS_SELECTOR =
       SecretAnnotations.MANAGED_BY_LABEL + "=" + SecretAnnotations.MANAGED_BY_VALUE;
+
   /** A pass whose resource moved while its status was written looks again this soon. */
   static final Duration MOVED_RECHECK = Duration.ofMillis(10);
 
-  /** Tokens by the connection they name ("kind/namespace/name"): a connection's change reaches its tokens. */
+  /**
+   * Tokens by the connection they name ("kind/namespace/name"): a connection's change reaches its
+   * tokens.
+   */
   static final String CONNECTION_INDEX = "connection-ref";
 
   private final ReconcileDeps deps;
@@ -60,23 +66,49 @@ public class GrafanaServiceAccountTokenReconciler
   private final TokensByConnection tokensByConnection;
   private volatile InformerEventSource<Secret, GrafanaServiceAccountToken> secrets;
   private volatile InformerEventSource<GrafanaConnection, GrafanaServiceAccountToken> connections;
-  private volatile InformerEventSource<ClusterGrafanaConnection, GrafanaServiceAccountToken> clusterConnectionSource;
+  private volatile InformerEventSource<ClusterGrafanaConnection, GrafanaServiceAccountToken>
+      clusterConnectionSource;
 
   /**
    * @param operatorNamespace where a ClusterGrafanaConnection's credentials Secrets are read
    * @param clusterConnections whether this install may watch ClusterGrafanaConnections
    */
-  public GrafanaServiceAccountTokenReconciler(KubernetesClient client, ProviderRegistry providers, Clock clock,
-      Shared shared, Predicate<String> ambientAllowed, Duration tokenCheckInterval, TokenMetrics metrics,
-      String instanceName, String operatorNamespace, boolean clusterConnections) {
-    EventEmitter events = new EventEmitter(client, clock, instanceName, shared.namespaces()::sawTerminating);
+  public GrafanaServiceAccountTokenReconciler(
+      KubernetesClient client,
+      ProviderRegistry providers,
+      Clock clock,
+      Shared shared,
+      Predicate<String> ambientAllowed,
+      Duration tokenCheckInterval,
+      TokenMetrics metrics,
+      String instanceName,
+      String operatorNamespace,
+      boolean clusterConnections) {
+    EventEmitter events =
+        new EventEmitter(client, clock, instanceName, shared.namespaces()::sawTerminating);
     SecretStore store = new SecretStore(client, new InformerSecretCache(() -> secrets));
     this.clusterConnections = clusterConnections;
     this.tokensByConnection = shared.tokens();
-    this.deps = new ReconcileDeps(providers, new InformerConnections(), operatorNamespace, store,
-        shared.credentials(), shared.namespaces(), events, metrics, new WorkloadRestarter(client, events),
-        new RetryBook(), shared.gate(), new TriggerBook(), new WriteHolds(), new WarningThrottle(),
-        new LivenessCache(), clock, ambientAllowed, tokenCheckInterval);
+    this.deps =
+        new ReconcileDeps(
+            providers,
+            new InformerConnections(),
+            operatorNamespace,
+            store,
+            shared.credentials(),
+            shared.namespaces(),
+            events,
+            metrics,
+            new WorkloadRestarter(client, events),
+            new RetryBook(),
+            shared.gate(),
+            new TriggerBook(),
+            new WriteHolds(),
+            new WarningThrottle(),
+            new LivenessCache(),
+            clock,
+            ambientAllowed,
+            tokenCheckInterval);
   }
 
   @Override
@@ -84,33 +116,41 @@ public class GrafanaServiceAccountTokenReconciler
       EventSourceContext<GrafanaServiceAccountToken> context) {
     // only Secrets carrying the operator's label are cached: caching every Secret of a cluster
     // costs memory and would hand the operator keys it has no business reading
-    var config = InformerEventSourceConfiguration.from(Secret.class, GrafanaServiceAccountToken.class)
-        .withName("managed-secrets")
-        .withLabelSelector(MANAGED_SECRETS_SELECTOR)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GrafanaServiceAccountToken.class, false))
-        .build();
+    var config =
+        InformerEventSourceConfiguration.from(Secret.class, GrafanaServiceAccountToken.class)
+            .withName("managed-secrets")
+            .withLabelSelector(MANAGED_SECRETS_SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                Mappers.fromOwnerReferences(GrafanaServiceAccountToken.class, false))
+            .build();
     secrets = new InformerEventSource<>(config, context);
     secrets.addIndexers(SecretCache.indexers());
 
     // a connection's change (or its appearing) reconciles the tokens that name it: found through
     // an index of the tokens' cache, not a scan
     var primaries = context.getPrimaryCache();
-    primaries.addIndexer(CONNECTION_INDEX, t -> TokensByConnection.keyOf(t).map(List::of).orElse(List.of()));
+    primaries.addIndexer(
+        CONNECTION_INDEX, t -> TokensByConnection.keyOf(t).map(List::of).orElse(List.of()));
     tokensByConnection.use(primaries);
-    var namespaced = InformerEventSourceConfiguration.from(GrafanaConnection.class, GrafanaServiceAccountToken.class)
-        .withName("connections")
-        .withSecondaryToPrimaryMapper(c -> tokensByConnection.tokensOf(TokensByConnection.keyOf(c)))
-        .build();
+    var namespaced =
+        InformerEventSourceConfiguration.from(
+                GrafanaConnection.class, GrafanaServiceAccountToken.class)
+            .withName("connections")
+            .withSecondaryToPrimaryMapper(
+                c -> tokensByConnection.tokensOf(TokensByConnection.keyOf(c)))
+            .build();
     connections = new InformerEventSource<>(namespaced, context);
     if (!clusterConnections) {
       return List.of(secrets, connections);
     }
-    var cluster = InformerEventSourceConfiguration.from(ClusterGrafanaConnection.class,
-            GrafanaServiceAccountToken.class)
-        .withName("cluster-connections")
-        .withWatchAllNamespaces()
-        .withSecondaryToPrimaryMapper(c -> tokensByConnection.tokensOf(TokensByConnection.keyOf(c)))
-        .build();
+    var cluster =
+        InformerEventSourceConfiguration.from(
+                ClusterGrafanaConnection.class, GrafanaServiceAccountToken.class)
+            .withName("cluster-connections")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(
+                c -> tokensByConnection.tokensOf(TokensByConnection.keyOf(c)))
+            .build();
     clusterConnectionSource = new InformerEventSource<>(cluster, context);
     return List.of(secrets, connections, clusterConnectionSource);
   }
@@ -119,12 +159,16 @@ public class GrafanaServiceAccountTokenReconciler
   private final class InformerConnections implements ConnectionLookup {
     @Override
     public Optional<GrafanaConnection> namespaced(String namespace, String name) {
-      return connections == null ? Optional.empty() : connections.get(new ResourceID(name, namespace));
+      return connections == null
+          ? Optional.empty()
+          : connections.get(new ResourceID(name, namespace));
     }
 
     @Override
     public Optional<ClusterGrafanaConnection> cluster(String name) {
-      return clusterConnectionSource == null ? Optional.empty() : clusterConnectionSource.get(new ResourceID(name));
+      return clusterConnectionSource == null
+          ? Optional.empty()
+          : clusterConnectionSource.get(new ResourceID(name));
     }
 
     @Override
@@ -134,8 +178,8 @@ public class GrafanaServiceAccountTokenReconciler
   }
 
   @Override
-  public UpdateControl<GrafanaServiceAccountToken> reconcile(GrafanaServiceAccountToken resource,
-      Context<GrafanaServiceAccountToken> context) {
+  public UpdateControl<GrafanaServiceAccountToken> reconcile(
+      GrafanaServiceAccountToken resource, Context<GrafanaServiceAccountToken> context) {
     Outcome outcome;
     try (var mdc = ResourceMdc.of(resource)) {
       outcome = new TokenPass(deps, resource).run();
@@ -151,7 +195,8 @@ public class GrafanaServiceAccountTokenReconciler
   }
 
   @Override
-  public DeleteControl cleanup(GrafanaServiceAccountToken resource, Context<GrafanaServiceAccountToken> context) {
+  public DeleteControl cleanup(
+      GrafanaServiceAccountToken resource, Context<GrafanaServiceAccountToken> context) {
     CleanupPass.Result result;
     try (var mdc = ResourceMdc.of(resource)) {
       result = new CleanupPass(deps, resource).run();
@@ -160,7 +205,8 @@ public class GrafanaServiceAccountTokenReconciler
       return DeleteControl.defaultDelete();
     }
     Duration retry = result.retryAfter();
-    if (result.status() != null && !result.status().equals(resource.getStatus())
+    if (result.status() != null
+        && !result.status().equals(resource.getStatus())
         && writeStatus(context, resource, result.status())) {
       retry = MOVED_RECHECK;
     }
@@ -168,31 +214,44 @@ public class GrafanaServiceAccountTokenReconciler
   }
 
   /**
-   * Writes the status as JOSDK's own patch would (a JSON patch against the resource as
-   * reconciled), but keeps the answer: JOSDK 5.3.2 drops an event that lands while its status
-   * patch is in flight — a delete waited for the next reschedule, minutes later
-   * (docs/development.md). The answer carries such a change; true means the resource moved
-   * (marked for deletion, a new generation, other annotations) and must be looked at again now.
+   * Writes the status as JOSDK's own patch would (a JSON patch against the resource as reconciled),
+   * but keeps the answer: JOSDK 5.3.2 drops an event that lands while its status patch is in flight
+   * — a delete waited for the next reschedule, minutes later (docs/development.md). The answer
+   * carries such a change; true means the resource moved (marked for deletion, a new generation,
+   * other annotations) and must be looked at again now.
    */
-  private static boolean writeStatus(Context<GrafanaServiceAccountToken> context,
-      GrafanaServiceAccountToken reconciled, GrafanaServiceAccountTokenStatus status) {
+  private static boolean writeStatus(
+      Context<GrafanaServiceAccountToken> context,
+      GrafanaServiceAccountToken reconciled,
+      GrafanaServiceAccountTokenStatus status) {
     // the patch is the difference between base and base-with-the-new-status: a base holding only
     // what addresses the object and the old status keeps the diff (and its cost) to the status
     GrafanaServiceAccountToken base = new GrafanaServiceAccountToken();
-    base.setMetadata(new ObjectMetaBuilder().withName(reconciled.getMetadata().getName())
-        .withNamespace(reconciled.getMetadata().getNamespace()).build());
+    base.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(reconciled.getMetadata().getName())
+            .withNamespace(reconciled.getMetadata().getNamespace())
+            .build());
     base.setStatus(reconciled.getStatus());
-    GrafanaServiceAccountToken written = context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
-      r.setStatus(status);
-      return r;
-    });
+    GrafanaServiceAccountToken written =
+        context
+            .resourceOperations()
+            .jsonPatchPrimaryStatus(
+                base,
+                r -> {
+                  r.setStatus(status);
+                  return r;
+                });
     return written != null && moved(reconciled, written);
   }
 
   static boolean moved(GrafanaServiceAccountToken reconciled, GrafanaServiceAccountToken now) {
-    return (now.getMetadata().getDeletionTimestamp() != null && reconciled.getMetadata().getDeletionTimestamp() == null)
-        || !Objects.equals(now.getMetadata().getGeneration(), reconciled.getMetadata().getGeneration())
-        || !Objects.equals(now.getMetadata().getAnnotations(), reconciled.getMetadata().getAnnotations());
+    return (now.getMetadata().getDeletionTimestamp() != null
+            && reconciled.getMetadata().getDeletionTimestamp() == null)
+        || !Objects.equals(
+            now.getMetadata().getGeneration(), reconciled.getMetadata().getGeneration())
+        || !Objects.equals(
+            now.getMetadata().getAnnotations(), reconciled.getMetadata().getAnnotations());
   }
 
   /** The status as gauges: expiry, renewal and readiness per resource. */
@@ -201,11 +260,19 @@ public class GrafanaServiceAccountTokenReconciler
       return;
     }
     // the counters exist at 0 from the first reconcile: increase() and absent() need a first sample
-    deps.metrics().resourceSeen(r.getMetadata().getNamespace(), r.getMetadata().getName(), s.getProvider());
-    boolean ready = s.getConditions().stream()
-        .anyMatch(c -> StatusBuilder.READY.equals(c.getType()) && "True".equals(c.getStatus()));
-    deps.metrics().tokenState(r.getMetadata().getNamespace(), r.getMetadata().getName(), s.getProvider(),
-        epoch(s.getExpiresAt()), epoch(s.getRenewalTime()), ready);
+    deps.metrics()
+        .resourceSeen(r.getMetadata().getNamespace(), r.getMetadata().getName(), s.getProvider());
+    boolean ready =
+        s.getConditions().stream()
+            .anyMatch(c -> StatusBuilder.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    deps.metrics()
+        .tokenState(
+            r.getMetadata().getNamespace(),
+            r.getMetadata().getName(),
+            s.getProvider(),
+            epoch(s.getExpiresAt()),
+            epoch(s.getRenewalTime()),
+            ready);
   }
 
   private static Double epoch(String t) {

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * docs/reference.md#failures-and-retries for an issue that failed: the backoff its reason asks
- * for, a throttled Warning, the failure counter, and the 401 gate closed for the credential used.
+ * docs/reference.md#failures-and-retries for an issue that failed: the backoff its reason asks for,
+ * a throttled Warning, the failure counter, and the 401 gate closed for the credential used.
  */
 final class IssueFailure {
   private static final Logger LOG = LoggerFactory.getLogger(IssueFailure.class);
@@ -29,15 +29,18 @@ final class IssueFailure {
     c.providerFailed(e);
     st.issueFailure = e;
     int attempts = c.d.retries().attempts(c.res.uid()) + 1;
-    Duration delay = switch (e.reason()) {
-      // the 401 gate, not a timer, decides when a rejected credential is tried again
-      case Reasons.CREDENTIALS_REJECTED -> Backoff.CREDENTIALS;
-      case Reasons.CREDENTIALS_NOT_FOUND -> withinKeyLife(Backoff.CREDENTIALS);
-      case Reasons.SAME_TOKEN_RETURNED -> withinKeyLife(Backoff.sameTokenDelay(attempts));
-      default -> withinKeyLife(e instanceof TransientProviderException
-          ? Backoff.transientDelay(attempts, renewBefore(), e.retryAfter())
-          : Backoff.PERMANENT);
-    };
+    Duration delay =
+        switch (e.reason()) {
+          // the 401 gate, not a timer, decides when a rejected credential is tried again
+          case Reasons.CREDENTIALS_REJECTED -> Backoff.CREDENTIALS;
+          case Reasons.CREDENTIALS_NOT_FOUND -> withinKeyLife(Backoff.CREDENTIALS);
+          case Reasons.SAME_TOKEN_RETURNED -> withinKeyLife(Backoff.sameTokenDelay(attempts));
+          default ->
+              withinKeyLife(
+                  e instanceof TransientProviderException
+                      ? Backoff.transientDelay(attempts, renewBefore(), e.retryAfter())
+                      : Backoff.PERMANENT);
+        };
     remember(attempts, delay, e.reason(), e.getMessage());
   }
 
@@ -45,7 +48,10 @@ final class IssueFailure {
   void recordKubernetes(String message) {
     int attempts = c.d.retries().attempts(c.res.uid()) + 1;
     String reason = st.trigger.map(t -> t.reason()).orElse(Reasons.PROVIDER_ERROR);
-    remember(attempts, withinKeyLife(Backoff.transientDelay(attempts, renewBefore(), Optional.empty())), reason,
+    remember(
+        attempts,
+        withinKeyLife(Backoff.transientDelay(attempts, renewBefore(), Optional.empty())),
+        reason,
         message);
   }
 
@@ -54,15 +60,28 @@ final class IssueFailure {
   }
 
   private void remember(int attempts, Duration delay, String reason, String message) {
-    c.d.retries().failed(c.res.uid(), new RetryBook.Failure(attempts, c.now.plus(delay), reason, message,
-        c.generation()));
+    c.d
+        .retries()
+        .failed(
+            c.res.uid(),
+            new RetryBook.Failure(attempts, c.now.plus(delay), reason, message, c.generation()));
     String full = st.trigger.map(t -> t.description() + "; ").orElse("") + message;
     c.warn(reason, full);
     c.d.metrics().issueFailed(c.res.namespace(), c.res.name(), c.res.kind().specName(), reason);
-    LOG.warn("{}: {} (attempt {}, next in {}s): {}", c.who(), reason, attempts, delay.getSeconds(), full);
+    LOG.warn(
+        "{}: {} (attempt {}, next in {}s): {}",
+        c.who(),
+        reason,
+        attempts,
+        delay.getSeconds(),
+        full);
   }
 
   private Optional<Duration> renewBefore() {
-    return st.secret.current().flatMap(c.res::schedule).map(RenewalSchedule::renewBefore).or(c.res::renewBefore);
+    return st.secret
+        .current()
+        .flatMap(c.res::schedule)
+        .map(RenewalSchedule::renewBefore)
+        .or(c.res::renewBefore);
   }
 }

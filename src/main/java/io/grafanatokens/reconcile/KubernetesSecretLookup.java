@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Reads one resource's credential Secrets, from the namespace its provider block may read (its
- * own), through the shared {@link CredentialSecrets}; remembers the resourceVersion of each so
- * that a rejected credential is not retried until its Secret changes.
+ * own), through the shared {@link CredentialSecrets}; remembers the resourceVersion of each so that
+ * a rejected credential is not retried until its Secret changes.
  */
 final class KubernetesSecretLookup implements SecretLookup {
   private final CredentialSecrets secrets;
@@ -38,7 +38,9 @@ final class KubernetesSecretLookup implements SecretLookup {
    */
   String knownVersion(String secretName) {
     String v = versions.get(secretName);
-    return v != null ? v : secrets.lastVersion(namespace, secretName).orElseGet(() -> version(secretName));
+    return v != null
+        ? v
+        : secrets.lastVersion(namespace, secretName).orElseGet(() -> version(secretName));
   }
 
   String namespace() {

@@ -13,16 +13,23 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The last token list per service account, shared by the resources on it, so that the liveness
  * check costs one list call per account and interval rather than one per resource; and what is
- * needed to trust a listing about a token: its request must have been sent after the token's
- * create was answered, or a token created a moment ago would be reported gone. The order is kept
- * with a counter, not the clock, which may stand still or step back.
+ * needed to trust a listing about a token: its request must have been sent after the token's create
+ * was answered, or a token created a moment ago would be reported gone. The order is kept with a
+ * counter, not the clock, which may stand still or step back.
  */
 final class LivenessCache {
   /** A listing, when it was fetched and the order in which its request was sent. */
   record Listing(Instant fetchedAt, long sent, TokenListing tokens, Map<String, String> names) {
     Listing(Instant fetchedAt, long sent, TokenListing tokens) {
-      this(fetchedAt, sent, tokens, tokens.tokens().stream().filter(t -> t.id() != null && t.name() != null)
-          .collect(java.util.stream.Collectors.toUnmodifiableMap(TokenInfo::id, TokenInfo::name, (a, b) -> a)));
+      this(
+          fetchedAt,
+          sent,
+          tokens,
+          tokens.tokens().stream()
+              .filter(t -> t.id() != null && t.name() != null)
+              .collect(
+                  java.util.stream.Collectors.toUnmodifiableMap(
+                      TokenInfo::id, TokenInfo::name, (a, b) -> a)));
     }
   }
 
@@ -33,8 +40,10 @@ final class LivenessCache {
 
   private final AtomicLong order = new AtomicLong();
   private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+
   /** Per account: tokens created since its last listing, and when (in {@link #order}). */
   private final Map<String, Map<String, Long>> created = new ConcurrentHashMap<>();
+
   private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -58,7 +67,10 @@ final class LivenessCache {
     }
   }
 
-  /** The token's name in the last listing of its account; empty when that listing lacks it (or there is none). */
+  /**
+   * The token's name in the last listing of its account; empty when that listing lacks it (or there
+   * is none).
+   */
   Optional<String> listedName(String account, String tokenId) {
     Listing l = listings.get(account);
     return l == null ? Optional.empty() : Optional.ofNullable(l.names().get(tokenId));
@@ -70,7 +82,8 @@ final class LivenessCache {
   }
 
   void put(String account, Instant fetchedAt, long ticket, TokenListing tokens) {
-    listings.merge(account, new Listing(fetchedAt, ticket, tokens), (a, b) -> b.sent() < a.sent() ? a : b);
+    listings.merge(
+        account, new Listing(fetchedAt, ticket, tokens), (a, b) -> b.sent() < a.sent() ? a : b);
     // a listing sent after a create answers for that token from now on: forget the create
     Map<String, Long> since = created.get(account);
     if (since != null) {
@@ -80,7 +93,9 @@ final class LivenessCache {
 
   /** A token this process created: called once its create was answered. */
   void created(String account, String tokenId) {
-    created.computeIfAbsent(account, k -> new ConcurrentHashMap<>()).put(tokenId, order.incrementAndGet());
+    created
+        .computeIfAbsent(account, k -> new ConcurrentHashMap<>())
+        .put(tokenId, order.incrementAndGet());
   }
 
   boolean due(String uid, Instant now, Duration interval) {

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * docs/reference.md#liveness-check: every TOKEN_CHECK_INTERVAL, is the token in the Secret still
- * alive at the provider? One list per service account and interval, shared. A token missing from
- * a capped (incomplete) list is not called gone, nor is one missing from a list sent before it
- * was created. A gone token stays the trigger until a token is issued for it.
+ * alive at the provider? One list per service account and interval, shared. A token missing from a
+ * capped (incomplete) list is not called gone, nor is one missing from a list sent before it was
+ * created. A gone token stays the trigger until a token is issued for it.
  */
 final class LivenessCheck {
   private static final Logger LOG = LoggerFactory.getLogger(LivenessCheck.class);
@@ -27,17 +27,24 @@ final class LivenessCheck {
   }
 
   boolean due() {
-    return !c.d.tokenCheckInterval().isZero() && c.res.capabilities().canList() && st.secret.current().isPresent()
-        && !st.secret.keyEdited() && c.d.liveness().due(c.res.uid(), c.now, c.d.tokenCheckInterval());
+    return !c.d.tokenCheckInterval().isZero()
+        && c.res.capabilities().canList()
+        && st.secret.current().isPresent()
+        && !st.secret.keyEdited()
+        && c.d.liveness().due(c.res.uid(), c.now, c.d.tokenCheckInterval());
   }
 
   void run() throws ProviderException {
     CurrentToken cur = st.secret.current().get();
     TokenSession s = c.session();
-    TokenListing listing = c.d.liveness().tokens(c.account(s), cur.tokenId(), c.now, c.d.tokenCheckInterval(), s::list);
+    TokenListing listing =
+        c.d
+            .liveness()
+            .tokens(c.account(s), cur.tokenId(), c.now, c.d.tokenCheckInterval(), s::list);
     c.providerAnswered();
     c.d.liveness().checked(c.res.uid(), c.now);
-    Optional<TokenInfo> found = listing.tokens().stream().filter(t -> cur.tokenId().equals(t.id())).findFirst();
+    Optional<TokenInfo> found =
+        listing.tokens().stream().filter(t -> cur.tokenId().equals(t.id())).findFirst();
     boolean gone = found.map(t -> t.revoked() || t.expired()).orElse(listing.complete());
     if (gone) {
       LOG.info("{}: token {} is gone or revoked at the provider", c.who(), cur.tokenId());

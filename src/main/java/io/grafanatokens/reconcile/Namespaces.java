@@ -23,12 +23,18 @@ import org.slf4j.LoggerFactory;
 public final class Namespaces implements AutoCloseable {
   static final Duration CACHE_FOR = Duration.ofSeconds(30);
   static final Duration FORBIDDEN_FOR = Duration.ofMinutes(5);
-  /** A namespace seen terminating is looked at again after this: one of the same name may be created again. */
+
+  /**
+   * A namespace seen terminating is looked at again after this: one of the same name may be created
+   * again.
+   */
   static final Duration TERMINATING_FOR = Duration.ofMinutes(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(Namespaces.class);
 
   /** What one GET (or a write's 403) told about a namespace, and when. */
-  private record Seen(Instant at, boolean terminating, Map<String, String> labels, boolean forbidden) {}
+  private record Seen(
+      Instant at, boolean terminating, Map<String, String> labels, boolean forbidden) {}
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -51,8 +57,10 @@ public final class Namespaces implements AutoCloseable {
       informer = i;
       return true;
     } catch (Exception e) {
-      LOG.info("cannot watch Namespaces ({}); a terminating namespace is then known from GETs or from a write "
-          + "answered 403", e.getMessage());
+      LOG.info(
+          "cannot watch Namespaces ({}); a terminating namespace is then known from GETs or from a write "
+              + "answered 403",
+          e.getMessage());
       if (informer != null) {
         informer.stop();
       }
@@ -75,7 +83,8 @@ public final class Namespaces implements AutoCloseable {
     SharedIndexInformer<Namespace> i = informer;
     if (i != null) {
       Namespace n = i.getStore().getByKey(namespace);
-      return Optional.ofNullable(n).map(x -> x.getMetadata().getLabels() == null ? Map.of() : x.getMetadata().getLabels());
+      return Optional.ofNullable(n)
+          .map(x -> x.getMetadata().getLabels() == null ? Map.of() : x.getMetadata().getLabels());
     }
     Seen s = read(namespace);
     return s.forbidden() ? Optional.empty() : Optional.of(s.labels());
@@ -103,8 +112,14 @@ public final class Namespaces implements AutoCloseable {
     Seen fresh;
     try {
       Namespace n = client.namespaces().withName(namespace).get();
-      fresh = new Seen(now, n != null && isTerminating(n),
-          n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels(), false);
+      fresh =
+          new Seen(
+              now,
+              n != null && isTerminating(n),
+              n == null || n.getMetadata().getLabels() == null
+                  ? Map.of()
+                  : n.getMetadata().getLabels(),
+              false);
     } catch (KubernetesClientException e) {
       // 403 in a namespaced install: asked again later, not remembered forever
       fresh = new Seen(now, false, Map.of(), e.getCode() == 403);

@@ -13,9 +13,14 @@ import java.util.Optional;
  * @param lookAt empty: only an event brings the resource back (InvalidSpec, NotPermitted)
  * @param soon the Secret changed under the pass: look again as soon as the cache caught up
  */
-record Outcome(GrafanaServiceAccountTokenStatus status, boolean statusChanged, Optional<Instant> lookAt, boolean soon) {
+record Outcome(
+    GrafanaServiceAccountTokenStatus status,
+    boolean statusChanged,
+    Optional<Instant> lookAt,
+    boolean soon) {
   /** A pass that found something due it could not do yet looks again no sooner than this. */
   static final Duration AT_LEAST = Duration.ofSeconds(1);
+
   static final Duration SOON = Duration.ofMillis(200);
 
   /**
@@ -27,9 +32,10 @@ record Outcome(GrafanaServiceAccountTokenStatus status, boolean statusChanged, O
     if (soon) {
       return Optional.of(SOON);
     }
-    return lookAt.map(at -> {
-      Duration d = Duration.between(clock.instant(), at);
-      return d.isNegative() || d.isZero() ? AT_LEAST : d;
-    });
+    return lookAt.map(
+        at -> {
+          Duration d = Duration.between(clock.instant(), at);
+          return d.isNegative() || d.isZero() ? AT_LEAST : d;
+        });
   }
 }

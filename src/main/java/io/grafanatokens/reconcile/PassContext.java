@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What every effect of one pass shares: the resource as resolved, the instant the pass started,
- * the credentials it reads and the provider session, opened once on first use.
+ * What every effect of one pass shares: the resource as resolved, the instant the pass started, the
+ * credentials it reads and the provider session, opened once on first use.
  */
 final class PassContext {
   final ReconcileDeps d;
@@ -25,7 +25,11 @@ final class PassContext {
   private final SessionPurpose purpose;
   private TokenSession session;
 
-  PassContext(ReconcileDeps d, ResolvedResource res, KubernetesSecretLookup lookup, SessionPurpose purpose) {
+  PassContext(
+      ReconcileDeps d,
+      ResolvedResource res,
+      KubernetesSecretLookup lookup,
+      SessionPurpose purpose) {
     this.d = d;
     this.resource = res.resource();
     this.res = res;
@@ -57,7 +61,10 @@ final class PassContext {
 
   /** The same for another service account at this resource's instance. */
   String account(String serviceAccountId) {
-    return res.kind().specName() + "|" + res.provider().baseUrl(res.effectiveSpec()).orElse("") + "|"
+    return res.kind().specName()
+        + "|"
+        + res.provider().baseUrl(res.effectiveSpec()).orElse("")
+        + "|"
         + serviceAccountId;
   }
 
@@ -75,10 +82,16 @@ final class PassContext {
     String name = res.credentialsSecret().get();
     if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())) {
       // only Grafana locks a user out after failed logins, with the same 401 as a wrong password
-      d.gate().rejected(credentialsKey().get(), lookup.version(name), e.getMessage(), now,
-          res.kind() == io.grafanatokens.provider.ProviderKind.GRAFANA);
+      d.gate()
+          .rejected(
+              credentialsKey().get(),
+              lookup.version(name),
+              e.getMessage(),
+              now,
+              res.kind() == io.grafanatokens.provider.ProviderKind.GRAFANA);
       lookup.forget(name);
-    } else if (Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason()) || e instanceof TransientProviderException) {
+    } else if (Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())
+        || e instanceof TransientProviderException) {
       // no answer about the credential either way: another resource may try it
       d.gate().unanswered(credentialsKey().get(), lookup.version(name), res.uid());
     } else {
@@ -87,7 +100,10 @@ final class PassContext {
     }
   }
 
-  /** What the 401 gate says of this pass's credential: go, a rejection's message, or wait for another's try. */
+  /**
+   * What the 401 gate says of this pass's credential: go, a rejection's message, or wait for
+   * another's try.
+   */
   record CredentialCheck(CredentialGate.Decision decision, String message) {}
 
   CredentialCheck credentialCheck() {
@@ -100,12 +116,15 @@ final class PassContext {
       // known to work: an idle pass reads no Secret
       return new CredentialCheck(CredentialGate.Decision.OPEN, "");
     }
-    CredentialGate.Decision decision = d.gate().check(key.get(), lookup.version(name), res.uid(), now);
-    String message = switch (decision) {
-      case CLOSED -> d.gate().message(key.get());
-      case WAIT -> "waiting for another resource's first call with the credentials Secret " + name;
-      default -> "";
-    };
+    CredentialGate.Decision decision =
+        d.gate().check(key.get(), lookup.version(name), res.uid(), now);
+    String message =
+        switch (decision) {
+          case CLOSED -> d.gate().message(key.get());
+          case WAIT ->
+              "waiting for another resource's first call with the credentials Secret " + name;
+          default -> "";
+        };
     return new CredentialCheck(decision, message);
   }
 
@@ -123,13 +142,20 @@ final class PassContext {
   /** A provider call succeeded: the credential works. */
   void providerAnswered() {
     providerCalled = true;
-    credentialsKey().ifPresent(k -> d.gate().accepted(k, lookup.version(res.credentialsSecret().get())));
+    credentialsKey()
+        .ifPresent(k -> d.gate().accepted(k, lookup.version(res.credentialsSecret().get())));
   }
 
-  /** A managed Secret of another resource holds this token (docs/reference.md#which-tokens-may-be-deleted). */
+  /**
+   * A managed Secret of another resource holds this token
+   * (docs/reference.md#which-tokens-may-be-deleted).
+   */
   boolean heldByOthers(String serviceAccountId, String tokenId) {
-    return d.store().heldByOthers(res.uid(),
-        TokenSecretState.holderKey(res.capabilities().tokensHaveIds(), serviceAccountId, tokenId));
+    return d.store()
+        .heldByOthers(
+            res.uid(),
+            TokenSecretState.holderKey(
+                res.capabilities().tokensHaveIds(), serviceAccountId, tokenId));
   }
 
   long generation() {
@@ -138,7 +164,9 @@ final class PassContext {
   }
 
   GrafanaServiceAccountTokenStatus previousStatus() {
-    return resource.getStatus() == null ? new GrafanaServiceAccountTokenStatus() : resource.getStatus();
+    return resource.getStatus() == null
+        ? new GrafanaServiceAccountTokenStatus()
+        : resource.getStatus();
   }
 
   void event(Type type, String reason, String message) {

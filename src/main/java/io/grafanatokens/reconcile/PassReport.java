@@ -32,27 +32,35 @@ final class PassReport {
   PassReport(PassContext c, PassState st) {
     this.c = c;
     this.st = st;
-    this.status = new StatusBuilder(c.resource.getStatus(), c.resource.getMetadata().getGeneration(), c.now)
-        .provider(c.res.kind().specName()).secretName(c.res.secretName());
+    this.status =
+        new StatusBuilder(c.resource.getStatus(), c.resource.getMetadata().getGeneration(), c.now)
+            .provider(c.res.kind().specName())
+            .secretName(c.res.secretName());
   }
 
   /** InvalidSpec, NotPermitted, ConnectionNotFound: looked at again when the resource changes. */
-  static Outcome refused(ReconcileDeps d, GrafanaServiceAccountToken r, Resolution.Refused refused) {
-    StatusBuilder b = new StatusBuilder(r.getStatus(), r.getMetadata().getGeneration(), d.clock().instant())
-        .notReady(refused.reason(), refused.message()).idle();
+  static Outcome refused(
+      ReconcileDeps d, GrafanaServiceAccountToken r, Resolution.Refused refused) {
+    StatusBuilder b =
+        new StatusBuilder(r.getStatus(), r.getMetadata().getGeneration(), d.clock().instant())
+            .notReady(refused.reason(), refused.message())
+            .idle();
     return new Outcome(b.build(), !b.unchanged(), Optional.empty(), false);
   }
 
   Outcome outcome() {
     Instant next = c.now.plus(LONGEST_WAIT);
-    Optional<CurrentToken> held = st.secret.ownership() == Ownership.OWNED && !st.secret.keyEdited()
-        ? st.secret.current() : Optional.empty();
+    Optional<CurrentToken> held =
+        st.secret.ownership() == Ownership.OWNED && !st.secret.keyEdited()
+            ? st.secret.current()
+            : Optional.empty();
     if (held.isPresent()) {
       next = earliest(next, reportToken(held.get()));
     } else {
       status.pendingRevocations(st.pending());
-      status.notReady(failureReason().orElse(Reasons.SECRET_MISSING), failureMessage()
-          .orElse("the Secret " + c.res.secretName() + " holds no token yet"));
+      status.notReady(
+          failureReason().orElse(Reasons.SECRET_MISSING),
+          failureMessage().orElse("the Secret " + c.res.secretName() + " holds no token yet"));
     }
     reportIssuing();
     for (PendingRevocation p : st.pending()) {
@@ -61,42 +69,79 @@ final class PassReport {
     next = earliest(next, st.hold.flatMap(Hold::until).orElse(null));
     next = earliest(next, st.retryAt);
     if (st.issueFailure != null || st.kubernetesFailure != null) {
-      next = earliest(next, c.d.retries().failure(c.res.uid()).map(RetryBook.Failure::notBefore).orElse(null));
+      next =
+          earliest(
+              next,
+              c.d.retries().failure(c.res.uid()).map(RetryBook.Failure::notBefore).orElse(null));
     }
     return new Outcome(status.build(), !status.unchanged(), Optional.of(next), st.lookAgainNow);
   }
 
-  /** The status of the token the Secret holds; returns the next instant something about it is due. */
+  /**
+   * The status of the token the Secret holds; returns the next instant something about it is due.
+   */
   private Instant reportToken(CurrentToken t) {
     GrafanaServiceAccountTokenStatus previous = c.previousStatus();
-    long n = c.res.naming().counterOf(t.tokenName()).orElse(previous.getRotationCount() == null ? 1
-        : previous.getRotationCount());
-    String restartedFor = st.restartOutstanding
-        ? (previous.getRestartedFor() != null ? previous.getRestartedFor() : previous.getTokenId()) : t.tokenId();
-    status.token(c.res.kind().specName(), t, n).pendingRevocations(st.secret.pendingRevocations())
-        .lastRotateRequest(st.secret.rotateRequest().orElse(null)).issuedFor(t.targetHash(), t.location())
+    long n =
+        c.res
+            .naming()
+            .counterOf(t.tokenName())
+            .orElse(previous.getRotationCount() == null ? 1 : previous.getRotationCount());
+    String restartedFor =
+        st.restartOutstanding
+            ? (previous.getRestartedFor() != null
+                ? previous.getRestartedFor()
+                : previous.getTokenId())
+            : t.tokenId();
+    status
+        .token(c.res.kind().specName(), t, n)
+        .pendingRevocations(st.secret.pendingRevocations())
+        .lastRotateRequest(st.secret.rotateRequest().orElse(null))
+        .issuedFor(t.targetHash(), t.location())
         .restartedFor(restartedFor);
     Optional<RenewalSchedule> schedule = c.res.schedule(t);
     schedule.ifPresent(s -> status.renewalTime(s.renewalTime()));
     Instant next = c.now.plus(LONGEST_WAIT);
     if (t.expiresAt() != null && !c.now.isBefore(t.expiresAt())) {
-      status.notReady(Reasons.EXPIRED, "the key in Secret " + c.res.secretName() + " expired at " + t.expiresAt()
-          + failureMessage().map(m -> "; " + m).orElse(""));
+      status.notReady(
+          Reasons.EXPIRED,
+          "the key in Secret "
+              + c.res.secretName()
+              + " expired at "
+              + t.expiresAt()
+              + failureMessage().map(m -> "; " + m).orElse(""));
     } else if (st.tokenGone) {
-      status.notReady(Reasons.TOKEN_GONE, "the token in Secret " + c.res.secretName() + " (id " + t.tokenId()
-          + ") no longer works at the provider" + failureMessage().map(m -> "; " + m).orElse(""));
+      status.notReady(
+          Reasons.TOKEN_GONE,
+          "the token in Secret "
+              + c.res.secretName()
+              + " (id "
+              + t.tokenId()
+              + ") no longer works at the provider"
+              + failureMessage().map(m -> "; " + m).orElse(""));
       next = earliest(next, t.expiresAt());
     } else {
       List<String> notes = new ArrayList<>(c.res.provider().notes(c.res.effectiveSpec()));
       notes.addAll(st.notes);
-      status.ready(readyReason(t), "Secret " + c.res.secretName() + " holds token " + t.tokenName() + " (id "
-          + t.tokenId() + "), valid until " + t.expiresAt() + schedule.map(s -> ", renewal at " + s.renewalTime())
-          .orElse("") + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+      status.ready(
+          readyReason(t),
+          "Secret "
+              + c.res.secretName()
+              + " holds token "
+              + t.tokenName()
+              + " (id "
+              + t.tokenId()
+              + "), valid until "
+              + t.expiresAt()
+              + schedule.map(s -> ", renewal at " + s.renewalTime()).orElse("")
+              + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
       next = earliest(next, t.expiresAt());
     }
     next = earliest(next, schedule.map(RenewalSchedule::renewalTime).orElse(null));
     if (!c.d.tokenCheckInterval().isZero() && c.res.capabilities().canList()) {
-      next = earliest(next, c.d.liveness().nextCheck(c.res.uid(), c.d.tokenCheckInterval()).orElse(null));
+      next =
+          earliest(
+              next, c.d.liveness().nextCheck(c.res.uid(), c.d.tokenCheckInterval()).orElse(null));
     }
     return next;
   }
@@ -104,15 +149,17 @@ final class PassReport {
   private void reportIssuing() {
     Optional<IssueTrigger> trigger = st.trigger;
     if (st.issueFailure != null) {
-      status.issuing(st.issueFailure.reason(), trigger.map(t -> t.description() + "; ").orElse("")
-          + st.issueFailure.getMessage());
+      status.issuing(
+          st.issueFailure.reason(),
+          trigger.map(t -> t.description() + "; ").orElse("") + st.issueFailure.getMessage());
     } else if (st.secretRejected != null) {
       status.issuing(Reasons.SECRET_REJECTED, st.secretRejected);
     } else if (st.hold.isPresent() && trigger.isPresent()) {
       Hold h = st.hold.get();
       status.issuing(h.reason() != null ? h.reason() : trigger.get().reason(), h.message());
     } else if (st.kubernetesFailure != null && trigger.isPresent()) {
-      status.issuing(trigger.get().reason(), trigger.get().description() + "; " + st.kubernetesFailure);
+      status.issuing(
+          trigger.get().reason(), trigger.get().description() + "; " + st.kubernetesFailure);
     } else if (trigger.isPresent() && !st.issued) {
       status.issuing(trigger.get().reason(), trigger.get().description());
     } else {
@@ -127,7 +174,8 @@ final class PassReport {
     if (st.secretRejected != null) {
       return Optional.of(Reasons.SECRET_REJECTED);
     }
-    return st.hold.map(h -> h.reason() != null ? h.reason() : st.trigger.map(IssueTrigger::reason).orElse(null));
+    return st.hold.map(
+        h -> h.reason() != null ? h.reason() : st.trigger.map(IssueTrigger::reason).orElse(null));
   }
 
   private Optional<String> failureMessage() {
@@ -153,9 +201,13 @@ final class PassReport {
       return Reasons.ROTATED;
     }
     // the same token as before: keep what was said of it; after a failure, the counter tells
-    String byCounter = c.res.naming().counterOf(t.tokenName()).orElse(1) > 1 ? Reasons.ROTATED : Reasons.ISSUED;
-    return status.condition(StatusBuilder.READY).map(x -> x.getReason())
-        .filter(x -> x.equals(Reasons.ISSUED) || x.equals(Reasons.ROTATED)).orElse(byCounter);
+    String byCounter =
+        c.res.naming().counterOf(t.tokenName()).orElse(1) > 1 ? Reasons.ROTATED : Reasons.ISSUED;
+    return status
+        .condition(StatusBuilder.READY)
+        .map(x -> x.getReason())
+        .filter(x -> x.equals(Reasons.ISSUED) || x.equals(Reasons.ROTATED))
+        .orElse(byCounter);
   }
 
   private static Instant earliest(Instant a, Instant b) {

@@ -11,32 +11,46 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one pass has done so far, effect by effect: the Secret as it is now on the API server
- * (every write replaces it), and each failure, so that the report tells the truth whatever failed.
+ * What one pass has done so far, effect by effect: the Secret as it is now on the API server (every
+ * write replaces it), and each failure, so that the report tells the truth whatever failed.
  */
 final class PassState {
   /** The Secret at spec.secret.name as it is now. */
   TokenSecretState secret;
+
   /** Previous tokens waiting, when the Secret that would record them is gone (kept in status). */
   List<PendingRevocation> pendingWithoutSecret;
+
   Optional<IssueTrigger> trigger = Optional.empty();
   Optional<Hold> hold = Optional.empty();
+
   /** The provider refused or failed the issue. */
   ProviderException issueFailure;
-  /** The issue failed on the Kubernetes side with an unknown outcome; retried like a transient failure. */
+
+  /**
+   * The issue failed on the Kubernetes side with an unknown outcome; retried like a transient
+   * failure.
+   */
   String kubernetesFailure;
+
   /** The API server refused a Secret write: its message. */
   String secretRejected;
+
   /** A token was issued and is in the Secret. */
   boolean issued;
+
   /** The issue found the Secret changed under it: look again at once. */
   boolean lookAgainNow;
+
   /** The token in the Secret is the one the liveness check found gone. */
   boolean tokenGone;
+
   /** The restart for the token in the Secret is still to be done. */
   boolean restartOutstanding;
+
   /** A revocation or restart failed for a passing reason: when to try again. */
   Instant retryAt;
+
   /** Said in the Ready message: an estimated expiry, a role mismatch. */
   final List<String> notes = new ArrayList<>();
 
@@ -58,11 +72,14 @@ final class PassState {
    * location keeps its id held: sparing a stray is safe, sweeping the key consumers hold is not.
    */
   Optional<String> heldHere(String location) {
-    return secret.recordedTokenId().filter(id -> secret.recordedLocation().map(location::equals).orElse(true));
+    return secret
+        .recordedTokenId()
+        .filter(id -> secret.recordedLocation().map(location::equals).orElse(true));
   }
 
   List<PendingRevocation> pending() {
     return secret.exists() && secret.ownership() == TokenSecretState.Ownership.OWNED
-        ? secret.pendingRevocations() : pendingWithoutSecret;
+        ? secret.pendingRevocations()
+        : pendingWithoutSecret;
   }
 }

@@ -13,12 +13,13 @@ import java.util.Map;
  */
 public final class ReadProblems {
   private static final int KEPT = 10_000;
-  private static final Map<String, List<String>> PROBLEMS = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-      return size() > KEPT;
-    }
-  };
+  private static final Map<String, List<String>> PROBLEMS =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+          return size() > KEPT;
+        }
+      };
 
   private ReadProblems() {}
 
@@ -32,6 +33,8 @@ public final class ReadProblems {
   }
 
   private static String key(HasMetadata r) {
-    return r.getMetadata() == null ? "" : r.getMetadata().getUid() + "@" + r.getMetadata().getResourceVersion();
+    return r.getMetadata() == null
+        ? ""
+        : r.getMetadata().getUid() + "@" + r.getMetadata().getResourceVersion();
   }
 }

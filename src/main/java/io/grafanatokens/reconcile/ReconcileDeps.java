@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
- * The long-lived collaborators of every pass, wired once. The books are the operator's memory:
- * each holds facts that no annotation records, and DESIGN.md says why losing them on restart is safe.
+ * The long-lived collaborators of every pass, wired once. The books are the operator's memory: each
+ * holds facts that no annotation records, and DESIGN.md says why losing them on restart is safe.
  *
  * @param ambientAllowed whether a namespace may use the operator's own identity
  * @param tokenCheckInterval how often the token's liveness is checked; zero turns it off

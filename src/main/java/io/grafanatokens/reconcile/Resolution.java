@@ -1,8 +1,8 @@
 package io.grafanatokens.reconcile;
 
 /**
- * A resource turned into something a pass can work with, or the reason it cannot be: checked
- * before anything else and before any provider call.
+ * A resource turned into something a pass can work with, or the reason it cannot be: checked before
+ * anything else and before any provider call.
  */
 sealed interface Resolution {
   /** Usable: the effective provider block and where its credentials are read. */

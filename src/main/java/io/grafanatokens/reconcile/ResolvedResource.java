@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param effectiveSpec the spec the provider is called with (a connection's block merged in)
  * @param lifetime the requested lifetime; empty when the provider decides it
  * @param targetHash SHA-256 of the shaping fields (docs/reference.md#when-a-new-token-is-issued)
- * @param location SHA-256 of where a token id means something (docs/reference.md#which-tokens-may-be-deleted)
+ * @param location SHA-256 of where a token id means something
+ *     (docs/reference.md#which-tokens-may-be-deleted)
  * @param credentialsSecret the Secret holding the credential a 401 is about, if any
  */
 public record ResolvedResource(
@@ -44,39 +45,64 @@ public record ResolvedResource(
     String location,
     Optional<String> credentialsSecret) {
 
-  public static ResolvedResource of(GrafanaServiceAccountToken r, ProviderKind kind, TokenProvider provider) {
+  public static ResolvedResource of(
+      GrafanaServiceAccountToken r, ProviderKind kind, TokenProvider provider) {
     return of(r, r.getSpec(), kind, provider);
   }
 
-  public static ResolvedResource of(GrafanaServiceAccountToken r, GrafanaServiceAccountTokenSpec spec,
-      ProviderKind kind, TokenProvider provider) {
+  public static ResolvedResource of(
+      GrafanaServiceAccountToken r,
+      GrafanaServiceAccountTokenSpec spec,
+      ProviderKind kind,
+      TokenProvider provider) {
     String name = r.getMetadata().getName();
     String uid = r.getMetadata().getUid();
     String tokenName = spec.getTokenName() != null ? spec.getTokenName() : name;
-    Optional<Duration> lifetime = provider.capabilities().decidesLifetime()
-        ? Optional.empty()
-        : Optional.of(Duration.ofSeconds(SpecValidator.requestedSecondsToLive(spec)));
+    Optional<Duration> lifetime =
+        provider.capabilities().decidesLifetime()
+            ? Optional.empty()
+            : Optional.of(Duration.ofSeconds(SpecValidator.requestedSecondsToLive(spec)));
     Optional<Duration> renewBefore = Optional.empty();
     Optional<Duration> grace = Optional.empty();
     if (spec.getRotation() != null) {
-      renewBefore = Optional.ofNullable(spec.getRotation().getRenewBefore()).flatMap(Durations::parse);
+      renewBefore =
+          Optional.ofNullable(spec.getRotation().getRenewBefore()).flatMap(Durations::parse);
       grace = Optional.ofNullable(spec.getRotation().getGracePeriod()).flatMap(Durations::parse);
     }
     SecretTemplate st = spec.getSecret() != null ? spec.getSecret() : new SecretTemplate();
     String urlKey = st.getUrlKey() == null || st.getUrlKey().isEmpty() ? null : st.getUrlKey();
-    SecretLayout layout = new SecretLayout(
+    SecretLayout layout =
+        new SecretLayout(
+            r.getMetadata().getNamespace(),
+            st.getName() != null ? st.getName() : name,
+            st.getKey() != null ? st.getKey() : SecretTemplate.DEFAULT_KEY,
+            urlKey,
+            urlKey == null ? null : provider.baseUrl(spec).orElse(null),
+            st.getLabels(),
+            st.getAnnotations());
+    String shaping =
+        "provider="
+            + kind.specName()
+            + "\n"
+            + provider.shapingFields(spec)
+            + "\ntokenName="
+            + tokenName
+            + "\nsecondsToLive="
+            + lifetime.map(Duration::getSeconds).map(String::valueOf).orElse("");
+    return new ResolvedResource(
+        r,
+        spec,
+        kind,
+        provider,
         r.getMetadata().getNamespace(),
-        st.getName() != null ? st.getName() : name,
-        st.getKey() != null ? st.getKey() : SecretTemplate.DEFAULT_KEY,
-        urlKey,
-        urlKey == null ? null : provider.baseUrl(spec).orElse(null),
-        st.getLabels(),
-        st.getAnnotations());
-    String shaping = "provider=" + kind.specName() + "\n" + provider.shapingFields(spec)
-        + "\ntokenName=" + tokenName + "\nsecondsToLive=" + lifetime.map(Duration::getSeconds).map(String::valueOf).orElse("");
-    return new ResolvedResource(r, spec, kind, provider, r.getMetadata().getNamespace(), uid,
-        new TokenNaming(tokenName, uid), lifetime, renewBefore, grace, layout,
-        "Retain".equals(spec.getDeletionPolicy()), Hashing.sha256Hex(shaping),
+        uid,
+        new TokenNaming(tokenName, uid),
+        lifetime,
+        renewBefore,
+        grace,
+        layout,
+        "Retain".equals(spec.getDeletionPolicy()),
+        Hashing.sha256Hex(shaping),
         Hashing.sha256Hex("provider=" + kind.specName() + "\n" + provider.locationFields(spec)),
         CredentialRefs.credential(spec));
   }
@@ -109,13 +135,20 @@ public record ResolvedResource(
     if (t.issuedAt() == null || t.expiresAt() == null || !t.expiresAt().isAfter(t.issuedAt())) {
       return Optional.empty();
     }
-    return Optional.of(RenewalSchedule.compute(t.issuedAt(), Duration.between(t.issuedAt(), t.expiresAt()),
-        renewBefore, gracePeriod, capabilities().revokesPreviousByDefault(), uid));
+    return Optional.of(
+        RenewalSchedule.compute(
+            t.issuedAt(),
+            Duration.between(t.issuedAt(), t.expiresAt()),
+            renewBefore,
+            gracePeriod,
+            capabilities().revokesPreviousByDefault(),
+            uid));
   }
 
   /** The grace period of a previous token when no schedule can be computed for it. */
   public Optional<Duration> fallbackGrace() {
     return gracePeriod.isPresent() || !capabilities().revokesPreviousByDefault()
-        ? gracePeriod : Optional.of(Duration.ofMinutes(10));
+        ? gracePeriod
+        : Optional.of(Duration.ofMinutes(10));
   }
 }

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * docs/reference.md#issuing-crash-safe step 1, the part that needs no Secret: the spec is valid,
- * its provider is built in, and the identity it asks for may be used from its namespace. Issue
- * and delete pass through the same gates.
+ * its provider is built in, and the identity it asks for may be used from its namespace. Issue and
+ * delete pass through the same gates.
  */
 final class Resolver {
   private final ReconcileDeps d;
@@ -37,23 +37,38 @@ final class Resolver {
   }
 
   static boolean inProviderBlock(String field) {
-    return field.equals("spec") || PROVIDER_FIELDS.stream().anyMatch(f -> field.equals(f) || field.startsWith(f + ".")
-        || field.startsWith(f + "[") || field.startsWith(f + " "));
+    return field.equals("spec")
+        || PROVIDER_FIELDS.stream()
+            .anyMatch(
+                f ->
+                    field.equals(f)
+                        || field.startsWith(f + ".")
+                        || field.startsWith(f + "[")
+                        || field.startsWith(f + " "));
   }
 
-  private static final List<String> PROVIDER_FIELDS = List.of("spec.grafana", "spec.amazonManagedGrafana",
-      "spec.yandexCloud", "spec.connectionRef", "spec.serviceAccount");
+  private static final List<String> PROVIDER_FIELDS =
+      List.of(
+          "spec.grafana",
+          "spec.amazonManagedGrafana",
+          "spec.yandexCloud",
+          "spec.connectionRef",
+          "spec.serviceAccount");
 
-  /** @param blocking which fields' violations refuse the resource */
+  /**
+   * @param blocking which fields' violations refuse the resource
+   */
   private Resolution resolve(GrafanaServiceAccountToken r, Predicate<String> blocking) {
     List<String> unreadable = ReadProblems.of(r).stream().filter(blocking).toList();
     if (!unreadable.isEmpty()) {
-      return new Resolution.Refused(Reasons.INVALID_SPEC, "could not be read: " + String.join("; ", unreadable));
+      return new Resolution.Refused(
+          Reasons.INVALID_SPEC, "could not be read: " + String.join("; ", unreadable));
     }
-    List<Violation> violations = SpecValidator.validate(r.getSpec()).stream().filter(v -> blocking.test(v.field()))
-        .toList();
+    List<Violation> violations =
+        SpecValidator.validate(r.getSpec()).stream().filter(v -> blocking.test(v.field())).toList();
     if (!violations.isEmpty()) {
-      return new Resolution.Refused(Reasons.INVALID_SPEC,
+      return new Resolution.Refused(
+          Reasons.INVALID_SPEC,
           violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
     }
     if (r.getSpec() != null && r.getSpec().getConnectionRef() != null) {
@@ -62,16 +77,26 @@ final class Resolver {
     ProviderKind kind = ProviderRegistry.kindOf(r.getSpec());
     Optional<TokenProvider> provider = d.providers().forKind(kind);
     if (provider.isEmpty()) {
-      return new Resolution.Refused(Reasons.INVALID_SPEC, "spec." + kind.specName()
-          + ": this provider is not available in this build of the operator");
+      return new Resolution.Refused(
+          Reasons.INVALID_SPEC,
+          "spec."
+              + kind.specName()
+              + ": this provider is not available in this build of the operator");
     }
     String ns = r.getMetadata().getNamespace();
     if (provider.get().usesAmbientCredentials(r.getSpec()) && !d.ambientAllowed().test(ns)) {
-      return new Resolution.Refused(Reasons.NOT_PERMITTED, "spec." + kind.specName() + " uses the operator's own "
-          + "identity, which namespace " + ns + " may not use: list it in AMBIENT_CREDENTIALS_NAMESPACES or give a "
-          + "credentials Secret");
+      return new Resolution.Refused(
+          Reasons.NOT_PERMITTED,
+          "spec."
+              + kind.specName()
+              + " uses the operator's own "
+              + "identity, which namespace "
+              + ns
+              + " may not use: list it in AMBIENT_CREDENTIALS_NAMESPACES or give a "
+              + "credentials Secret");
     }
-    return new Resolution.Usable(ResolvedResource.of(r, kind, provider.get()),
+    return new Resolution.Usable(
+        ResolvedResource.of(r, kind, provider.get()),
         new KubernetesSecretLookup(d.credentials(), ns));
   }
 }

@@ -15,13 +15,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * docs/reference.md#restart-targets: right after the key swap, and again on any later pass that
- * finds the restart outstanding (status.restartedFor names another token). While it is
- * outstanding no previous token of the resource is revoked; once a late restart is done, the
- * previous tokens' grace starts over from it, so that the restarted pods get their full grace.
+ * finds the restart outstanding (status.restartedFor names another token). While it is outstanding
+ * no previous token of the resource is revoked; once a late restart is done, the previous tokens'
+ * grace starts over from it, so that the restarted pods get their full grace.
  */
 final class Restarts {
-  /** A restart that could not be applied (not a missing workload: an API error) is tried again after this. */
+  /**
+   * A restart that could not be applied (not a missing workload: an API error) is tried again after
+   * this.
+   */
   static final Duration RETRY = Duration.ofSeconds(30);
+
   private static final Logger LOG = LoggerFactory.getLogger(Restarts.class);
 
   private final PassContext c;
@@ -42,8 +46,11 @@ final class Restarts {
 
   /** The restart for the Secret's token was not recorded as done: do it, then restart the grace. */
   void redoOutstanding() {
-    LOG.info("{}: the restart of {} for token {} is outstanding; restarting now", c.who(),
-        c.resource.getSpec().getRestartTargets(), st.secret.recordedTokenId().orElse("-"));
+    LOG.info(
+        "{}: the restart of {} for token {} is outstanding; restarting now",
+        c.who(),
+        c.resource.getSpec().getRestartTargets(),
+        st.secret.recordedTokenId().orElse("-"));
     restart();
     if (!st.restartOutstanding) {
       // the previous tokens stay held until their extended grace is recorded: if that write fails,
@@ -57,21 +64,30 @@ final class Restarts {
   private void extendGrace() {
     Optional<CurrentToken> cur = st.secret.current();
     List<PendingRevocation> pending = st.secret.pendingRevocations();
-    Optional<Duration> grace = cur.flatMap(c.res::schedule).flatMap(RenewalSchedule::gracePeriod)
-        .or(c.res::fallbackGrace);
+    Optional<Duration> grace =
+        cur.flatMap(c.res::schedule).flatMap(RenewalSchedule::gracePeriod).or(c.res::fallbackGrace);
     if (cur.isEmpty() || st.secret.keyEdited() || pending.isEmpty() || grace.isEmpty()) {
       return;
     }
     String notBefore = RenewalSchedule.revokeAt(c.now, grace.get(), null).toString();
-    List<PendingRevocation> extended = pending.stream()
-        .map(p -> revokeAt(p).isBefore(Instant.parse(notBefore)) ? p.notBefore(notBefore) : p).toList();
+    List<PendingRevocation> extended =
+        pending.stream()
+            .map(p -> revokeAt(p).isBefore(Instant.parse(notBefore)) ? p.notBefore(notBefore) : p)
+            .toList();
     if (extended.equals(pending)) {
       return;
     }
     Secret s = st.secret.secret().get();
-    Secret desired = TokenSecrets.desired(s, c.res.layout(), c.resource, cur.get(), extended,
-        st.secret.rotateRequest().orElse(null));
-    st.secret = TokenSecretState.of(c.d.store().write(s, desired), c.res.uid(), c.res.layout().key());
+    Secret desired =
+        TokenSecrets.desired(
+            s,
+            c.res.layout(),
+            c.resource,
+            cur.get(),
+            extended,
+            st.secret.rotateRequest().orElse(null));
+    st.secret =
+        TokenSecretState.of(c.d.store().write(s, desired), c.res.uid(), c.res.layout().key());
   }
 
   static Instant revokeAt(PendingRevocation p) {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Previous tokens whose grace period is over (docs/reference.md#which-tokens-may-be-deleted). They
- * run on every pass, also while an issue fails or backs off, and one entry never blocks another:
- * a token issued at another location is left to expire with a Warning, one a Secret of another
+ * run on every pass, also while an issue fails or backs off, and one entry never blocks another: a
+ * token issued at another location is left to expire with a Warning, one a Secret of another
  * resource holds stays pending and is looked at again, a passing failure is retried, and a
  * permanent refusal drops the entry with a Warning naming the id left to expire.
  */
@@ -39,7 +39,8 @@ final class Revocations {
 
   void runDue() throws ProviderException {
     List<PendingRevocation> pending = st.pending();
-    List<PendingRevocation> due = pending.stream().filter(p -> !Restarts.revokeAt(p).isAfter(c.now)).toList();
+    List<PendingRevocation> due =
+        pending.stream().filter(p -> !Restarts.revokeAt(p).isAfter(c.now)).toList();
     if (due.isEmpty()) {
       return;
     }
@@ -57,7 +58,10 @@ final class Revocations {
         continue;
       }
       if (c.heldByOthers(p.getServiceAccountId(), p.getTokenId())) {
-        LOG.info("{}: previous token {} is held by another resource's Secret; it stays pending", c.who(), p.getTokenId());
+        LOG.info(
+            "{}: previous token {} is held by another resource's Secret; it stays pending",
+            c.who(),
+            p.getTokenId());
         st.retryNoLaterThan(c.now.plus(Backoff.CREDENTIALS));
         continue;
       }
@@ -77,18 +81,25 @@ final class Revocations {
     record(pending, remaining);
   }
 
-  /** Whether the entry names a token of this resource; empty when the provider could not tell now. */
-  private Optional<Boolean> ours(RecordedIds recorded, TokenSession s, PendingRevocation p) throws ProviderException {
+  /**
+   * Whether the entry names a token of this resource; empty when the provider could not tell now.
+   */
+  private Optional<Boolean> ours(RecordedIds recorded, TokenSession s, PendingRevocation p)
+      throws ProviderException {
     try {
       return Optional.of(recorded.ours(s, p.getServiceAccountId(), p.getTokenId()));
     } catch (TransientProviderException e) {
-      LOG.warn("{}: could not list the tokens to check previous token {}, trying again: {}", c.who(), p.getTokenId(),
+      LOG.warn(
+          "{}: could not list the tokens to check previous token {}, trying again: {}",
+          c.who(),
+          p.getTokenId(),
           e.getMessage());
       st.retryNoLaterThan(c.now.plus(Backoff.transientDelay(1, Optional.empty(), e.retryAfter())));
       return Optional.empty();
     } catch (ProviderException e) {
       c.providerFailed(e);
-      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason()) || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
+      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())
+          || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
         throw e;
       }
       // the account is gone, or the list is refused: nothing can prove the id is ours
@@ -98,7 +109,8 @@ final class Revocations {
 
   /** True when the entry is done with (revoked, gone, or dropped after a permanent refusal). */
   private boolean revoke(TokenSession s, PendingRevocation p) throws ProviderException {
-    String account = p.getServiceAccountId() != null ? p.getServiceAccountId() : s.serviceAccountId();
+    String account =
+        p.getServiceAccountId() != null ? p.getServiceAccountId() : s.serviceAccountId();
     try {
       RevokeOutcome outcome = s.revoke(account, p.getTokenId());
       c.providerAnswered();
@@ -108,17 +120,27 @@ final class Revocations {
       LOG.info("{}: previous token {}: {}", c.who(), p.getTokenId(), outcome);
       return true;
     } catch (TransientProviderException e) {
-      LOG.warn("{}: revoking previous token {} failed, trying again: {}", c.who(), p.getTokenId(), e.getMessage());
+      LOG.warn(
+          "{}: revoking previous token {} failed, trying again: {}",
+          c.who(),
+          p.getTokenId(),
+          e.getMessage());
       st.retryNoLaterThan(c.now.plus(Backoff.transientDelay(1, Optional.empty(), e.retryAfter())));
       return false;
     } catch (ProviderException e) {
       c.providerFailed(e);
-      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason()) || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
+      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())
+          || Reasons.CREDENTIALS_NOT_FOUND.equals(e.reason())) {
         // the credential, not the token, is at fault: keep every entry for when it is fixed
         throw e;
       }
-      c.leftToExpire(p.getTokenId(), "previous token " + p.getTokenId() + " could not be revoked (" + e.getMessage()
-          + "); it is left to expire");
+      c.leftToExpire(
+          p.getTokenId(),
+          "previous token "
+              + p.getTokenId()
+              + " could not be revoked ("
+              + e.getMessage()
+              + "); it is left to expire");
       return true;
     }
   }
@@ -129,24 +151,37 @@ final class Revocations {
    */
   private boolean issuedHere(PendingRevocation p) {
     boolean inSecret = st.secret.exists();
-    return Locations.current(p.getLocation(), p.getTarget(),
+    return Locations.current(
+        p.getLocation(),
+        p.getTarget(),
         inSecret ? st.secret.recordedLocation().orElse(null) : c.previousStatus().getLocation(),
-        inSecret ? st.secret.recordedTargetHash().orElse(null) : c.previousStatus().getTarget(), c.res.here());
+        inSecret ? st.secret.recordedTargetHash().orElse(null) : c.previousStatus().getTarget(),
+        c.res.here());
   }
 
   private void record(List<PendingRevocation> before, List<PendingRevocation> remaining) {
     if (remaining.equals(before)) {
       return;
     }
-    if (st.secret.ownership() == Ownership.OWNED && st.secret.current().isPresent() && !st.secret.keyEdited()) {
+    if (st.secret.ownership() == Ownership.OWNED
+        && st.secret.current().isPresent()
+        && !st.secret.keyEdited()) {
       Secret s = st.secret.secret().get();
-      Secret desired = TokenSecrets.desired(s, c.res.layout(), c.resource, st.secret.current().get(), remaining,
-          st.secret.rotateRequest().orElse(null));
-      st.secret = TokenSecretState.of(c.d.store().write(s, desired), c.res.uid(), c.res.layout().key());
+      Secret desired =
+          TokenSecrets.desired(
+              s,
+              c.res.layout(),
+              c.resource,
+              st.secret.current().get(),
+              remaining,
+              st.secret.rotateRequest().orElse(null));
+      st.secret =
+          TokenSecretState.of(c.d.store().write(s, desired), c.res.uid(), c.res.layout().key());
     } else if (st.secret.ownership() != Ownership.OWNED) {
       st.pendingWithoutSecret = remaining;
     }
-    // an edited key is never written back as ours: the entries stay and a revoked one answers 404 next time
+    // an edited key is never written back as ours: the entries stay and a revoked one answers 404
+    // next time
   }
 
   private static List<String> ids(List<PendingRevocation> ps) {

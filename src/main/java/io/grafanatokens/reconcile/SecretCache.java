@@ -16,14 +16,17 @@ import java.util.function.UnaryOperator;
 public interface SecretCache {
   /** Managed Secrets by the uid of their controller owner. */
   String OWNER_INDEX = "owner-uid";
+
   /** Managed Secrets by the tokens they hold (TokenSecretState#holderKeys). */
   String HOLDER_INDEX = "token-holder";
 
   /** The indexers to register on the informer. */
   static Map<String, Function<Secret, List<String>>> indexers() {
     return Map.of(
-        OWNER_INDEX, s -> TokenSecretState.controllerUid(s).map(List::of).orElse(List.of()),
-        HOLDER_INDEX, TokenSecretState::holderKeys);
+        OWNER_INDEX,
+        s -> TokenSecretState.controllerUid(s).map(List::of).orElse(List.of()),
+        HOLDER_INDEX,
+        TokenSecretState::holderKeys);
   }
 
   /** The Secret as last seen, the operator's own writes included. */
@@ -32,7 +35,9 @@ public interface SecretCache {
   /** The Secrets an index lists under a key (may lag the operator's own writes by a moment). */
   List<Secret> byIndex(String index, String key);
 
-  /** Runs a write and remembers its result, so the next pass sees it and its event does not wake us. */
+  /**
+   * Runs a write and remembers its result, so the next pass sees it and its event does not wake us.
+   */
   Secret write(Secret desired, UnaryOperator<Secret> operation);
 
   /** Remembers a Secret read back after a write whose answer was lost. */

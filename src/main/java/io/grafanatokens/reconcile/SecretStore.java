@@ -66,8 +66,8 @@ public final class SecretStore {
 
   /**
    * True when a managed Secret of another resource holds the token named by this index key
-   * (docs/reference.md#which-tokens-may-be-deleted): this resource's own Secrets never count, so
-   * a half-done move cannot pin a token.
+   * (docs/reference.md#which-tokens-may-be-deleted): this resource's own Secrets never count, so a
+   * half-done move cannot pin a token.
    */
   public boolean heldByOthers(String ownerUid, String holderKey) {
     return cache.byIndex(SecretCache.HOLDER_INDEX, holderKey).stream()
@@ -76,6 +76,8 @@ public final class SecretStore {
 
   /** The API server refuses new content because the namespace is being deleted. */
   public static boolean namespaceTerminating(KubernetesClientException e) {
-    return e.getCode() == 403 && e.getMessage() != null && e.getMessage().contains("being terminated");
+    return e.getCode() == 403
+        && e.getMessage() != null
+        && e.getMessage().contains("being terminated");
   }
 }

@@ -28,31 +28,50 @@ final class SecretUpkeep {
     this.st = st;
   }
 
-  /** The Secret is absent and one of ours under another name holds a key: write it here, then delete that one. */
+  /**
+   * The Secret is absent and one of ours under another name holds a key: write it here, then delete
+   * that one.
+   */
   void moveOrTidy(List<Secret> ownedElsewhere) {
     if (ownedElsewhere.isEmpty()) {
       return;
     }
     if (st.secret.ownership() == Ownership.ABSENT) {
-      Optional<TokenSecretState> source = ownedElsewhere.stream()
-          .map(s -> TokenSecretState.of(s, c.res.uid(), c.res.layout().key()))
-          .filter(s -> s.current().isPresent() && !s.keyEdited())
-          .max(Comparator.comparing(s -> s.current().get().issuedAt(), Comparator.nullsFirst(Comparator.naturalOrder())));
+      Optional<TokenSecretState> source =
+          ownedElsewhere.stream()
+              .map(s -> TokenSecretState.of(s, c.res.uid(), c.res.layout().key()))
+              .filter(s -> s.current().isPresent() && !s.keyEdited())
+              .max(
+                  Comparator.comparing(
+                      s -> s.current().get().issuedAt(),
+                      Comparator.nullsFirst(Comparator.naturalOrder())));
       if (source.isEmpty()) {
         return;
       }
       TokenSecretState from = source.get();
-      Secret moved = TokenSecrets.desired(null, c.res.layout(), c.resource, from.current().get(),
-          from.pendingRevocations(), from.rotateRequest().orElse(null));
+      Secret moved =
+          TokenSecrets.desired(
+              null,
+              c.res.layout(),
+              c.resource,
+              from.current().get(),
+              from.pendingRevocations(),
+              from.rotateRequest().orElse(null));
       st.secret = state(c.d.store().write(null, moved));
-      LOG.info("{}: moved the key from Secret {} to {}", c.who(), from.secret().get().getMetadata().getName(),
+      LOG.info(
+          "{}: moved the key from Secret {} to {}",
+          c.who(),
+          from.secret().get().getMetadata().getName(),
           c.res.secretName());
     }
     if (st.secret.ownership() == Ownership.OWNED) {
       // the key is safe at the new name: what is left under old names only pins tokens
       for (Secret old : ownedElsewhere) {
         c.d.store().delete(old);
-        LOG.info("{}: deleted Secret {}, left under an old spec.secret.name", c.who(), old.getMetadata().getName());
+        LOG.info(
+            "{}: deleted Secret {}, left under an old spec.secret.name",
+            c.who(),
+            old.getMetadata().getName());
       }
     }
   }
@@ -63,24 +82,42 @@ final class SecretUpkeep {
    */
   boolean adoptKeepingKey() {
     Optional<CurrentToken> cur = st.secret.current();
-    if (cur.isEmpty() || st.secret.keyEdited() || !c.res.targetHash().equals(cur.get().targetHash())) {
+    if (cur.isEmpty()
+        || st.secret.keyEdited()
+        || !c.res.targetHash().equals(cur.get().targetHash())) {
       return false;
     }
-    Secret adopted = TokenSecrets.desired(st.secret.secret().get(), c.res.layout(), c.resource, cur.get(),
-        st.secret.pendingRevocations(), st.secret.rotateRequest().orElse(null));
+    Secret adopted =
+        TokenSecrets.desired(
+            st.secret.secret().get(),
+            c.res.layout(),
+            c.resource,
+            cur.get(),
+            st.secret.pendingRevocations(),
+            st.secret.rotateRequest().orElse(null));
     st.secret = state(c.d.store().write(st.secret.secret().get(), adopted));
-    LOG.info("{}: adopted Secret {} and its token {}", c.who(), c.res.secretName(), cur.get().tokenId());
+    LOG.info(
+        "{}: adopted Secret {} and its token {}", c.who(), c.res.secretName(), cur.get().tokenId());
     return true;
   }
 
-  /** spec.secret labels, annotations, key or urlKey changed (or another tool stripped ours): patch, no new token. */
+  /**
+   * spec.secret labels, annotations, key or urlKey changed (or another tool stripped ours): patch,
+   * no new token.
+   */
   void applyMetadata() {
     Optional<CurrentToken> cur = st.secret.current();
     if (st.secret.ownership() != Ownership.OWNED || cur.isEmpty() || st.secret.keyEdited()) {
       return;
     }
-    Secret desired = TokenSecrets.desired(st.secret.secret().get(), c.res.layout(), c.resource, cur.get(),
-        st.secret.pendingRevocations(), st.secret.rotateRequest().orElse(null));
+    Secret desired =
+        TokenSecrets.desired(
+            st.secret.secret().get(),
+            c.res.layout(),
+            c.resource,
+            cur.get(),
+            st.secret.pendingRevocations(),
+            st.secret.rotateRequest().orElse(null));
     if (!TokenSecrets.sameContent(st.secret.secret().get(), desired)) {
       st.secret = state(c.d.store().write(st.secret.secret().get(), desired));
       LOG.info("{}: updated the metadata of Secret {}", c.who(), c.res.secretName());

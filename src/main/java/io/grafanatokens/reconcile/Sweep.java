@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * docs/reference.md#which-tokens-may-be-deleted (b): this resource's tokens by name on the current
- * service account that no managed Secret holds and that are not pending revocation — a lost
- * create, a write that never landed, this resource's expired tokens (AMG counts them against a
- * quota). A failed delete is not a failure of the pass: the next sweep tries again.
+ * service account that no managed Secret holds and that are not pending revocation — a lost create,
+ * a write that never landed, this resource's expired tokens (AMG counts them against a quota). A
+ * failed delete is not a failure of the pass: the next sweep tries again.
  */
 final class Sweep {
   private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
@@ -37,14 +37,20 @@ final class Sweep {
     pending.forEach(p -> keep.add(p.getTokenId()));
     String account = s.serviceAccountId();
     for (TokenInfo t : listing.tokens()) {
-      if (!c.res.naming().isOurs(t.name()) || keep.contains(t.id()) || c.heldByOthers(account, t.id())) {
+      if (!c.res.naming().isOurs(t.name())
+          || keep.contains(t.id())
+          || c.heldByOthers(account, t.id())) {
         continue;
       }
       try {
         s.revoke(account, t.id());
         LOG.info("{}: swept stray token {} ({})", c.who(), t.name(), t.id());
       } catch (ProviderException e) {
-        LOG.warn("{}: could not sweep stray token {} ({}): {}; the next sweep tries again", c.who(), t.name(), t.id(),
+        LOG.warn(
+            "{}: could not sweep stray token {} ({}): {}; the next sweep tries again",
+            c.who(),
+            t.name(),
+            t.id(),
             e.getMessage());
       }
     }

@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * One reconcile of one resource, in docs/reference.md#issuing-crash-safe's order: observe the
  * Secret and what is remembered, decide with the pure {@link IssuePolicy}, act in a fixed order —
- * Secret upkeep, an outstanding restart, the liveness check, the issue, due revocations, metadata
- * — each effect recorded before the next and each failure caught where it happens, then report a
+ * Secret upkeep, an outstanding restart, the liveness check, the issue, due revocations, metadata —
+ * each effect recorded before the next and each failure caught where it happens, then report a
  * status built from the Secret as it is ({@link PassReport}).
  */
 final class TokenPass {
@@ -36,8 +36,12 @@ final class TokenPass {
     Resolution resolution = new Resolver(d).resolve(resource);
     if (resolution instanceof Resolution.Refused refused) {
       if (d.warnings().occurred(resource.getMetadata().getUid(), refused.reason())) {
-        d.events().emit(resource, io.grafanatokens.observability.EventEmitter.Type.Warning, refused.reason(),
-            refused.message());
+        d.events()
+            .emit(
+                resource,
+                io.grafanatokens.observability.EventEmitter.Type.Warning,
+                refused.reason(),
+                refused.message());
       }
       return PassReport.refused(d, resource, refused);
     }
@@ -57,22 +61,36 @@ final class TokenPass {
   private PassState observe(PassContext c) {
     ResolvedResource res = c.res;
     GrafanaServiceAccountTokenStatus status = c.previousStatus();
-    TokenSecretState secret = TokenSecretState.of(d.store().cached(res.namespace(), res.secretName()).orElse(null),
-        res.uid(), res.layout().key());
+    TokenSecretState secret =
+        TokenSecretState.of(
+            d.store().cached(res.namespace(), res.secretName()).orElse(null),
+            res.uid(),
+            res.layout().key());
     if (secret.ownership() == Ownership.ABSENT) {
       secret = foreignIfKnown(c).orElse(secret);
     }
-    PassState st = new PassState(secret, status.getPendingRevocations() == null ? List.of()
-        : List.copyOf(status.getPendingRevocations()));
-    String held = secret.ownership() == Ownership.OWNED ? secret.recordedTokenId().orElse(null) : null;
+    PassState st =
+        new PassState(
+            secret,
+            status.getPendingRevocations() == null
+                ? List.of()
+                : List.copyOf(status.getPendingRevocations()));
+    String held =
+        secret.ownership() == Ownership.OWNED ? secret.recordedTokenId().orElse(null) : null;
     List<?> targets = resource.getSpec().getRestartTargets();
-    st.restartOutstanding = RestartRecord.outstanding(targets != null && !targets.isEmpty(), held,
-        status.getRestartedFor(), status.getTokenId());
+    st.restartOutstanding =
+        RestartRecord.outstanding(
+            targets != null && !targets.isEmpty(),
+            held,
+            status.getRestartedFor(),
+            status.getTokenId());
     st.tokenGone = d.triggers().isGone(res.uid(), held);
     return st;
   }
 
-  /** An unlabelled Secret of someone else met by an earlier create: looked at again once a minute. */
+  /**
+   * An unlabelled Secret of someone else met by an earlier create: looked at again once a minute.
+   */
   private Optional<TokenSecretState> foreignIfKnown(PassContext c) {
     var seen = d.holds().foreignSeenAt(c.res.namespace(), c.res.secretName());
     if (seen.isEmpty()) {
@@ -81,8 +99,11 @@ final class TokenPass {
     if (c.now.isBefore(seen.get().plus(WriteHolds.FOREIGN_RECHECK))) {
       return Optional.of(TokenSecretState.foreign());
     }
-    TokenSecretState s = TokenSecretState.of(d.store().readFromServer(c.res.namespace(), c.res.secretName()),
-        c.res.uid(), c.res.layout().key());
+    TokenSecretState s =
+        TokenSecretState.of(
+            d.store().readFromServer(c.res.namespace(), c.res.secretName()),
+            c.res.uid(),
+            c.res.layout().key());
     if (s.ownership() == Ownership.FOREIGN) {
       d.holds().foreign(c.res.namespace(), c.res.secretName(), c.now);
       return Optional.of(s);
@@ -105,8 +126,9 @@ final class TokenPass {
       e.kubernetes(() -> new Restarts(c, st).redoOutstanding());
     }
     PassContext.CredentialCheck credential = c.credentialCheck();
-    boolean providerBlocked = credential.decision() == CredentialGate.Decision.CLOSED
-        || credential.decision() == CredentialGate.Decision.WAIT;
+    boolean providerBlocked =
+        credential.decision() == CredentialGate.Decision.CLOSED
+            || credential.decision() == CredentialGate.Decision.WAIT;
     if (credential.decision() == CredentialGate.Decision.WAIT) {
       st.lookAgainNow = true;
     }
@@ -119,14 +141,15 @@ final class TokenPass {
     if (!providerBlocked) {
       e.provider(() -> new UnsettledWrites(c).settle());
     }
-    st.trigger.ifPresent(t -> {
-      st.hold = IssuePolicy.hold(holdFacts(c, st, t, credential));
-      if (st.hold.isEmpty()) {
-        e.issue(() -> new Issuance(c, st).issue(t, adoptWithNewToken[0]));
-      } else {
-        e.held(st.hold.get());
-      }
-    });
+    st.trigger.ifPresent(
+        t -> {
+          st.hold = IssuePolicy.hold(holdFacts(c, st, t, credential));
+          if (st.hold.isEmpty()) {
+            e.issue(() -> new Issuance(c, st).issue(t, adoptWithNewToken[0]));
+          } else {
+            e.held(st.hold.get());
+          }
+        });
     if (!providerBlocked) {
       e.provider(() -> new Revocations(c, st).runDue());
     }
@@ -141,29 +164,58 @@ final class TokenPass {
 
   private List<Secret> ownedElsewhere(PassContext c) {
     return d.store().ownedBy(c.res.uid()).stream()
-        .filter(s -> !s.getMetadata().getName().equals(c.res.secretName())
-            && c.res.namespace().equals(s.getMetadata().getNamespace()))
+        .filter(
+            s ->
+                !s.getMetadata().getName().equals(c.res.secretName())
+                    && c.res.namespace().equals(s.getMetadata().getNamespace()))
         .toList();
   }
 
   private TriggerFacts triggerFacts(PassContext c, PassState st, boolean adoptWithNewToken) {
     TokenSecretState s = st.secret;
     boolean ours = s.ownership() == Ownership.OWNED || s.ownership() == Ownership.ADOPTABLE;
-    return new TriggerFacts(c.now, ours && s.recordedTokenId().isPresent(), ours && s.keyEdited(),
-        s.recordedTargetHash(), c.res.targetHash(), adoptWithNewToken, c.res.rotateAnnotation(), s.rotateRequest(),
-        s.current().flatMap(c.res::schedule).map(RenewalSchedule::renewalTime), st.tokenGone);
+    return new TriggerFacts(
+        c.now,
+        ours && s.recordedTokenId().isPresent(),
+        ours && s.keyEdited(),
+        s.recordedTargetHash(),
+        c.res.targetHash(),
+        adoptWithNewToken,
+        c.res.rotateAnnotation(),
+        s.rotateRequest(),
+        s.current().flatMap(c.res::schedule).map(RenewalSchedule::renewalTime),
+        st.tokenGone);
   }
 
-  private HoldFacts holdFacts(PassContext c, PassState st, IssueTrigger trigger, PassContext.CredentialCheck credential) {
-    boolean reissue = trigger == IssueTrigger.SECRET_MISSING && c.previousStatus().getTokenId() != null;
-    return new HoldFacts(c.now,
+  private HoldFacts holdFacts(
+      PassContext c, PassState st, IssueTrigger trigger, PassContext.CredentialCheck credential) {
+    boolean reissue =
+        trigger == IssueTrigger.SECRET_MISSING && c.previousStatus().getTokenId() != null;
+    return new HoldFacts(
+        c.now,
         st.secret.ownership() == Ownership.FOREIGN,
-        credential.decision() == CredentialGate.Decision.CLOSED ? Optional.of(credential.message()) : Optional.empty(),
-        credential.decision() == CredentialGate.Decision.WAIT ? Optional.of(credential.message()) : Optional.empty(),
-        d.retries().failure(c.res.uid()).filter(f -> f.generation() == c.generation())
-            .map(f -> new HoldFacts.Failure(f.reason(), trigger.description() + "; " + f.message(), f.notBefore())),
-        d.holds().rejection(c.res.uid())
-            .filter(r -> r.holds(c.generation(), secretVersion(st), PassEffects.credentialsVersions(c), c.now))
+        credential.decision() == CredentialGate.Decision.CLOSED
+            ? Optional.of(credential.message())
+            : Optional.empty(),
+        credential.decision() == CredentialGate.Decision.WAIT
+            ? Optional.of(credential.message())
+            : Optional.empty(),
+        d.retries()
+            .failure(c.res.uid())
+            .filter(f -> f.generation() == c.generation())
+            .map(
+                f ->
+                    new HoldFacts.Failure(
+                        f.reason(), trigger.description() + "; " + f.message(), f.notBefore())),
+        d.holds()
+            .rejection(c.res.uid())
+            .filter(
+                r ->
+                    r.holds(
+                        c.generation(),
+                        secretVersion(st),
+                        PassEffects.credentialsVersions(c),
+                        c.now))
             .map(WriteHolds.Rejected::message),
         d.namespaces().terminating(c.res.namespace()),
         reissue ? d.triggers().secretMissingAllowedAt(c.res.uid(), c.now) : Optional.empty());

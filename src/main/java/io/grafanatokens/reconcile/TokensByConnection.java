@@ -21,20 +21,25 @@ public final class TokensByConnection {
     this.tokens = tokens;
   }
 
-  /** "kind/namespace/name" of the connection a token names (the namespace empty for a cluster one). */
+  /**
+   * "kind/namespace/name" of the connection a token names (the namespace empty for a cluster one).
+   */
   static Optional<String> keyOf(GrafanaServiceAccountToken t) {
     ConnectionRef ref = t.getSpec() == null ? null : t.getSpec().getConnectionRef();
     if (ref == null || ref.getName() == null) {
       return Optional.empty();
     }
     boolean cluster = ConnectionRef.CLUSTER.equals(ref.kindOrDefault());
-    return Optional.of(key(ref.kindOrDefault(), cluster ? "" : t.getMetadata().getNamespace(), ref.getName()));
+    return Optional.of(
+        key(ref.kindOrDefault(), cluster ? "" : t.getMetadata().getNamespace(), ref.getName()));
   }
 
   static String keyOf(HasMetadata connection) {
     boolean cluster = connection instanceof ClusterGrafanaConnection;
-    return key(cluster ? ConnectionRef.CLUSTER : ConnectionRef.NAMESPACED,
-        cluster ? "" : connection.getMetadata().getNamespace(), connection.getMetadata().getName());
+    return key(
+        cluster ? ConnectionRef.CLUSTER : ConnectionRef.NAMESPACED,
+        cluster ? "" : connection.getMetadata().getNamespace(),
+        connection.getMetadata().getName());
   }
 
   private static String key(String kind, String namespace, String name) {
@@ -43,13 +48,19 @@ public final class TokensByConnection {
 
   Set<ResourceID> tokensOf(String connectionKey) {
     IndexerResourceCache<GrafanaServiceAccountToken> t = tokens;
-    return t == null ? Set.of() : t.byIndex(GrafanaServiceAccountTokenReconciler.CONNECTION_INDEX, connectionKey)
-        .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+    return t == null
+        ? Set.of()
+        : t.byIndex(GrafanaServiceAccountTokenReconciler.CONNECTION_INDEX, connectionKey).stream()
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet());
   }
 
   /** How many tokens name this connection now. */
   public int count(HasMetadata connection) {
     IndexerResourceCache<GrafanaServiceAccountToken> t = tokens;
-    return t == null ? 0 : t.byIndex(GrafanaServiceAccountTokenReconciler.CONNECTION_INDEX, keyOf(connection)).size();
+    return t == null
+        ? 0
+        : t.byIndex(GrafanaServiceAccountTokenReconciler.CONNECTION_INDEX, keyOf(connection))
+            .size();
   }
 }

@@ -42,7 +42,9 @@ final class TriggerBook {
     }
     synchronized (d) {
       d.removeIf(t -> !t.isAfter(now.minus(Duration.ofHours(1))));
-      return d.size() < SECRET_MISSING_PER_HOUR ? Optional.empty() : Optional.of(d.peekFirst().plus(Duration.ofHours(1)));
+      return d.size() < SECRET_MISSING_PER_HOUR
+          ? Optional.empty()
+          : Optional.of(d.peekFirst().plus(Duration.ofHours(1)));
     }
   }
 

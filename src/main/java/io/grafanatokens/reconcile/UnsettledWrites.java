@@ -29,14 +29,18 @@ final class UnsettledWrites {
       return;
     }
     Secret now = c.d.store().readFromServer(c.res.namespace(), c.res.secretName());
-    Map<String, String> a = now == null || now.getMetadata().getAnnotations() == null ? Map.of()
-        : now.getMetadata().getAnnotations();
+    Map<String, String> a =
+        now == null || now.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : now.getMetadata().getAnnotations();
     TokenSession s = c.session();
     for (WriteHolds.Unsettled u : pending) {
       if (u.keySha256().equals(a.get(SecretAnnotations.KEY_SHA256))) {
         LOG.info("{}: token {} did land in the Secret", c.who(), u.tokenId());
       } else if (c.heldByOthers(u.serviceAccountId(), u.tokenId())) {
-        LOG.info("{}: token {} did not land, but another resource's Secret holds it; not revoking it", c.who(),
+        LOG.info(
+            "{}: token {} did not land, but another resource's Secret holds it; not revoking it",
+            c.who(),
             u.tokenId());
       } else {
         s.revoke(u.serviceAccountId(), u.tokenId());

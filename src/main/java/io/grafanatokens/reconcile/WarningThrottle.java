@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One Warning event per reason at the 1st, 2nd, 4th, 8th ... occurrence in a row: a failure
- * retried every few seconds for an hour writes a dozen events, not a thousand. Some warnings are
- * worth saying once per run only (a password sent over plain http).
+ * One Warning event per reason at the 1st, 2nd, 4th, 8th ... occurrence in a row: a failure retried
+ * every few seconds for an hour writes a dozen events, not a thousand. Some warnings are worth
+ * saying once per run only (a password sent over plain http).
  */
 final class WarningThrottle {
   private final Map<String, Map<String, Integer>> counts = new ConcurrentHashMap<>();
@@ -15,7 +15,8 @@ final class WarningThrottle {
 
   /** Counts one occurrence; true when this one deserves an event. */
   boolean occurred(String uid, String reason) {
-    int n = counts.computeIfAbsent(uid, k -> new ConcurrentHashMap<>()).merge(reason, 1, Integer::sum);
+    int n =
+        counts.computeIfAbsent(uid, k -> new ConcurrentHashMap<>()).merge(reason, 1, Integer::sum);
     return Integer.bitCount(n) == 1;
   }
 

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rollout-restarts the workloads that read the key from an environment variable or a subPath
- * mount (they never see a Secret update) by setting a pod-template annotation, as
- * {@code kubectl rollout restart} does. A missing workload is a Warning, not a failed restart.
+ * Rollout-restarts the workloads that read the key from an environment variable or a subPath mount
+ * (they never see a Secret update) by setting a pod-template annotation, as {@code kubectl rollout
+ * restart} does. A missing workload is a Warning, not a failed restart.
  */
 final class WorkloadRestarter {
   static final String RESTARTED_AT = "grafanatokens.io/restartedAt";
@@ -51,8 +51,12 @@ final class WorkloadRestarter {
       return true;
     }
     String ns = r.getMetadata().getNamespace();
-    String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\""
-        + now.truncatedTo(ChronoUnit.SECONDS) + "\"}}}}}";
+    String patch =
+        "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\""
+            + RESTARTED_AT
+            + "\":\""
+            + now.truncatedTo(ChronoUnit.SECONDS)
+            + "\"}}}}}";
     boolean allDone = true;
     for (RestartTarget t : targets) {
       String what = t.getKind() + "/" + t.getName();
@@ -60,11 +64,24 @@ final class WorkloadRestarter {
         // resource(stub), not withName(): withName(..).patch(..) reads the object first, which
         // would need get on workloads; the patch alone needs only patch (deploy/ RBAC)
         ObjectMeta meta = new ObjectMetaBuilder().withName(t.getName()).withNamespace(ns).build();
-        var resource = switch (t.getKind()) {
-          case "StatefulSet" -> client.apps().statefulSets().resource(new StatefulSetBuilder().withMetadata(meta).build());
-          case "DaemonSet" -> client.apps().daemonSets().resource(new DaemonSetBuilder().withMetadata(meta).build());
-          default -> client.apps().deployments().resource(new DeploymentBuilder().withMetadata(meta).build());
-        };
+        var resource =
+            switch (t.getKind()) {
+              case "StatefulSet" ->
+                  client
+                      .apps()
+                      .statefulSets()
+                      .resource(new StatefulSetBuilder().withMetadata(meta).build());
+              case "DaemonSet" ->
+                  client
+                      .apps()
+                      .daemonSets()
+                      .resource(new DaemonSetBuilder().withMetadata(meta).build());
+              default ->
+                  client
+                      .apps()
+                      .deployments()
+                      .resource(new DeploymentBuilder().withMetadata(meta).build());
+            };
         resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         events.emit(r, Type.Normal, Reasons.RESTARTED, "Restarted " + what + " for the new key");
         LOG.info("{}/{}: restarted {}", ns, r.getMetadata().getName(), what);
@@ -74,9 +91,18 @@ final class WorkloadRestarter {
           LOG.warn("{}/{}: restart target {} not found", ns, r.getMetadata().getName(), what);
         } else {
           allDone = false;
-          warn.accept(Reasons.RESTART_FAILED, "restart target " + what + " could not be patched (" + e.getCode()
-              + "); the restart is tried again and previous tokens are kept until it is done");
-          LOG.warn("{}/{}: restart target {} could not be patched ({})", ns, r.getMetadata().getName(), what,
+          warn.accept(
+              Reasons.RESTART_FAILED,
+              "restart target "
+                  + what
+                  + " could not be patched ("
+                  + e.getCode()
+                  + "); the restart is tried again and previous tokens are kept until it is done");
+          LOG.warn(
+              "{}/{}: restart target {} could not be patched ({})",
+              ns,
+              r.getMetadata().getName(),
+              what,
               e.getCode());
         }
       }

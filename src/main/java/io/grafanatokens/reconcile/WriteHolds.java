@@ -10,13 +10,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Secret writes known to fail, so that no token is minted for them again and again:
+ *
  * <ul>
  *   <li>the API server refused this resource's Secret (an immutable Secret, a missing RBAC verb):
  *       no new token until the spec, the Secret or the credentials change, or 10 minutes pass;
- *   <li>an unlabelled Secret of someone else sits at the name (the informer cannot see it, a
- *       create met 409): SecretConflict, looked at again with one GET a minute;
- *   <li>a token whose Secret write had an unknown outcome, where no token list will ever show it
- *       to a sweep (Yandex IAM): settled on a later pass from the Secret as the API server has it.
+ *   <li>an unlabelled Secret of someone else sits at the name (the informer cannot see it, a create
+ *       met 409): SecretConflict, looked at again with one GET a minute;
+ *   <li>a token whose Secret write had an unknown outcome, where no token list will ever show it to
+ *       a sweep (Yandex IAM): settled on a later pass from the Secret as the API server has it.
  * </ul>
  */
 final class WriteHolds {
@@ -24,9 +25,12 @@ final class WriteHolds {
   static final Duration FOREIGN_RECHECK = Duration.ofMinutes(1);
 
   /** What the refused write was made against. */
-  record Rejected(long generation, String secretVersion, String credentials, Instant until, String message) {
+  record Rejected(
+      long generation, String secretVersion, String credentials, Instant until, String message) {
     boolean holds(long generationNow, String secretVersionNow, String credentialsNow, Instant now) {
-      return generation == generationNow && secretVersion.equals(secretVersionNow) && credentials.equals(credentialsNow)
+      return generation == generationNow
+          && secretVersion.equals(secretVersionNow)
+          && credentials.equals(credentialsNow)
           && now.isBefore(until);
     }
   }
@@ -35,7 +39,9 @@ final class WriteHolds {
   private final Map<String, Instant> foreign = new ConcurrentHashMap<>();
   private final Map<String, List<Unsettled>> unsettled = new ConcurrentHashMap<>();
 
-  /** A minted token that may or may not be in the Secret: its account, id and the hash of its key. */
+  /**
+   * A minted token that may or may not be in the Secret: its account, id and the hash of its key.
+   */
   record Unsettled(String serviceAccountId, String tokenId, String keySha256) {}
 
   void unsettled(String uid, Unsettled u) {
@@ -47,10 +53,12 @@ final class WriteHolds {
   }
 
   void settled(String uid, Unsettled u) {
-    unsettled.computeIfPresent(uid, (k, l) -> {
-      l.remove(u);
-      return l.isEmpty() ? null : l;
-    });
+    unsettled.computeIfPresent(
+        uid,
+        (k, l) -> {
+          l.remove(u);
+          return l.isEmpty() ? null : l;
+        });
   }
 
   void rejected(String uid, Rejected r) {

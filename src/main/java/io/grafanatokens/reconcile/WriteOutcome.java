@@ -28,8 +28,12 @@ enum WriteOutcome {
 
   /** The API server's own words, short and without the object (never key material). */
   static String message(KubernetesClientException e) {
-    String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    String m =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
     m = m == null ? "HTTP " + e.getCode() : m;
-    return io.grafanatokens.provider.Redaction.cut("the API server answered " + e.getCode() + ": " + m);
+    return io.grafanatokens.provider.Redaction.cut(
+        "the API server answered " + e.getCode() + ": " + m);
   }
 }

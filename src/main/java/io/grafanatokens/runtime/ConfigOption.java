@@ -3,10 +3,11 @@ package io.grafanatokens.runtime;
 import java.util.function.Function;
 
 /**
- * One operator setting: its environment variable, default, description and parser. Declared once
- * in {@link OperatorConfig#OPTIONS}; the README's configuration table lists the same.
+ * One operator setting: its environment variable, default, description and parser. Declared once in
+ * {@link OperatorConfig#OPTIONS}; the README's configuration table lists the same.
  */
-public record ConfigOption<T>(String env, String defaultValue, String description, Function<String, T> parser) {
+public record ConfigOption<T>(
+    String env, String defaultValue, String description, Function<String, T> parser) {
   T parse(String raw) {
     String v = raw == null || raw.isBlank() ? defaultValue : raw.trim();
     try {

@@ -14,12 +14,17 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /** {@code java -jar grafana-token-operator.jar}: the operator against the current cluster. */
 public final class GrafanaTokenOperatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(GrafanaTokenOperatorMain.class);
+
   /** Exit status when the Kubernetes API or the CRD is not there after STARTUP_TIMEOUT. */
   static final int EXIT_STARTUP_FAILED = 1;
+
   /** Exit status for a bad setting. */
   static final int EXIT_BAD_CONFIG = 2;
 
-  /** What {@link #launch} decided: the running operator, or the exit status and the one line why not. */
+  /**
+   * What {@link #launch} decided: the running operator, or the exit status and the one line why
+   * not.
+   */
   record Launch(Optional<OperatorRuntime> runtime, int exitStatus, String problem) {
     static Launch started(OperatorRuntime runtime) {
       return new Launch(Optional.of(runtime), 0, null);
@@ -56,23 +61,39 @@ public final class GrafanaTokenOperatorMain {
     }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(LenientReading.serialization()).build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withKubernetesSerialization(LenientReading.serialization())
+            .build();
     Clock clock = Clock.systemUTC();
-    Launch launch = launch(config, client, clock, OperatorRuntime.defaultProviders(config, clock), instanceName(),
-        true, OperatorRuntime.inCluster());
+    Launch launch =
+        launch(
+            config,
+            client,
+            clock,
+            OperatorRuntime.defaultProviders(config, clock),
+            instanceName(),
+            true,
+            OperatorRuntime.inCluster());
     if (launch.runtime().isEmpty()) {
       client.close();
       System.exit(launch.exitStatus());
       return;
     }
     OperatorRuntime runtime = launch.runtime().get();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping");
-      runtime.close();
-      client.close();
-    }, "shutdown"));
-    LOG.info("grafana-token-operator started; watching {}; /metrics, /healthz, /readyz on port {}",
-        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(), runtime.httpPort());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("stopping");
+                  runtime.close();
+                  client.close();
+                },
+                "shutdown"));
+    LOG.info(
+        "grafana-token-operator started; watching {}; /metrics, /healthz, /readyz on port {}",
+        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
+        runtime.httpPort());
   }
 
   /**
@@ -80,13 +101,20 @@ public final class GrafanaTokenOperatorMain {
    * API answers and the CRD is installed (for up to STARTUP_TIMEOUT), then starts the controller;
    * or logs the one line naming the cause and the fix, and says which exit status to use.
    */
-  static Launch launch(OperatorConfig config, KubernetesClient client, Clock clock, List<TokenProvider> providers,
-      String instanceName, boolean exitOnStopLeading, boolean inCluster) {
-    OperatorRuntime runtime = OperatorRuntime.create(client, config, clock, providers, instanceName,
-        exitOnStopLeading);
+  static Launch launch(
+      OperatorConfig config,
+      KubernetesClient client,
+      Clock clock,
+      List<TokenProvider> providers,
+      String instanceName,
+      boolean exitOnStopLeading,
+      boolean inCluster) {
+    OperatorRuntime runtime =
+        OperatorRuntime.create(client, config, clock, providers, instanceName, exitOnStopLeading);
     runtime.startHttp();
-    Optional<String> problem = new StartupCheck(client, config.watchNamespaces(), inCluster)
-        .await(config.startupTimeout());
+    Optional<String> problem =
+        new StartupCheck(client, config.watchNamespaces(), inCluster)
+            .await(config.startupTimeout());
     if (problem.isPresent()) {
       runtime.close();
       LOG.error(problem.get());

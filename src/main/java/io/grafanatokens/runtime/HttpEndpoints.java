@@ -21,17 +21,24 @@ final class HttpEndpoints implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on HTTP_PORT " + port, e);
     }
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "http-endpoints");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "http-endpoints");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/healthz", x -> reply(x, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", x -> {
-      boolean ok = ready.getAsBoolean();
-      reply(x, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
-    });
-    server.createContext("/metrics", x -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext(
+        "/readyz",
+        x -> {
+          boolean ok = ready.getAsBoolean();
+          reply(x, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+        });
+    server.createContext(
+        "/metrics",
+        x -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     server.start();
   }
 

@@ -26,17 +26,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * How the operator reads its resources: a field this build does not know is ignored (a CRD
- * upgraded before the Deployment must not stop the operator), and a field it cannot read is read
- * as absent and recorded in {@link ReadProblems}, so that one tenant's malformed resource is
- * refused on its own status instead of failing the informer — and with it every rotation of the
- * cluster.
+ * How the operator reads its resources: a field this build does not know is ignored (a CRD upgraded
+ * before the Deployment must not stop the operator), and a field it cannot read is read as absent
+ * and recorded in {@link ReadProblems}, so that one tenant's malformed resource is refused on its
+ * own status instead of failing the informer — and with it every rotation of the cluster.
  */
 public final class LenientReading {
   /** The kinds whose unreadable fields are recorded rather than fatal. */
   private static final Set<Class<?>> KINDS = Set.of(GrafanaServiceAccountToken.class);
-  /** The problems of the resource being read on this thread (resources nest in lists, not in each other). */
-  private static final ThreadLocal<Deque<List<String>>> READING = ThreadLocal.withInitial(ArrayDeque::new);
+
+  /**
+   * The problems of the resource being read on this thread (resources nest in lists, not in each
+   * other).
+   */
+  private static final ThreadLocal<Deque<List<String>>> READING =
+      ThreadLocal.withInitial(ArrayDeque::new);
 
   private LenientReading() {}
 
@@ -46,13 +50,18 @@ public final class LenientReading {
     mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     mapper.addHandler(new Problems());
     SimpleModule module = new SimpleModule("lenient-reading");
-    module.setDeserializerModifier(new BeanDeserializerModifier() {
-      @Override
-      public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription beanDesc,
-          JsonDeserializer<?> deserializer) {
-        return KINDS.contains(beanDesc.getBeanClass()) ? new Recording(deserializer) : deserializer;
-      }
-    });
+    module.setDeserializerModifier(
+        new BeanDeserializerModifier() {
+          @Override
+          public JsonDeserializer<?> modifyDeserializer(
+              DeserializationConfig config,
+              BeanDescription beanDesc,
+              JsonDeserializer<?> deserializer) {
+            return KINDS.contains(beanDesc.getBeanClass())
+                ? new Recording(deserializer)
+                : deserializer;
+          }
+        });
     mapper.registerModule(module);
     return new KubernetesSerialization(mapper, true);
   }
@@ -87,20 +96,25 @@ public final class LenientReading {
   /** A value of the wrong shape: noted with its path, read as absent. */
   private static final class Problems extends DeserializationProblemHandler {
     @Override
-    public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value,
-        String failureMsg) {
+    public Object handleWeirdStringValue(
+        DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) {
       return note(ctxt, "is not a " + targetType.getSimpleName());
     }
 
     @Override
-    public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number value,
-        String failureMsg) {
+    public Object handleWeirdNumberValue(
+        DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
       return note(ctxt, "is not a " + targetType.getSimpleName());
     }
 
     @Override
-    public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p,
-        String failureMsg) throws IOException {
+    public Object handleUnexpectedToken(
+        DeserializationContext ctxt,
+        JavaType targetType,
+        JsonToken t,
+        JsonParser p,
+        String failureMsg)
+        throws IOException {
       if (READING.get().isEmpty()) {
         return NOT_HANDLED;
       }

@@ -23,17 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Before the controller starts: can the operator list its resources where it will watch them?
- * Each failure is one line that names the cause and the fix; the check retries until it passes or
- * the startup timeout runs out, so a CRD applied a few seconds after the operator (GitOps order)
- * is fine, and a cluster that will never work ends the process with that line as its last log
- * (a Deployment shows CrashLoopBackOff) instead of informer stack traces every few seconds.
+ * Before the controller starts: can the operator list its resources where it will watch them? Each
+ * failure is one line that names the cause and the fix; the check retries until it passes or the
+ * startup timeout runs out, so a CRD applied a few seconds after the operator (GitOps order) is
+ * fine, and a cluster that will never work ends the process with that line as its last log (a
+ * Deployment shows CrashLoopBackOff) instead of informer stack traces every few seconds.
  */
 final class StartupCheck {
   private static final Logger LOG = LoggerFactory.getLogger(StartupCheck.class);
   static final String CRD_MISSING =
       "the GrafanaServiceAccountToken CRD is not installed: kubectl apply -k crds/";
   private static final String RESOURCE = HasMetadata.getPlural(GrafanaServiceAccountToken.class);
+
   /** Between probes: 2 s, or less for a short timeout so that it still gets several tries. */
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofSeconds(2);
 
@@ -44,11 +45,12 @@ final class StartupCheck {
   StartupCheck(KubernetesClient client, Set<String> namespaces, boolean inCluster) {
     // one probe must stay short: the client's own retries (10 by default, exponential) would
     // outlast the whole startup timeout on a refused connection
-    this.config = new ConfigBuilder(client.getConfiguration())
-        .withRequestRetryBackoffLimit(0)
-        .withConnectionTimeout(5_000)
-        .withRequestTimeout(10_000)
-        .build();
+    this.config =
+        new ConfigBuilder(client.getConfiguration())
+            .withRequestRetryBackoffLimit(0)
+            .withConnectionTimeout(5_000)
+            .withRequestTimeout(10_000)
+            .build();
     this.namespaces = namespaces;
     this.inCluster = inCluster;
   }
@@ -80,7 +82,8 @@ final class StartupCheck {
           return problem;
         }
         try {
-          long interval = Math.min(MAX_RETRY_INTERVAL.toMillis(), Math.max(50, timeout.toMillis() / 5));
+          long interval =
+              Math.min(MAX_RETRY_INTERVAL.toMillis(), Math.max(50, timeout.toMillis() / 5));
           Thread.sleep(Math.min(interval, Math.max(1, left / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -118,11 +121,27 @@ final class StartupCheck {
     return switch (e.getCode()) {
       // what an API server answers for a resource type it does not serve
       case 404 -> CRD_MISSING;
-      case 401 -> "the Kubernetes API at " + api + " rejected the operator's credentials (401); " + fix();
-      case 403 -> "the operator may not list " + RESOURCE + " " + where + " (403): " + statusMessage(e)
-          + "; apply its RBAC: kubectl apply -k deploy/";
-      default -> "the Kubernetes API at " + api + " answered " + e.getCode() + " to a list of " + RESOURCE
-          + " " + where + ": " + statusMessage(e);
+      case 401 ->
+          "the Kubernetes API at " + api + " rejected the operator's credentials (401); " + fix();
+      case 403 ->
+          "the operator may not list "
+              + RESOURCE
+              + " "
+              + where
+              + " (403): "
+              + statusMessage(e)
+              + "; apply its RBAC: kubectl apply -k deploy/";
+      default ->
+          "the Kubernetes API at "
+              + api
+              + " answered "
+              + e.getCode()
+              + " to a list of "
+              + RESOURCE
+              + " "
+              + where
+              + ": "
+              + statusMessage(e);
     };
   }
 
@@ -141,8 +160,8 @@ final class StartupCheck {
 
   /**
    * The cause in a few words. The JDK's exceptions often carry no message, and an unknown host
-   * arrives as a ConnectException caused by an UnresolvedAddressException: the most specific
-   * cause anywhere in the chain wins.
+   * arrives as a ConnectException caused by an UnresolvedAddressException: the most specific cause
+   * anywhere in the chain wins.
    */
   static String reason(Throwable e) {
     List<Throwable> chain = new ArrayList<>();

@@ -21,12 +21,20 @@ public record CurrentToken(
     String location) {
 
   public CurrentToken withExpiresAt(Instant newExpiresAt) {
-    return new CurrentToken(tokenId, tokenName, serviceAccountId, issuedAt, newExpiresAt, key, targetHash, location);
+    return new CurrentToken(
+        tokenId, tokenName, serviceAccountId, issuedAt, newExpiresAt, key, targetHash, location);
   }
 
   @Override
   public String toString() {
-    return "CurrentToken[id=" + tokenId + ", name=" + tokenName + ", serviceAccountId=" + serviceAccountId
-        + ", expiresAt=" + expiresAt + ", key=***]";
+    return "CurrentToken[id="
+        + tokenId
+        + ", name="
+        + tokenName
+        + ", serviceAccountId="
+        + serviceAccountId
+        + ", expiresAt="
+        + expiresAt
+        + ", key=***]";
   }
 }

@@ -1,6 +1,9 @@
 package io.grafanatokens.secret;
 
-/** The labels and annotations the operator writes on its Secrets (docs/reference.md#secret-annotations; fixed). */
+/**
+ * The labels and annotations the operator writes on its Secrets
+ * (docs/reference.md#secret-annotations; fixed).
+ */
 public final class SecretAnnotations {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "grafana-token-operator";

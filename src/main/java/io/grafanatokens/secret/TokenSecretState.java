@@ -41,19 +41,24 @@ public final class TokenSecretState {
   private TokenSecretState(Secret secret, Ownership ownership, String defaultKey) {
     this.secret = secret;
     this.ownership = ownership;
-    this.annotations = secret == null || secret.getMetadata().getAnnotations() == null
-        ? Map.of() : secret.getMetadata().getAnnotations();
+    this.annotations =
+        secret == null || secret.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : secret.getMetadata().getAnnotations();
     this.applied = parseApplied(annotations.get(SecretAnnotations.APPLIED_METADATA));
     // applied-metadata names the data key; when another tool dropped the annotation, the key is
     // where the spec says it is (a missing annotation is no reason to rotate)
-    this.key = secret == null ? null : decode(secret, applied.key() != null ? applied.key() : defaultKey);
+    this.key =
+        secret == null ? null : decode(secret, applied.key() != null ? applied.key() : defaultKey);
   }
 
   public static TokenSecretState absent() {
     return new TokenSecretState(null, Ownership.ABSENT, null);
   }
 
-  /** Someone else's Secret known to be at the name but not read this time (the cache cannot see it). */
+  /**
+   * Someone else's Secret known to be at the name but not read this time (the cache cannot see it).
+   */
   public static TokenSecretState foreign() {
     return new TokenSecretState(null, Ownership.FOREIGN, null);
   }
@@ -83,12 +88,15 @@ public final class TokenSecretState {
 
   public static boolean isManaged(Secret s) {
     Map<String, String> labels = s.getMetadata().getLabels();
-    return labels != null && SecretAnnotations.MANAGED_BY_VALUE.equals(labels.get(SecretAnnotations.MANAGED_BY_LABEL));
+    return labels != null
+        && SecretAnnotations.MANAGED_BY_VALUE.equals(
+            labels.get(SecretAnnotations.MANAGED_BY_LABEL));
   }
 
   static Optional<OwnerReference> controllerOf(Secret s) {
     List<OwnerReference> refs = s.getMetadata().getOwnerReferences();
-    return refs == null ? Optional.empty()
+    return refs == null
+        ? Optional.empty()
         : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst();
   }
 
@@ -114,15 +122,16 @@ public final class TokenSecretState {
     if (secret == null || id == null || key == null) {
       return Optional.empty();
     }
-    return Optional.of(new CurrentToken(
-        id,
-        annotations.get(SecretAnnotations.TOKEN_NAME),
-        annotations.get(SecretAnnotations.SERVICE_ACCOUNT_ID),
-        instant(SecretAnnotations.ISSUED_AT),
-        instant(SecretAnnotations.EXPIRES_AT),
-        key,
-        annotations.get(SecretAnnotations.TARGET_HASH),
-        annotations.get(SecretAnnotations.LOCATION)));
+    return Optional.of(
+        new CurrentToken(
+            id,
+            annotations.get(SecretAnnotations.TOKEN_NAME),
+            annotations.get(SecretAnnotations.SERVICE_ACCOUNT_ID),
+            instant(SecretAnnotations.ISSUED_AT),
+            instant(SecretAnnotations.EXPIRES_AT),
+            key,
+            annotations.get(SecretAnnotations.TARGET_HASH),
+            annotations.get(SecretAnnotations.LOCATION)));
   }
 
   /**
@@ -141,7 +150,9 @@ public final class TokenSecretState {
     return Optional.ofNullable(annotations.get(SecretAnnotations.TARGET_HASH));
   }
 
-  /** Where the Secret's token was issued; empty when it was written before locations were recorded. */
+  /**
+   * Where the Secret's token was issued; empty when it was written before locations were recorded.
+   */
   public Optional<String> recordedLocation() {
     return Optional.ofNullable(annotations.get(SecretAnnotations.LOCATION));
   }
@@ -152,8 +163,8 @@ public final class TokenSecretState {
   }
 
   /**
-   * The keys a Secret is indexed under to answer "does a Secret hold this token?": its token id
-   * on its service account, and the hash prefix that names a value-only (Yandex) token.
+   * The keys a Secret is indexed under to answer "does a Secret hold this token?": its token id on
+   * its service account, and the hash prefix that names a value-only (Yandex) token.
    */
   public static List<String> holderKeys(Secret s) {
     Map<String, String> a = s.getMetadata().getAnnotations();
@@ -161,7 +172,9 @@ public final class TokenSecretState {
       return List.of();
     }
     List<String> keys = new java.util.ArrayList<>();
-    keys.add(idHolderKey(a.get(SecretAnnotations.SERVICE_ACCOUNT_ID), a.get(SecretAnnotations.TOKEN_ID)));
+    keys.add(
+        idHolderKey(
+            a.get(SecretAnnotations.SERVICE_ACCOUNT_ID), a.get(SecretAnnotations.TOKEN_ID)));
     String hash = a.get(SecretAnnotations.KEY_SHA256);
     if (hash != null && hash.length() >= 16) {
       keys.add(valueHolderKey(hash.substring(0, 16)));
@@ -174,7 +187,8 @@ public final class TokenSecretState {
    * are bare values (a {@code sha256:} handle) — by the hash of the value.
    */
   public static String holderKey(boolean tokensHaveIds, String serviceAccountId, String tokenId) {
-    return tokensHaveIds ? idHolderKey(serviceAccountId, tokenId)
+    return tokensHaveIds
+        ? idHolderKey(serviceAccountId, tokenId)
         : valueHolderKey(tokenId.substring(tokenId.indexOf(':') + 1));
   }
 
@@ -238,7 +252,8 @@ public final class TokenSecretState {
     }
     if (s.getData() != null && s.getData().get(dataKey) != null) {
       try {
-        return new String(Base64.getDecoder().decode(s.getData().get(dataKey)), StandardCharsets.UTF_8);
+        return new String(
+            Base64.getDecoder().decode(s.getData().get(dataKey)), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         return null;
       }

@@ -39,15 +39,24 @@ public final class TokenSecrets {
       CurrentToken token,
       List<PendingRevocation> pending,
       String rotateRequest) {
-    Secret s = existing == null
-        ? new SecretBuilder().withNewMetadata().withName(layout.name()).withNamespace(layout.namespace())
-            .endMetadata().withType("Opaque").build()
-        : new SecretBuilder(existing).build();
+    Secret s =
+        existing == null
+            ? new SecretBuilder()
+                .withNewMetadata()
+                .withName(layout.name())
+                .withNamespace(layout.namespace())
+                .endMetadata()
+                .withType("Opaque")
+                .build()
+            : new SecretBuilder(existing).build();
     ObjectMeta meta = s.getMetadata();
     meta.setName(layout.name());
     meta.setNamespace(layout.namespace());
-    AppliedMetadata before = TokenSecretState.parseApplied(
-        meta.getAnnotations() == null ? null : meta.getAnnotations().get(SecretAnnotations.APPLIED_METADATA));
+    AppliedMetadata before =
+        TokenSecretState.parseApplied(
+            meta.getAnnotations() == null
+                ? null
+                : meta.getAnnotations().get(SecretAnnotations.APPLIED_METADATA));
 
     Map<String, String> data = new LinkedHashMap<>(s.getData() == null ? Map.of() : s.getData());
     remove(data, before.key(), layout.key(), layout.urlKey());
@@ -59,39 +68,60 @@ public final class TokenSecrets {
     s.setData(data);
     s.setStringData(null);
 
-    Map<String, String> labels = new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+    Map<String, String> labels =
+        new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
     before.labels().stream().filter(k -> !layout.labels().containsKey(k)).forEach(labels::remove);
     labels.putAll(layout.labels());
     labels.put(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE);
     meta.setLabels(labels);
 
-    Map<String, String> ann = new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
-    before.annotations().stream().filter(k -> !layout.annotations().containsKey(k)).forEach(ann::remove);
+    Map<String, String> ann =
+        new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+    before.annotations().stream()
+        .filter(k -> !layout.annotations().containsKey(k))
+        .forEach(ann::remove);
     ann.putAll(layout.annotations());
     ann.put(SecretAnnotations.TOKEN_ID, token.tokenId());
     putOrRemove(ann, SecretAnnotations.TOKEN_NAME, token.tokenName());
     putOrRemove(ann, SecretAnnotations.SERVICE_ACCOUNT_ID, token.serviceAccountId());
-    putOrRemove(ann, SecretAnnotations.ISSUED_AT, token.issuedAt() == null ? null : token.issuedAt().toString());
-    putOrRemove(ann, SecretAnnotations.EXPIRES_AT, token.expiresAt() == null ? null : token.expiresAt().toString());
+    putOrRemove(
+        ann,
+        SecretAnnotations.ISSUED_AT,
+        token.issuedAt() == null ? null : token.issuedAt().toString());
+    putOrRemove(
+        ann,
+        SecretAnnotations.EXPIRES_AT,
+        token.expiresAt() == null ? null : token.expiresAt().toString());
     ann.put(SecretAnnotations.KEY_SHA256, Hashing.sha256Hex(token.key()));
     putOrRemove(ann, SecretAnnotations.TARGET_HASH, token.targetHash());
     putOrRemove(ann, SecretAnnotations.LOCATION, token.location());
-    putOrRemove(ann, SecretAnnotations.PENDING_REVOCATIONS, pending == null || pending.isEmpty() ? null : json(pending));
+    putOrRemove(
+        ann,
+        SecretAnnotations.PENDING_REVOCATIONS,
+        pending == null || pending.isEmpty() ? null : json(pending));
     putOrRemove(ann, SecretAnnotations.ROTATE_REQUEST, rotateRequest);
-    ann.put(SecretAnnotations.APPLIED_METADATA, json(new AppliedMetadata(
-        new ArrayList<>(layout.labels().keySet()), new ArrayList<>(layout.annotations().keySet()),
-        layout.key(), layout.urlKey())));
+    ann.put(
+        SecretAnnotations.APPLIED_METADATA,
+        json(
+            new AppliedMetadata(
+                new ArrayList<>(layout.labels().keySet()),
+                new ArrayList<>(layout.annotations().keySet()),
+                layout.key(),
+                layout.urlKey())));
     meta.setAnnotations(ann);
 
-    meta.setOwnerReferences(owner == null ? meta.getOwnerReferences()
-        : withController(meta.getOwnerReferences(), owner));
+    meta.setOwnerReferences(
+        owner == null
+            ? meta.getOwnerReferences()
+            : withController(meta.getOwnerReferences(), owner));
     return s;
   }
 
   /** The Secret without this resource's owner reference (Retain: it stays for consumers). */
   public static Secret released(Secret existing, String ownerUid) {
     Secret s = new SecretBuilder(existing).build();
-    s.getMetadata().setOwnerReferences(withoutController(s.getMetadata().getOwnerReferences(), ownerUid));
+    s.getMetadata()
+        .setOwnerReferences(withoutController(s.getMetadata().getOwnerReferences(), ownerUid));
     return s;
   }
 
@@ -103,7 +133,9 @@ public final class TokenSecrets {
     return eq(existing.getData(), desired.getData())
         && eq(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())
         && eq(existing.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
-        && eqList(existing.getMetadata().getOwnerReferences(), desired.getMetadata().getOwnerReferences());
+        && eqList(
+            existing.getMetadata().getOwnerReferences(),
+            desired.getMetadata().getOwnerReferences());
   }
 
   private static boolean eq(Map<String, String> a, Map<String, String> b) {
@@ -119,14 +151,15 @@ public final class TokenSecrets {
     if (refs != null) {
       refs.stream().filter(r -> !owner.getMetadata().getUid().equals(r.getUid())).forEach(out::add);
     }
-    out.add(new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(false)
-        .build());
+    out.add(
+        new OwnerReferenceBuilder()
+            .withApiVersion(owner.getApiVersion())
+            .withKind(owner.getKind())
+            .withName(owner.getMetadata().getName())
+            .withUid(owner.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(false)
+            .build());
     return out;
   }
 

@@ -81,7 +81,8 @@ public final class StatusBuilder {
   }
 
   public StatusBuilder pendingRevocations(List<PendingRevocation> pending) {
-    next.setPendingRevocations(pending == null || pending.isEmpty() ? null : new ArrayList<>(pending));
+    next.setPendingRevocations(
+        pending == null || pending.isEmpty() ? null : new ArrayList<>(pending));
     return this;
   }
 
@@ -111,19 +112,23 @@ public final class StatusBuilder {
   }
 
   private StatusBuilder condition(String type, String status, String reason, String message) {
-    List<Condition> conditions = new ArrayList<>(next.getConditions() == null ? List.of() : next.getConditions());
+    List<Condition> conditions =
+        new ArrayList<>(next.getConditions() == null ? List.of() : next.getConditions());
     Optional<Condition> old = find(conditions, type);
-    String transition = old.filter(c -> status.equals(c.getStatus())).map(Condition::getLastTransitionTime)
-        .orElse(now.toString());
+    String transition =
+        old.filter(c -> status.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .orElse(now.toString());
     conditions.removeIf(c -> type.equals(c.getType()));
-    conditions.add(new ConditionBuilder()
-        .withType(type)
-        .withStatus(status)
-        .withReason(reason)
-        .withMessage(Redaction.cut(message))
-        .withObservedGeneration(next.getObservedGeneration())
-        .withLastTransitionTime(transition)
-        .build());
+    conditions.add(
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(status)
+            .withReason(reason)
+            .withMessage(Redaction.cut(message))
+            .withObservedGeneration(next.getObservedGeneration())
+            .withLastTransitionTime(transition)
+            .build());
     conditions.sort((a, b) -> order(a.getType()) - order(b.getType()));
     next.setConditions(conditions);
     return this;
@@ -134,7 +139,8 @@ public final class StatusBuilder {
   }
 
   private static Optional<Condition> find(List<Condition> conditions, String type) {
-    return conditions == null ? Optional.empty()
+    return conditions == null
+        ? Optional.empty()
         : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
@@ -145,7 +151,8 @@ public final class StatusBuilder {
   private static GrafanaServiceAccountTokenStatus copy(GrafanaServiceAccountTokenStatus s) {
     GrafanaServiceAccountTokenStatus c = new GrafanaServiceAccountTokenStatus();
     c.setObservedGeneration(s.getObservedGeneration());
-    c.setConditions(s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions()));
+    c.setConditions(
+        s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions()));
     c.setProvider(s.getProvider());
     c.setServiceAccountId(s.getServiceAccountId());
     c.setTokenId(s.getTokenId());
@@ -156,7 +163,8 @@ public final class StatusBuilder {
     c.setRenewalTime(s.getRenewalTime());
     c.setRotationCount(s.getRotationCount());
     c.setLastRotateRequest(s.getLastRotateRequest());
-    c.setPendingRevocations(s.getPendingRevocations() == null ? null : new ArrayList<>(s.getPendingRevocations()));
+    c.setPendingRevocations(
+        s.getPendingRevocations() == null ? null : new ArrayList<>(s.getPendingRevocations()));
     c.setRestartedFor(s.getRestartedFor());
     c.setTarget(s.getTarget());
     c.setLocation(s.getLocation());

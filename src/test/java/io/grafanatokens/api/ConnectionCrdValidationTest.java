@@ -31,17 +31,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The validation table of docs/reference.md#connection-spec-fields: example GrafanaConnection and
- * ClusterGrafanaConnection specs checked against the generated CRDs (schema and CEL, as
- * {@link CrdValidationTest} does for tokens) and against {@link ConnectionRules#connection}, which
- * the operator applies again because the API server's validation can be off or old.
+ * ClusterGrafanaConnection specs checked against the generated CRDs (schema and CEL, as {@link
+ * CrdValidationTest} does for tokens) and against {@link ConnectionRules#connection}, which the
+ * operator applies again because the API server's validation can be off or old.
  */
 class ConnectionCrdValidationTest {
   static final String NAMESPACED_FILE = "grafanaconnections.grafanatokens.io-v1.yml";
   static final String CLUSTER_FILE = "clustergrafanaconnections.grafanatokens.io-v1.yml";
-  static final CrdSchema NAMESPACED = CrdSchema.load("/META-INF/fabric8/" + NAMESPACED_FILE, "v1alpha1");
+  static final CrdSchema NAMESPACED =
+      CrdSchema.load("/META-INF/fabric8/" + NAMESPACED_FILE, "v1alpha1");
   static final CrdSchema CLUSTER = CrdSchema.load("/META-INF/fabric8/" + CLUSTER_FILE, "v1alpha1");
 
-  static final String GRAFANA = """
+  static final String GRAFANA =
+      """
       grafana:
         url: https://grafana.example.com
         orgId: 2
@@ -49,19 +51,23 @@ class ConnectionCrdValidationTest {
         tls: {caSecretRef: {name: grafana-ca}}
       """;
 
-  static final String AMG_IRSA = """
+  static final String AMG_IRSA =
+      """
       amazonManagedGrafana:
         workspaceId: g-0123456789
         region: eu-west-1
       """;
 
-  static final String YANDEX_KEY = """
+  static final String YANDEX_KEY =
+      """
       yandexCloud:
         auth:
           authorizedKeySecretRef: {name: yc-sa-key}
       """;
 
-  static final String CLUSTER_GRAFANA = GRAFANA + """
+  static final String CLUSTER_GRAFANA =
+      GRAFANA
+          + """
       namespaceSelector:
         matchLabels: {grafanatokens.io/grafana-main: allowed}
         matchExpressions:
@@ -73,59 +79,107 @@ class ConnectionCrdValidationTest {
     return Stream.of(
         Arguments.of("grafana with org, credentials and a CA", spec(GRAFANA)),
         Arguments.of("amazonManagedGrafana with the operator's own identity", spec(AMG_IRSA)),
-        Arguments.of("amazonManagedGrafana with a credentials Secret and an endpoint",
-            edit(AMG_IRSA).set("amazonManagedGrafana.credentialsSecretRef", Map.of("name", "aws-creds"))
-                .set("amazonManagedGrafana.endpoint", "https://vpce-1.grafana.eu-west-1.vpce.amazonaws.com").spec()),
+        Arguments.of(
+            "amazonManagedGrafana with a credentials Secret and an endpoint",
+            edit(AMG_IRSA)
+                .set("amazonManagedGrafana.credentialsSecretRef", Map.of("name", "aws-creds"))
+                .set(
+                    "amazonManagedGrafana.endpoint",
+                    "https://vpce-1.grafana.eu-west-1.vpce.amazonaws.com")
+                .spec()),
         Arguments.of("yandexCloud with an authorized key", spec(YANDEX_KEY)));
   }
 
   static Stream<Arguments> goodClusterExamples() {
     return Stream.of(
         Arguments.of("a selector of labels and expressions", spec(CLUSTER_GRAFANA)),
-        Arguments.of("an empty selector admits every namespace", edit(AMG_IRSA).set("namespaceSelector", Map.of()).spec()),
-        Arguments.of("NotIn and Exists", edit(YANDEX_KEY).set("namespaceSelector.matchExpressions", List.of(
-            Map.of("key", "tier", "operator", "NotIn", "values", List.of("prod")),
-            Map.of("key", "grafana", "operator", "Exists"))).spec()));
+        Arguments.of(
+            "an empty selector admits every namespace",
+            edit(AMG_IRSA).set("namespaceSelector", Map.of()).spec()),
+        Arguments.of(
+            "NotIn and Exists",
+            edit(YANDEX_KEY)
+                .set(
+                    "namespaceSelector.matchExpressions",
+                    List.of(
+                        Map.of("key", "tier", "operator", "NotIn", "values", List.of("prod")),
+                        Map.of("key", "grafana", "operator", "Exists")))
+                .spec()));
   }
 
   /** Both kinds reject these. */
   static Stream<Arguments> badExamples() {
     return Stream.of(
         Arguments.of("no provider block", "spec", Map.of()),
-        Arguments.of("two provider blocks", "spec",
+        Arguments.of(
+            "two provider blocks",
+            "spec",
             edit(GRAFANA).set("yandexCloud", spec(YANDEX_KEY).get("yandexCloud")).spec()),
-        Arguments.of("grafana.serviceAccount in a connection", "spec.grafana.serviceAccount",
+        Arguments.of(
+            "grafana.serviceAccount in a connection",
+            "spec.grafana.serviceAccount",
             edit(GRAFANA).set("grafana.serviceAccount", Map.of("id", 2)).spec()),
         // the shared block's own rules on serviceAccount fire too: refused either way, never read
-        Arguments.of("grafana.serviceAccount empty in a connection", "spec.grafana.serviceAccount",
+        Arguments.of(
+            "grafana.serviceAccount empty in a connection",
+            "spec.grafana.serviceAccount",
             edit(GRAFANA).set("grafana.serviceAccount", Map.of()).spec()),
-        Arguments.of("grafana.serviceAccount with id and createIfMissing in a connection", "spec.grafana.serviceAccount",
-            edit(GRAFANA).set("grafana.serviceAccount", Map.of("id", 2, "createIfMissing", true)).spec()),
-        Arguments.of("grafana.serviceAccount with id and role in a connection", "spec.grafana.serviceAccount",
+        Arguments.of(
+            "grafana.serviceAccount with id and createIfMissing in a connection",
+            "spec.grafana.serviceAccount",
+            edit(GRAFANA)
+                .set("grafana.serviceAccount", Map.of("id", 2, "createIfMissing", true))
+                .spec()),
+        Arguments.of(
+            "grafana.serviceAccount with id and role in a connection",
+            "spec.grafana.serviceAccount",
             edit(GRAFANA).set("grafana.serviceAccount", Map.of("id", 2, "role", "Viewer")).spec()),
-        Arguments.of("amazonManagedGrafana.serviceAccountId in a connection", "spec.amazonManagedGrafana.serviceAccountId",
+        Arguments.of(
+            "amazonManagedGrafana.serviceAccountId in a connection",
+            "spec.amazonManagedGrafana.serviceAccountId",
             edit(AMG_IRSA).set("amazonManagedGrafana.serviceAccountId", "3").spec()),
-        Arguments.of("yandexCloud.serviceAccountId in a connection", "spec.yandexCloud.serviceAccountId",
+        Arguments.of(
+            "yandexCloud.serviceAccountId in a connection",
+            "spec.yandexCloud.serviceAccountId",
             edit(YANDEX_KEY).set("yandexCloud.serviceAccountId", "ajeabcdefghijklmnopq").spec()),
-        Arguments.of("grafana.url missing", "spec.grafana.url", edit(GRAFANA).remove("grafana.url").spec()),
-        Arguments.of("grafana.credentialsSecretRef missing", "spec.grafana.credentialsSecretRef",
+        Arguments.of(
+            "grafana.url missing", "spec.grafana.url", edit(GRAFANA).remove("grafana.url").spec()),
+        Arguments.of(
+            "grafana.credentialsSecretRef missing",
+            "spec.grafana.credentialsSecretRef",
             edit(GRAFANA).remove("grafana.credentialsSecretRef").spec()),
-        Arguments.of("amazonManagedGrafana.workspaceId malformed", "spec.amazonManagedGrafana.workspaceId",
+        Arguments.of(
+            "amazonManagedGrafana.workspaceId malformed",
+            "spec.amazonManagedGrafana.workspaceId",
             edit(AMG_IRSA).set("amazonManagedGrafana.workspaceId", "ws-1").spec()),
-        Arguments.of("yandexCloud.auth with two options", "spec.yandexCloud.auth",
+        Arguments.of(
+            "yandexCloud.auth with two options",
+            "spec.yandexCloud.auth",
             edit(YANDEX_KEY).set("yandexCloud.auth.metadataService", Map.of()).spec()));
   }
 
   /** Only a ClusterGrafanaConnection has a namespaceSelector: metav1.LabelSelector's own rules. */
   static Stream<Arguments> badClusterExamples() {
     return Stream.of(
-        Arguments.of("namespaceSelector operator Like", "spec.namespaceSelector",
-            edit(CLUSTER_GRAFANA).set("namespaceSelector.matchExpressions[0].operator", "Like").spec()),
-        Arguments.of("namespaceSelector In without values", "spec.namespaceSelector",
+        Arguments.of(
+            "namespaceSelector operator Like",
+            "spec.namespaceSelector",
+            edit(CLUSTER_GRAFANA)
+                .set("namespaceSelector.matchExpressions[0].operator", "Like")
+                .spec()),
+        Arguments.of(
+            "namespaceSelector In without values",
+            "spec.namespaceSelector",
             edit(CLUSTER_GRAFANA).remove("namespaceSelector.matchExpressions[0].values").spec()),
-        Arguments.of("namespaceSelector Exists with values", "spec.namespaceSelector",
-            edit(CLUSTER_GRAFANA).set("namespaceSelector.matchExpressions[1].values", List.of("x")).spec()),
-        Arguments.of("namespaceSelector expression without key", "spec.namespaceSelector",
+        Arguments.of(
+            "namespaceSelector Exists with values",
+            "spec.namespaceSelector",
+            edit(CLUSTER_GRAFANA)
+                .set("namespaceSelector.matchExpressions[1].values", List.of("x"))
+                .spec()),
+        Arguments.of(
+            "namespaceSelector expression without key",
+            "spec.namespaceSelector",
             edit(CLUSTER_GRAFANA).remove("namespaceSelector.matchExpressions[1].key").spec()));
   }
 
@@ -139,30 +193,36 @@ class ConnectionCrdValidationTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("goodExamples")
-  void goodGrafanaConnectionIsAcceptedByTheCrdAndTheOperator(String name, Map<String, Object> spec) {
-    assertThat(NAMESPACED.validate(resource("GrafanaConnection", spec))).as("schema + CEL errors").isEmpty();
+  void goodGrafanaConnectionIsAcceptedByTheCrdAndTheOperator(
+      String name, Map<String, Object> spec) {
+    assertThat(NAMESPACED.validate(resource("GrafanaConnection", spec)))
+        .as("schema + CEL errors")
+        .isEmpty();
     assertThat(ConnectionRules.connection(namespaced(spec))).as("ConnectionRules").isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("everyGoodForCluster")
-  void goodClusterGrafanaConnectionIsAcceptedByTheCrdAndTheOperator(String name, Map<String, Object> spec) {
-    assertThat(CLUSTER.validate(resource("ClusterGrafanaConnection", spec))).as("schema + CEL errors").isEmpty();
+  void goodClusterGrafanaConnectionIsAcceptedByTheCrdAndTheOperator(
+      String name, Map<String, Object> spec) {
+    assertThat(CLUSTER.validate(resource("ClusterGrafanaConnection", spec)))
+        .as("schema + CEL errors")
+        .isEmpty();
     assertThat(ConnectionRules.connection(cluster(spec))).as("ConnectionRules").isEmpty();
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("badExamples")
-  void badGrafanaConnectionIsRejectedByTheCrdAndTheOperatorNamingTheField(String name, String field,
-      Map<String, Object> spec) {
+  void badGrafanaConnectionIsRejectedByTheCrdAndTheOperatorNamingTheField(
+      String name, String field, Map<String, Object> spec) {
     assertRejected(NAMESPACED.validate(resource("GrafanaConnection", spec)), field);
     assertRejectedByOperator(ConnectionRules.connection(namespaced(spec)), field);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("everyBadForCluster")
-  void badClusterGrafanaConnectionIsRejectedByTheCrdAndTheOperatorNamingTheField(String name, String field,
-      Map<String, Object> spec) {
+  void badClusterGrafanaConnectionIsRejectedByTheCrdAndTheOperatorNamingTheField(
+      String name, String field, Map<String, Object> spec) {
     assertRejected(CLUSTER.validate(resource("ClusterGrafanaConnection", spec)), field);
     assertRejectedByOperator(ConnectionRules.connection(cluster(spec)), field);
   }
@@ -175,8 +235,12 @@ class ConnectionCrdValidationTest {
     Set<String> clusterFired = new LinkedHashSet<>();
     everyBadForCluster().forEach(a -> fired(CLUSTER, "ClusterGrafanaConnection", a, clusterFired));
     assertThat(NAMESPACED.rules()).isNotEmpty();
-    assertThat(namespacedFired).as("GrafanaConnection rules that failed").containsAll(NAMESPACED.rules());
-    assertThat(clusterFired).as("ClusterGrafanaConnection rules that failed").containsAll(CLUSTER.rules());
+    assertThat(namespacedFired)
+        .as("GrafanaConnection rules that failed")
+        .containsAll(NAMESPACED.rules());
+    assertThat(clusterFired)
+        .as("ClusterGrafanaConnection rules that failed")
+        .containsAll(CLUSTER.rules());
   }
 
   /** kubectl get gconn / cgconn: names, scope, short names and columns of docs/reference.md. */
@@ -191,9 +255,12 @@ class ConnectionCrdValidationTest {
     assertThat(cluster.getSpec().getNames().getKind()).isEqualTo("ClusterGrafanaConnection");
     assertThat(cluster.getSpec().getNames().getShortNames()).containsExactly("cgconn");
     for (CustomResourceDefinition crd : List.of(namespaced, cluster)) {
-      assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).as("status subresource").isNotNull();
+      assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus())
+          .as("status subresource")
+          .isNotNull();
       assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
-          .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
+          .extracting(
+              CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
           .containsExactly(
               tuple("Ready", ".status.conditions[?(@.type==\"Ready\")].status"),
               tuple("Provider", ".status.provider"),
@@ -206,13 +273,19 @@ class ConnectionCrdValidationTest {
   // ---- helpers
 
   private static void assertRejected(List<SchemaError> errors, String field) {
-    assertThat(errors).as("the CRD must reject it naming %s; it reported %s", field, errors)
+    assertThat(errors)
+        .as("the CRD must reject it naming %s; it reported %s", field, errors)
         .anySatisfy(e -> assertThat(e.names(field)).as("%s names %s", e, field).isTrue());
   }
 
   private static void assertRejectedByOperator(List<Violation> violations, String field) {
-    assertThat(violations).as("ConnectionRules must reject it naming %s; it reported %s", field, violations)
-        .anySatisfy(v -> assertThat(isAtOrBelow(v.field(), field)).as("%s is at or below %s", v, field).isTrue());
+    assertThat(violations)
+        .as("ConnectionRules must reject it naming %s; it reported %s", field, violations)
+        .anySatisfy(
+            v ->
+                assertThat(isAtOrBelow(v.field(), field))
+                    .as("%s is at or below %s", v, field)
+                    .isTrue());
   }
 
   @SuppressWarnings("unchecked")
@@ -226,8 +299,11 @@ class ConnectionCrdValidationTest {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("apiVersion", "grafanatokens.io/v1alpha1");
     r.put("kind", kind);
-    r.put("metadata", kind.startsWith("Cluster") ? Map.of("name", "grafana-main")
-        : Map.of("name", "grafana-main", "namespace", "team-a"));
+    r.put(
+        "metadata",
+        kind.startsWith("Cluster")
+            ? Map.of("name", "grafana-main")
+            : Map.of("name", "grafana-main", "namespace", "team-a"));
     r.put("spec", deepCopy(spec));
     return r;
   }
@@ -241,7 +317,8 @@ class ConnectionCrdValidationTest {
   }
 
   private static CustomResourceDefinition crd(String file) throws IOException {
-    try (InputStream in = ConnectionCrdValidationTest.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
+    try (InputStream in =
+        ConnectionCrdValidationTest.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
       assertThat(in).as(file).isNotNull();
       return new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
     }

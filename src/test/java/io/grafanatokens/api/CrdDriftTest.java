@@ -22,9 +22,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The CRD committed under crds/ (what users and GitOps repos apply) is the one the build generates
@@ -41,41 +41,66 @@ class CrdDriftTest {
   @BeforeAll
   static void load() throws IOException {
     try (InputStream in = CrdDriftTest.class.getResourceAsStream("/META-INF/fabric8/" + FILE)) {
-      assertThat(in).as("%s on the test classpath (generated in process-classes)", GENERATED).isNotNull();
+      assertThat(in)
+          .as("%s on the test classpath (generated in process-classes)", GENERATED)
+          .isNotNull();
       generated = in.readAllBytes();
     }
-    crd = new KubernetesSerialization().unmarshal(new ByteArrayInputStream(generated), CustomResourceDefinition.class);
+    crd =
+        new KubernetesSerialization()
+            .unmarshal(new ByteArrayInputStream(generated), CustomResourceDefinition.class);
   }
 
-  /** Every CRD the build generates, the token's and the two connections', is committed as generated. */
+  /**
+   * Every CRD the build generates, the token's and the two connections', is committed as generated.
+   */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {FILE, "grafanaconnections.grafanatokens.io-v1.yml",
-      "clustergrafanaconnections.grafanatokens.io-v1.yml"})
+  @ValueSource(
+      strings = {
+        FILE,
+        "grafanaconnections.grafanatokens.io-v1.yml",
+        "clustergrafanaconnections.grafanatokens.io-v1.yml"
+      })
   void committedCrdIsTheGeneratedOne(String file) throws IOException {
     byte[] generatedFile;
     try (InputStream in = CrdDriftTest.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
-      assertThat(in).as("%s on the test classpath (generated in process-classes)", file).isNotNull();
+      assertThat(in)
+          .as("%s on the test classpath (generated in process-classes)", file)
+          .isNotNull();
       generatedFile = in.readAllBytes();
     }
     // surefire runs with the project's basedir as working directory (and sets "basedir")
     String committedName = "crds/" + file;
     Path committed = Path.of(System.getProperty("basedir", "")).resolve(committedName);
-    String howToFix = "The CRD in " + committedName + " is not the one generated from the Java model in "
-        + "src/main/java/io/grafanatokens/api/v1alpha1. After changing the model, run `mvn process-classes` and "
-        + "`cp target/classes/META-INF/fabric8/" + file + " " + committedName + "`, review the diff and commit it.";
+    String howToFix =
+        "The CRD in "
+            + committedName
+            + " is not the one generated from the Java model in "
+            + "src/main/java/io/grafanatokens/api/v1alpha1. After changing the model, run `mvn process-classes` and "
+            + "`cp target/classes/META-INF/fabric8/"
+            + file
+            + " "
+            + committedName
+            + "`, review the diff and commit it.";
     if (!Files.exists(committed)) {
       fail(committed.toAbsolutePath() + " does not exist. " + howToFix);
     }
     byte[] onDisk = Files.readAllBytes(committed);
     if (!Arrays.equals(onDisk, generatedFile)) {
-      fail(howToFix + "\nFirst difference: " + firstDifference(committedName,
-          new String(onDisk, StandardCharsets.UTF_8), new String(generatedFile, StandardCharsets.UTF_8)));
+      fail(
+          howToFix
+              + "\nFirst difference: "
+              + firstDifference(
+                  committedName,
+                  new String(onDisk, StandardCharsets.UTF_8),
+                  new String(generatedFile, StandardCharsets.UTF_8)));
     }
   }
 
   @Test
   void namesGroupScopeAndShortName() {
-    assertThat(crd.getMetadata().getName()).isEqualTo("grafanaserviceaccounttokens.grafanatokens.io");
+    assertThat(crd.getMetadata().getName())
+        .isEqualTo("grafanaserviceaccounttokens.grafanatokens.io");
     assertThat(crd.getSpec().getGroup()).isEqualTo("grafanatokens.io");
     assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
     assertThat(crd.getSpec().getNames().getKind()).isEqualTo("GrafanaServiceAccountToken");
@@ -93,15 +118,18 @@ class CrdDriftTest {
   }
 
   /**
-   * kubectl get gsat shows NAME, READY, SECRET, EXPIRES, RENEWAL, AGE, as docs/reference.md#status lists them. The
-   * generator sorts columns by JSONPath; the build's PrinterColumnOrder step (src/build/java) puts
-   * them back in the order the class declares them. Checked on the committed file users apply.
+   * kubectl get gsat shows NAME, READY, SECRET, EXPIRES, RENEWAL, AGE, as docs/reference.md#status
+   * lists them. The generator sorts columns by JSONPath; the build's PrinterColumnOrder step
+   * (src/build/java) puts them back in the order the class declares them. Checked on the committed
+   * file users apply.
    */
   @Test
   void printerColumnsForKubectlGetInTheUsualOrder() throws IOException {
     CustomResourceDefinitionVersion committed = v1alpha1(committedCrd());
     assertThat(committed.getAdditionalPrinterColumns())
-        .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath,
+        .extracting(
+            CustomResourceColumnDefinition::getName,
+            CustomResourceColumnDefinition::getJsonPath,
             CustomResourceColumnDefinition::getType)
         .containsExactly(
             tuple("Ready", ".status.conditions[?(@.type==\"Ready\")].status", "string"),
@@ -114,9 +142,12 @@ class CrdDriftTest {
   /** The mechanism, not just this CRD: the column order is the annotations' declaration order. */
   @Test
   void printerColumnOrderIsTheDeclarationOrderOnTheClass() {
-    List<String> declared = Arrays.stream(GrafanaServiceAccountToken.class.getAnnotationsByType(AdditionalPrinterColumn.class))
-        .map(AdditionalPrinterColumn::jsonPath)
-        .collect(Collectors.toList());
+    List<String> declared =
+        Arrays.stream(
+                GrafanaServiceAccountToken.class.getAnnotationsByType(
+                    AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::jsonPath)
+            .collect(Collectors.toList());
     assertThat(v1alpha1(crd).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getJsonPath)
         .containsExactlyElementsOf(declared)
@@ -135,15 +166,19 @@ class CrdDriftTest {
     assertThat(missing).as("properties without a description").isEmpty();
   }
 
-  private static void collectMissingDescriptions(JSONSchemaProps schema, String path, List<String> missing) {
+  private static void collectMissingDescriptions(
+      JSONSchemaProps schema, String path, List<String> missing) {
     if (schema.getProperties() != null) {
-      schema.getProperties().forEach((name, child) -> {
-        String childPath = path + "." + name;
-        if (child.getDescription() == null || child.getDescription().isBlank()) {
-          missing.add(childPath);
-        }
-        collectMissingDescriptions(child, childPath, missing);
-      });
+      schema
+          .getProperties()
+          .forEach(
+              (name, child) -> {
+                String childPath = path + "." + name;
+                if (child.getDescription() == null || child.getDescription().isBlank()) {
+                  missing.add(childPath);
+                }
+                collectMissingDescriptions(child, childPath, missing);
+              });
     }
     if (schema.getItems() != null && schema.getItems().getSchema() != null) {
       collectMissingDescriptions(schema.getItems().getSchema(), path + "[]", missing);
@@ -155,7 +190,8 @@ class CrdDriftTest {
   }
 
   private static CustomResourceDefinition committedCrd() throws IOException {
-    try (InputStream in = Files.newInputStream(Path.of(System.getProperty("basedir", "")).resolve(COMMITTED))) {
+    try (InputStream in =
+        Files.newInputStream(Path.of(System.getProperty("basedir", "")).resolve(COMMITTED))) {
       return new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
     }
   }

@@ -25,12 +25,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What deploy/examples/ shows a user is what the API server and the operator accept: every
- * resource of ours in it passes its CRD (schema and CEL) and the operator's own rules, and a token
- * naming a connection passes them for the effective spec too.
+ * What deploy/examples/ shows a user is what the API server and the operator accept: every resource
+ * of ours in it passes its CRD (schema and CEL) and the operator's own rules, and a token naming a
+ * connection passes them for the effective spec too.
  */
 class ExamplesTest {
-  static final Path EXAMPLES = Path.of(System.getProperty("basedir", "")).resolve("deploy/examples");
+  static final Path EXAMPLES =
+      Path.of(System.getProperty("basedir", "")).resolve("deploy/examples");
   static final String GROUP_VERSION = "grafanatokens.io/v1alpha1";
 
   static Stream<Path> exampleFiles() throws IOException {
@@ -54,25 +55,41 @@ class ExamplesTest {
   /** The connections the README's Connections section points at. */
   @Test
   void theConnectionExamplesCoverEachKindAndProvider() {
-    List<Map<String, Object>> connections = exampleFilesUnchecked()
-        .flatMap(f -> ours(f).stream())
-        .filter(r -> String.valueOf(r.get("kind")).endsWith("GrafanaConnection"))
-        .toList();
-    assertThat(connections).anySatisfy(c -> assertThat(c).containsEntry("kind", "ClusterGrafanaConnection")
-        .extracting("spec").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsKey("grafana"));
-    assertThat(connections).as("an AMG ClusterGrafanaConnection on the operator's own identity (IRSA)")
-        .anySatisfy(c -> {
-          assertThat(c).containsEntry("kind", "ClusterGrafanaConnection");
-          Map<?, ?> amg = (Map<?, ?>) ((Map<?, ?>) c.get("spec")).get("amazonManagedGrafana");
-          assertThat(amg).isNotNull();
-          assertThat(amg.containsKey("credentialsSecretRef")).as("credentialsSecretRef set").isFalse();
-        });
-    assertThat(connections).as("a namespaced Yandex connection with an authorized key").anySatisfy(c -> {
-      assertThat(c).containsEntry("kind", "GrafanaConnection");
-      Map<?, ?> yc = (Map<?, ?>) ((Map<?, ?>) c.get("spec")).get("yandexCloud");
-      assertThat(yc).isNotNull();
-      assertThat(((Map<?, ?>) yc.get("auth")).containsKey("authorizedKeySecretRef")).as("authorizedKeySecretRef").isTrue();
-    });
+    List<Map<String, Object>> connections =
+        exampleFilesUnchecked()
+            .flatMap(f -> ours(f).stream())
+            .filter(r -> String.valueOf(r.get("kind")).endsWith("GrafanaConnection"))
+            .toList();
+    assertThat(connections)
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .containsEntry("kind", "ClusterGrafanaConnection")
+                    .extracting("spec")
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsKey("grafana"));
+    assertThat(connections)
+        .as("an AMG ClusterGrafanaConnection on the operator's own identity (IRSA)")
+        .anySatisfy(
+            c -> {
+              assertThat(c).containsEntry("kind", "ClusterGrafanaConnection");
+              Map<?, ?> amg = (Map<?, ?>) ((Map<?, ?>) c.get("spec")).get("amazonManagedGrafana");
+              assertThat(amg).isNotNull();
+              assertThat(amg.containsKey("credentialsSecretRef"))
+                  .as("credentialsSecretRef set")
+                  .isFalse();
+            });
+    assertThat(connections)
+        .as("a namespaced Yandex connection with an authorized key")
+        .anySatisfy(
+            c -> {
+              assertThat(c).containsEntry("kind", "GrafanaConnection");
+              Map<?, ?> yc = (Map<?, ?>) ((Map<?, ?>) c.get("spec")).get("yandexCloud");
+              assertThat(yc).isNotNull();
+              assertThat(((Map<?, ?>) yc.get("auth")).containsKey("authorizedKeySecretRef"))
+                  .as("authorizedKeySecretRef")
+                  .isTrue();
+            });
   }
 
   // ---- helpers
@@ -81,18 +98,27 @@ class ExamplesTest {
     Object spec = r.get("spec");
     switch ((String) r.get("kind")) {
       case "GrafanaConnection":
-        return new ArrayList<>(ConnectionRules.connection(CrdValidationTest.YAML.convertValue(spec,
-            GrafanaConnectionSpec.class)));
+        return new ArrayList<>(
+            ConnectionRules.connection(
+                CrdValidationTest.YAML.convertValue(spec, GrafanaConnectionSpec.class)));
       case "ClusterGrafanaConnection":
-        return new ArrayList<>(ConnectionRules.connection(CrdValidationTest.YAML.convertValue(spec,
-            ClusterGrafanaConnectionSpec.class)));
+        return new ArrayList<>(
+            ConnectionRules.connection(
+                CrdValidationTest.YAML.convertValue(spec, ClusterGrafanaConnectionSpec.class)));
       default:
-        GrafanaServiceAccountTokenSpec token = CrdValidationTest.toSpec(CrdValidationTest.defaulted(cast(spec)));
+        GrafanaServiceAccountTokenSpec token =
+            CrdValidationTest.toSpec(CrdValidationTest.defaulted(cast(spec)));
         List<Object> problems = new ArrayList<>(SpecValidator.validate(token));
         if (token.getConnectionRef() != null) {
-          GrafanaConnectionSpec connection = connectionNamed(token.getConnectionRef(), file)
-              .orElseThrow(() -> new AssertionError(file + " names " + token.getConnectionRef().getName()
-                  + ", which no example in its directory defines"));
+          GrafanaConnectionSpec connection =
+              connectionNamed(token.getConnectionRef(), file)
+                  .orElseThrow(
+                      () ->
+                          new AssertionError(
+                              file
+                                  + " names "
+                                  + token.getConnectionRef().getName()
+                                  + ", which no example in its directory defines"));
           problems.addAll(EffectiveSpec.problems(token, connection));
         }
         return problems;
@@ -101,8 +127,10 @@ class ExamplesTest {
 
   /** The connection a token names, from the examples of its own directory. */
   private static Optional<GrafanaConnectionSpec> connectionNamed(ConnectionRef ref, Path file) {
-    Class<? extends GrafanaConnectionSpec> type = ConnectionRef.CLUSTER.equals(ref.kindOrDefault())
-        ? ClusterGrafanaConnectionSpec.class : GrafanaConnectionSpec.class;
+    Class<? extends GrafanaConnectionSpec> type =
+        ConnectionRef.CLUSTER.equals(ref.kindOrDefault())
+            ? ClusterGrafanaConnectionSpec.class
+            : GrafanaConnectionSpec.class;
     try (Stream<Path> siblings = Files.list(file.getParent())) {
       return siblings.filter(p -> p.toString().endsWith(".yaml")).toList().stream()
           .flatMap(p -> ours(p).stream())
@@ -125,9 +153,11 @@ class ExamplesTest {
 
   /** The documents of the file that are resources of our API group. */
   private static List<Map<String, Object>> ours(Path file) {
-    try (MappingIterator<Map<String, Object>> docs = CrdValidationTest.YAML.readerForMapOf(Object.class)
-        .readValues(file.toFile())) {
-      return docs.readAll().stream().filter(d -> d != null && GROUP_VERSION.equals(d.get("apiVersion"))).toList();
+    try (MappingIterator<Map<String, Object>> docs =
+        CrdValidationTest.YAML.readerForMapOf(Object.class).readValues(file.toFile())) {
+      return docs.readAll().stream()
+          .filter(d -> d != null && GROUP_VERSION.equals(d.get("apiVersion")))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,7 +8,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts the mock API server's calls by who made them, verb and resource, for phase-by-phase diffs. */
+/**
+ * Counts the mock API server's calls by who made them, verb and resource, for phase-by-phase diffs.
+ */
 final class ApiCallCounter {
   static final Set<String> READS = Set.of("get", "list", "watch");
 
@@ -24,7 +26,11 @@ final class ApiCallCounter {
   }
 
   private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
-  /** Operator lists and watches of Secrets without a label selector: they would cache unrelated Secrets. */
+
+  /**
+   * Operator lists and watches of Secrets without a label selector: they would cache unrelated
+   * Secrets.
+   */
   private final LongAdder unfilteredSecretReads = new LongAdder();
 
   ApiCallCounter(ApiServerDispatcher api) {
@@ -32,15 +38,20 @@ final class ApiCallCounter {
   }
 
   private void count(Call c, String path) {
-    counts.computeIfAbsent(new Key(c.byOperator(), c.verb(), c.resource()), k -> new LongAdder()).increment();
-    if (c.byOperator() && c.resource().equals("secrets") && (c.verb().equals("list") || c.verb().equals("watch"))
+    counts
+        .computeIfAbsent(new Key(c.byOperator(), c.verb(), c.resource()), k -> new LongAdder())
+        .increment();
+    if (c.byOperator()
+        && c.resource().equals("secrets")
+        && (c.verb().equals("list") || c.verb().equals("watch"))
         && !path.contains("labelSelector=")) {
       unfilteredSecretReads.increment();
     }
   }
 
   Snapshot snapshot() {
-    Map<Key, Long> m = new TreeMap<>(java.util.Comparator.comparing(Key::label).thenComparing(Key::byOperator));
+    Map<Key, Long> m =
+        new TreeMap<>(java.util.Comparator.comparing(Key::label).thenComparing(Key::byOperator));
     counts.forEach((k, v) -> m.put(k, v.sum()));
     return new Snapshot(m);
   }
@@ -52,13 +63,15 @@ final class ApiCallCounter {
   /** Counts at one instant; {@link #since} gives a phase's calls. */
   record Snapshot(Map<Key, Long> counts) {
     Snapshot since(Snapshot earlier) {
-      Map<Key, Long> m = new TreeMap<>(java.util.Comparator.comparing(Key::label).thenComparing(Key::byOperator));
-      counts.forEach((k, v) -> {
-        long d = v - earlier.counts.getOrDefault(k, 0L);
-        if (d != 0) {
-          m.put(k, d);
-        }
-      });
+      Map<Key, Long> m =
+          new TreeMap<>(java.util.Comparator.comparing(Key::label).thenComparing(Key::byOperator));
+      counts.forEach(
+          (k, v) -> {
+            long d = v - earlier.counts.getOrDefault(k, 0L);
+            if (d != 0) {
+              m.put(k, d);
+            }
+          });
       return new Snapshot(m);
     }
 
@@ -72,7 +85,10 @@ final class ApiCallCounter {
 
     /** Calls made by others than the operator (the harness, the raw-call floor). */
     long othersTotal() {
-      return counts.entrySet().stream().filter(e -> !e.getKey().byOperator()).mapToLong(Map.Entry::getValue).sum();
+      return counts.entrySet().stream()
+          .filter(e -> !e.getKey().byOperator())
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     }
 
     long others(String verb, String resource) {
@@ -82,7 +98,8 @@ final class ApiCallCounter {
     /** The operator's calls by verb and resource, most frequent first. */
     Map<String, Long> operatorBreakdown() {
       Map<String, Long> m = new java.util.LinkedHashMap<>();
-      counts.entrySet().stream().filter(e -> e.getKey().byOperator())
+      counts.entrySet().stream()
+          .filter(e -> e.getKey().byOperator())
           .sorted(Map.Entry.<Key, Long>comparingByValue().reversed())
           .forEach(e -> m.put(e.getKey().label(), e.getValue()));
       return m;
@@ -91,7 +108,8 @@ final class ApiCallCounter {
     private long sum(boolean byOperator, boolean reads) {
       return counts.entrySet().stream()
           .filter(e -> e.getKey().byOperator() == byOperator && e.getKey().read() == reads)
-          .mapToLong(Map.Entry::getValue).sum();
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     }
   }
 }

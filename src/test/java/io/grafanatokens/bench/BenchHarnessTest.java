@@ -26,28 +26,51 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchHarnessTest {
 
   @Test
-  void limitsBecomeTheJvmFlagsAContainerWouldImplyAndOnlyPlainEnvIsKept(@TempDir Path dir) throws Exception {
+  void limitsBecomeTheJvmFlagsAContainerWouldImplyAndOnlyPlainEnvIsKept(@TempDir Path dir)
+      throws Exception {
     Path yaml = dir.resolve("deployment.yaml");
-    Files.writeString(yaml, String.join("\n", "apiVersion: apps/v1", "kind: Deployment", "metadata: {name: x}",
-        "spec:", "  template:", "    spec:", "      containers:", "        - name: sidecar", "          image: s",
-        "        - name: operator", "          image: o", "          env:",
-        "            - {name: JAVA_TOOL_OPTIONS, value: \"-XX:+UseSerialGC\"}",
-        "            - name: OPERATOR_NAMESPACE", "              valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
-        "          resources:", "            limits: {cpu: 1500m, memory: 768Mi}", ""));
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "metadata: {name: x}",
+            "spec:",
+            "  template:",
+            "    spec:",
+            "      containers:",
+            "        - name: sidecar",
+            "          image: s",
+            "        - name: operator",
+            "          image: o",
+            "          env:",
+            "            - {name: JAVA_TOOL_OPTIONS, value: \"-XX:+UseSerialGC\"}",
+            "            - name: OPERATOR_NAMESPACE",
+            "              valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
+            "          resources:",
+            "            limits: {cpu: 1500m, memory: 768Mi}",
+            ""));
 
     DeploymentFlags flags = DeploymentFlags.read(yaml);
 
     assertThat(flags.env()).containsExactly(Map.entry("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC"));
-    assertThat(flags.limitFlags()).containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=" + 768L * 1024 * 1024);
+    assertThat(flags.limitFlags())
+        .containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=" + 768L * 1024 * 1024);
   }
 
   @Test
   void theShippedDeploymentGivesJvmOptionsAndBothLimits() throws Exception {
-    DeploymentFlags flags = DeploymentFlags.read(Path.of(System.getProperty("basedir", ""))
-        .toAbsolutePath().resolve("deploy/base/deployment.yaml"));
+    DeploymentFlags flags =
+        DeploymentFlags.read(
+            Path.of(System.getProperty("basedir", ""))
+                .toAbsolutePath()
+                .resolve("deploy/base/deployment.yaml"));
 
     assertThat(flags.env().get("JAVA_TOOL_OPTIONS")).isNotBlank();
-    assertThat(flags.limitFlags()).hasSize(2).anyMatch(f -> f.startsWith("-XX:ActiveProcessorCount="))
+    assertThat(flags.limitFlags())
+        .hasSize(2)
+        .anyMatch(f -> f.startsWith("-XX:ActiveProcessorCount="))
         .anyMatch(f -> f.startsWith("-XX:MaxRAM="));
   }
 
@@ -56,19 +79,30 @@ class BenchHarnessTest {
     try (EmbeddedCluster cluster = EmbeddedCluster.create(Clock.systemUTC(), Map.of())) {
       List<String> paths = new CopyOnWriteArrayList<>();
       cluster.api().onCall((Call c, String path) -> paths.add(c.verb() + " " + path));
-      IntStream.range(0, 3).forEach(i -> cluster.api().preload("/api/v1/namespaces/ns/secrets", secret("s" + i)));
+      IntStream.range(0, 3)
+          .forEach(i -> cluster.api().preload("/api/v1/namespaces/ns/secrets", secret("s" + i)));
       cluster.client().resource(secret("through-the-api")).create();
 
-      List<Secret> listed = cluster.client().secrets().inNamespace("ns").withLabel("app", "noise").list().getItems();
+      List<Secret> listed =
+          cluster.client().secrets().inNamespace("ns").withLabel("app", "noise").list().getItems();
 
-      assertThat(listed).extracting(s -> s.getMetadata().getName())
+      assertThat(listed)
+          .extracting(s -> s.getMetadata().getName())
           .containsExactlyInAnyOrder("s0", "s1", "s2", "through-the-api");
-      assertThat(listed).extracting(s -> s.getMetadata().getUid()).doesNotContainNull().doesNotHaveDuplicates();
-      assertThat(listed).extracting(s -> s.getMetadata().getResourceVersion()).doesNotHaveDuplicates();
-      assertThat(cluster.client().secrets().inNamespace("ns").withName("s1").get().getData()).containsKey("k");
+      assertThat(listed)
+          .extracting(s -> s.getMetadata().getUid())
+          .doesNotContainNull()
+          .doesNotHaveDuplicates();
+      assertThat(listed)
+          .extracting(s -> s.getMetadata().getResourceVersion())
+          .doesNotHaveDuplicates();
+      assertThat(cluster.client().secrets().inNamespace("ns").withName("s1").get().getData())
+          .containsKey("k");
       assertThatThrownBy(() -> cluster.client().resource(secret("s2")).create())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
-      assertThat(paths).anyMatch(p -> p.startsWith("list ") && p.contains("labelSelector=app%3Dnoise"));
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+      assertThat(paths)
+          .anyMatch(p -> p.startsWith("list ") && p.contains("labelSelector=app%3Dnoise"));
     }
   }
 
@@ -82,7 +116,13 @@ class BenchHarnessTest {
   }
 
   private static Secret secret(String name) {
-    return new SecretBuilder().withNewMetadata().withName(name).withNamespace("ns").addToLabels("app", "noise")
-        .endMetadata().addToData("k", "dg==").build();
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("ns")
+        .addToLabels("app", "noise")
+        .endMetadata()
+        .addToData("k", "dg==")
+        .build();
   }
 }

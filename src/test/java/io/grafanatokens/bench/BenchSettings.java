@@ -21,27 +21,43 @@ import java.util.Optional;
  * @param tokenCheckInterval the operator's TOKEN_CHECK_INTERVAL; empty: its default
  * @param timeout how long to wait for all Ready, and for the rotations, before giving up
  */
-record BenchSettings(int resources, int noiseSecrets, long lifetimeSeconds, int rotations, int concurrency,
-    boolean jfr, boolean containerLimits, Optional<String> tokenCheckInterval, Duration timeout,
-    Path outDir, Path jar, Path deployment) {
+record BenchSettings(
+    int resources,
+    int noiseSecrets,
+    long lifetimeSeconds,
+    int rotations,
+    int concurrency,
+    boolean jfr,
+    boolean containerLimits,
+    Optional<String> tokenCheckInterval,
+    Duration timeout,
+    Path outDir,
+    Path jar,
+    Path deployment) {
 
   static BenchSettings fromSystemProperties() {
     long lifetime = longProperty("bench.lifetime", 300);
     if (lifetime < 60 || lifetime > 2_592_000) {
-      throw new IllegalArgumentException("bench.lifetime is spec.secondsToLive: 60..2592000 seconds");
+      throw new IllegalArgumentException(
+          "bench.lifetime is spec.secondsToLive: 60..2592000 seconds");
     }
     int resources = (int) longProperty("bench.resources", 1000);
     if (resources < 1) {
       throw new IllegalArgumentException("bench.resources must be >= 1");
     }
     String check = System.getProperty("bench.tokenCheckInterval", "").strip();
-    return new BenchSettings(resources, (int) longProperty("bench.noiseSecrets", 0), lifetime,
-        (int) longProperty("bench.rotations", 1), (int) longProperty("bench.concurrency", 10),
+    return new BenchSettings(
+        resources,
+        (int) longProperty("bench.noiseSecrets", 0),
+        lifetime,
+        (int) longProperty("bench.rotations", 1),
+        (int) longProperty("bench.concurrency", 10),
         Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
         Boolean.parseBoolean(System.getProperty("bench.containerLimits", "true")),
         check.isEmpty() ? Optional.empty() : Optional.of(check),
         Duration.ofSeconds(longProperty("bench.timeout", 3600)),
-        Path.of("target", "bench"), Path.of("target", "grafana-token-operator.jar"),
+        Path.of("target", "bench"),
+        Path.of("target", "grafana-token-operator.jar"),
         Path.of("deploy", "base", "deployment.yaml"));
   }
 

@@ -30,20 +30,23 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.LoggerFactory;
 
 /**
- * The benchmark (README "Benchmark"; not part of the test suite): this JVM serves the
- * Kubernetes API (fabric8 CRUD mock) and Grafana (the fake) on loopback ports; the operator jar
- * runs as its own process with the Deployment's JVM flags and a kubeconfig pointing here. Applies
- * N resources at once, times them to Ready against a raw-call floor on the same servers, counts
- * what the operator asked of both servers, reads its CPU and memory from /proc, waits for every
- * resource to rotate and measures how late each rotation was; prints a Markdown table and writes
- * it to target/bench/results.md.
+ * The benchmark (README "Benchmark"; not part of the test suite): this JVM serves the Kubernetes
+ * API (fabric8 CRUD mock) and Grafana (the fake) on loopback ports; the operator jar runs as its
+ * own process with the Deployment's JVM flags and a kubeconfig pointing here. Applies N resources
+ * at once, times them to Ready against a raw-call floor on the same servers, counts what the
+ * operator asked of both servers, reads its CPU and memory from /proc, waits for every resource to
+ * rotate and measures how late each rotation was; prints a Markdown table and writes it to
+ * target/bench/results.md.
  */
 public final class Benchmark {
   static final String NAMESPACE = "bench";
+
   /** Held so that JUL keeps its level: fabric8's mock server logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
   private final BenchSettings settings;
   private final EmbeddedCluster cluster;
@@ -63,7 +66,10 @@ public final class Benchmark {
     quietLogs();
     BenchSettings settings = BenchSettings.fromSystemProperties();
     if (!Files.isRegularFile(settings.jar())) {
-      System.err.println("no " + settings.jar() + ": run the README command (mvn -B -ntp -q -Pbench), which builds it");
+      System.err.println(
+          "no "
+              + settings.jar()
+              + ": run the README command (mvn -B -ntp -q -Pbench), which builds it");
       System.exit(2);
     }
     Files.createDirectories(settings.outDir());
@@ -77,7 +83,11 @@ public final class Benchmark {
 
   private boolean run() throws Exception {
     FakeGrafana grafana = cluster.grafana();
-    say("Kubernetes API (CRUD mock) at " + cluster.apiServerUrl() + ", Grafana at " + grafana.baseUrl());
+    say(
+        "Kubernetes API (CRUD mock) at "
+            + cluster.apiServerUrl()
+            + ", Grafana at "
+            + grafana.baseUrl());
     cluster.namespaceWithGrafanaAdmin(NAMESPACE);
     long serviceAccount = grafana.createServiceAccount(1, "bench", "Viewer");
     if (settings.noiseSecrets() > 0) {
@@ -104,25 +114,37 @@ public final class Benchmark {
       command.addAll(deployment.limitFlags());
     }
     if (settings.jfr()) {
-      command.add("-XX:StartFlightRecording=filename=" + settings.outDir().resolve("operator.jfr")
-          + ",settings=profile,dumponexit=true");
+      command.add(
+          "-XX:StartFlightRecording=filename="
+              + settings.outDir().resolve("operator.jfr")
+              + ",settings=profile,dumponexit=true");
     }
     command.addAll(List.of("-jar", settings.jar().toString()));
     report.operator(command, env);
 
     try (Observer observer = new Observer(client, NAMESPACE)) {
       Instant launched = Instant.now();
-      try (OperatorProcess operator = OperatorProcess.start(command, env, httpPort,
-          settings.outDir().resolve("operator.log"))) {
+      try (OperatorProcess operator =
+          OperatorProcess.start(
+              command, env, httpPort, settings.outDir().resolve("operator.log"))) {
         operator.awaitReady(Duration.ofMinutes(2));
-        report.startup(Duration.between(launched, Instant.now()), operator.cpuSeconds(), operator.rssBytes());
+        report.startup(
+            Duration.between(launched, Instant.now()), operator.cpuSeconds(), operator.rssBytes());
         if (apiCalls.snapshot().operatorReads() == 0) {
-          throw new IllegalStateException("the mock saw no call with the operator's User-Agent; its calls cannot be counted");
+          throw new IllegalStateException(
+              "the mock saw no call with the operator's User-Agent; its calls cannot be counted");
         }
-        say("operator pid " + operator.pid() + " ready; applying " + settings.resources() + " resources");
+        say(
+            "operator pid "
+                + operator.pid()
+                + " ready; applying "
+                + settings.resources()
+                + " resources");
         boolean allReady = firstIssue(operator, observer, serviceAccount, grafana);
-        boolean rotated = allReady && settings.rotations() > 0 && rotations(operator, observer, grafana);
-        report.finalFigures(operator.cpuSeconds(), operator.peakRssBytes(), apiCalls.unfilteredSecretReads());
+        boolean rotated =
+            allReady && settings.rotations() > 0 && rotations(operator, observer, grafana);
+        report.finalFigures(
+            operator.cpuSeconds(), operator.peakRssBytes(), apiCalls.unfilteredSecretReads());
         say("stopping the operator");
         return allReady && (settings.rotations() == 0 || rotated);
       } finally {
@@ -143,21 +165,46 @@ public final class Benchmark {
     for (int i = 0; i < settings.noiseSecrets(); i++) {
       // straight into the mock's store: through the API the mock's existence check scans every
       // object, and 50,000 creates would take half an hour
-      cluster.api().preload(path, new SecretBuilder().withNewMetadata().withName(String.format("unrelated-%06d", i))
-          .withNamespace(NAMESPACE).addToLabels("app", "unrelated").endMetadata().withType("Opaque")
-          .addToData("payload", java.util.Base64.getEncoder().encodeToString(randomBytes(512))).build());
+      cluster
+          .api()
+          .preload(
+              path,
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(String.format("unrelated-%06d", i))
+                  .withNamespace(NAMESPACE)
+                  .addToLabels("app", "unrelated")
+                  .endMetadata()
+                  .withType("Opaque")
+                  .addToData(
+                      "payload", java.util.Base64.getEncoder().encodeToString(randomBytes(512)))
+                  .build());
     }
     report.noise(Duration.between(start, Instant.now()));
-    long listed = client.secrets().inNamespace(NAMESPACE).withLabel("app", "unrelated").list().getItems().size();
+    long listed =
+        client
+            .secrets()
+            .inNamespace(NAMESPACE)
+            .withLabel("app", "unrelated")
+            .list()
+            .getItems()
+            .size();
     if (listed != settings.noiseSecrets()) {
-      throw new IllegalStateException("stored " + settings.noiseSecrets() + " unrelated Secrets, the API lists " + listed);
+      throw new IllegalStateException(
+          "stored " + settings.noiseSecrets() + " unrelated Secrets, the API lists " + listed);
     }
   }
 
   private void measureFloor(FakeGrafana grafana) throws Exception {
     long floorAccount = grafana.createServiceAccount(1, "bench-floor", "Viewer");
-    RawCallFloor floor = new RawCallFloor(client, grafana.baseUrl(), grafana.mintAdminToken(1), floorAccount,
-        settings.lifetimeSeconds(), settings.concurrency());
+    RawCallFloor floor =
+        new RawCallFloor(
+            client,
+            grafana.baseUrl(),
+            grafana.mintAdminToken(1),
+            floorAccount,
+            settings.lifetimeSeconds(),
+            settings.concurrency());
     // a first, smaller pass warms the servers' JIT up, as the operator's start-up does for its run
     int warmup = Math.min(settings.resources(), 200);
     floor.issueAll(floor.prepare("bench-floor-warmup", warmup));
@@ -176,58 +223,103 @@ public final class Benchmark {
     say("raw-call floor took " + Report.secs(took) + " s");
   }
 
-  private boolean firstIssue(OperatorProcess operator, Observer observer, long serviceAccount, FakeGrafana grafana)
+  private boolean firstIssue(
+      OperatorProcess operator, Observer observer, long serviceAccount, FakeGrafana grafana)
       throws Exception {
     double cpu0 = operator.cpuSeconds();
     ApiCallCounter.Snapshot api0 = apiCalls.snapshot();
     ProviderCallCounter provider0 = ProviderCallCounter.of(grafana);
     Instant start = Instant.now();
-    RawCallFloor.parallel(settings.resources(), settings.concurrency(), i -> {
-      GrafanaServiceAccountToken r = Resources.grafanaToken(NAMESPACE, String.format("token-%05d", i),
-          grafana.baseUrl(), serviceAccount);
-      r.getSpec().setSecondsToLive(settings.lifetimeSeconds());
-      client.resource(r).create();
-      return null;
-    });
+    RawCallFloor.parallel(
+        settings.resources(),
+        settings.concurrency(),
+        i -> {
+          GrafanaServiceAccountToken r =
+              Resources.grafanaToken(
+                  NAMESPACE, String.format("token-%05d", i), grafana.baseUrl(), serviceAccount);
+          r.getSpec().setSecondsToLive(settings.lifetimeSeconds());
+          client.resource(r).create();
+          return null;
+        });
     Instant applied = Instant.now();
     say("applied in " + Report.secs(Duration.between(start, applied)) + " s; waiting for Ready");
-    boolean allReady = await(() -> observer.readyCount() >= settings.resources(), settings.timeout(),
-        () -> observer.readyCount() + " of " + settings.resources() + " Ready");
+    boolean allReady =
+        await(
+            () -> observer.readyCount() >= settings.resources(),
+            settings.timeout(),
+            () -> observer.readyCount() + " of " + settings.resources() + " Ready");
     ApiCallCounter.Snapshot api = apiCalls.snapshot().since(api0);
     ProviderCallCounter provider = ProviderCallCounter.of(grafana).since(provider0);
     double cpu = operator.cpuSeconds() - cpu0;
     // one list confirms what the informer saw
-    long readyInList = client.resources(GrafanaServiceAccountToken.class).inNamespace(NAMESPACE).list().getItems()
-        .stream().filter(r -> Observer.ready(r.getStatus())).count();
-    report.firstIssue(start, applied, observer.readyTimes(), readyInList, api, provider, cpu, operator.rssBytes(),
-        operator.peakRssBytes(), observer.rotations().size());
-    say(allReady ? "all Ready after " + Report.secs(Duration.between(start, observer.readyTimes()
-        .get(observer.readyTimes().size() - 1))) + " s" : "gave up: " + observer.readyCount() + " Ready");
+    long readyInList =
+        client
+            .resources(GrafanaServiceAccountToken.class)
+            .inNamespace(NAMESPACE)
+            .list()
+            .getItems()
+            .stream()
+            .filter(r -> Observer.ready(r.getStatus()))
+            .count();
+    report.firstIssue(
+        start,
+        applied,
+        observer.readyTimes(),
+        readyInList,
+        api,
+        provider,
+        cpu,
+        operator.rssBytes(),
+        operator.peakRssBytes(),
+        observer.rotations().size());
+    say(
+        allReady
+            ? "all Ready after "
+                + Report.secs(
+                    Duration.between(
+                        start, observer.readyTimes().get(observer.readyTimes().size() - 1)))
+                + " s"
+            : "gave up: " + observer.readyCount() + " Ready");
     return allReady;
   }
 
-  private boolean rotations(OperatorProcess operator, Observer observer, FakeGrafana grafana) throws Exception {
+  private boolean rotations(OperatorProcess operator, Observer observer, FakeGrafana grafana)
+      throws Exception {
     double cpu0 = operator.cpuSeconds();
     ApiCallCounter.Snapshot api0 = apiCalls.snapshot();
     ProviderCallCounter provider0 = ProviderCallCounter.of(grafana);
     int before = observer.rotations().size();
-    Duration limit = Duration.ofSeconds(settings.lifetimeSeconds() * (settings.rotations() + 1) + 120);
+    Duration limit =
+        Duration.ofSeconds(settings.lifetimeSeconds() * (settings.rotations() + 1) + 120);
     if (limit.compareTo(settings.timeout()) > 0) {
       limit = settings.timeout();
     }
-    say("waiting for " + settings.rotations() + " rotation(s) of every resource and the revocations after them"
-        + " (at most " + limit.toSeconds() + " s)");
-    boolean done = await(() -> observer.allRotated(settings.resources(), settings.rotations()), limit,
-        () -> observer.rotations().size() + " rotations");
+    say(
+        "waiting for "
+            + settings.rotations()
+            + " rotation(s) of every resource and the revocations after them"
+            + " (at most "
+            + limit.toSeconds()
+            + " s)");
+    boolean done =
+        await(
+            () -> observer.allRotated(settings.resources(), settings.rotations()),
+            limit,
+            () -> observer.rotations().size() + " rotations");
     List<Observer.Rotation> all = observer.rotations();
-    report.rotations(all.subList(before, all.size()), observer.unmatchedRotations(),
-        apiCalls.snapshot().since(api0), ProviderCallCounter.of(grafana).since(provider0),
-        operator.cpuSeconds() - cpu0, done);
+    report.rotations(
+        all.subList(before, all.size()),
+        observer.unmatchedRotations(),
+        apiCalls.snapshot().since(api0),
+        ProviderCallCounter.of(grafana).since(provider0),
+        operator.cpuSeconds() - cpu0,
+        done);
     return done;
   }
 
   /** Polls an in-memory condition (no API calls), saying how far it got every 15 s. */
-  private static boolean await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> progress)
+  private static boolean await(
+      BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> progress)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     Instant nextSay = Instant.now().plusSeconds(15);
@@ -252,18 +344,40 @@ public final class Benchmark {
 
   /** The harness's own client: not limited below the concurrency it is asked to keep. */
   private static KubernetesClient harnessClient(String url, int concurrency) {
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace(NAMESPACE)
-        .withMaxConcurrentRequests(Math.max(64, concurrency * 2)).withMaxConcurrentRequestsPerHost(Math.max(32, concurrency * 2))
-        .withRequestTimeout(120_000).withConnectionTimeout(10_000).withHttp2Disable(true).build();
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url)
+            .withNamespace(NAMESPACE)
+            .withMaxConcurrentRequests(Math.max(64, concurrency * 2))
+            .withMaxConcurrentRequestsPerHost(Math.max(32, concurrency * 2))
+            .withRequestTimeout(120_000)
+            .withConnectionTimeout(10_000)
+            .withHttp2Disable(true)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   static String kubeconfig(String url) {
-    return String.join("\n", "apiVersion: v1", "kind: Config",
-        "clusters:", "- name: bench", "  cluster:", "    server: " + url,
-        "users:", "- name: bench", "  user:", "    token: bench",
-        "contexts:", "- name: bench", "  context:", "    cluster: bench", "    user: bench", "    namespace: default",
-        "current-context: bench", "");
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: bench",
+        "  cluster:",
+        "    server: " + url,
+        "users:",
+        "- name: bench",
+        "  user:",
+        "    token: bench",
+        "contexts:",
+        "- name: bench",
+        "  context:",
+        "    cluster: bench",
+        "    user: bench",
+        "    namespace: default",
+        "current-context: bench",
+        "");
   }
 
   private static int freePort() throws IOException {

@@ -28,9 +28,13 @@ record DeploymentFlags(Map<String, String> env, List<String> limitFlags) {
     try (InputStream in = Files.newInputStream(deploymentYaml)) {
       d = new KubernetesSerialization().unmarshal(in, Deployment.class);
     }
-    Container c = d.getSpec().getTemplate().getSpec().getContainers().stream()
-        .filter(x -> x.getName().equals("operator")).findFirst()
-        .orElseThrow(() -> new IllegalStateException(deploymentYaml + " has no container named operator"));
+    Container c =
+        d.getSpec().getTemplate().getSpec().getContainers().stream()
+            .filter(x -> x.getName().equals("operator"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(deploymentYaml + " has no container named operator"));
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar e : c.getEnv()) {
       if (e.getValue() != null) {
@@ -38,10 +42,14 @@ record DeploymentFlags(Map<String, String> env, List<String> limitFlags) {
       }
     }
     List<String> flags = new ArrayList<>();
-    Map<String, Quantity> limits = c.getResources() == null ? Map.of() : c.getResources().getLimits();
+    Map<String, Quantity> limits =
+        c.getResources() == null ? Map.of() : c.getResources().getLimits();
     if (limits != null && limits.get("cpu") != null) {
-      int cpus = Quantity.getAmountInBytes(limits.get("cpu")).setScale(0, RoundingMode.CEILING).max(BigDecimal.ONE)
-          .intValueExact();
+      int cpus =
+          Quantity.getAmountInBytes(limits.get("cpu"))
+              .setScale(0, RoundingMode.CEILING)
+              .max(BigDecimal.ONE)
+              .intValueExact();
       flags.add("-XX:ActiveProcessorCount=" + cpus);
     }
     if (limits != null && limits.get("memory") != null) {

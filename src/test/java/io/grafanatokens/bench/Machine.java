@@ -13,9 +13,17 @@ final class Machine {
   private Machine() {}
 
   static String describe(Instant when) {
-    return String.format(Locale.ROOT, "%s; %d cores (%s), %s RAM; %s %s; load average %s at the start; "
-        + "`java -version`: %s", Report.DATE.format(when), Runtime.getRuntime().availableProcessors(), cpuModel(),
-        memory(), System.getProperty("os.name"), System.getProperty("os.version"), loadAverage(), javaVersion());
+    return String.format(
+        Locale.ROOT,
+        "%s; %d cores (%s), %s RAM; %s %s; load average %s at the start; " + "`java -version`: %s",
+        Report.DATE.format(when),
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        memory(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        loadAverage(),
+        javaVersion());
   }
 
   /** Other work on the machine skews every figure here: the 1-, 5- and 15-minute load averages. */
@@ -30,8 +38,11 @@ final class Machine {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException e) {
       return "unknown CPU";
     }
@@ -54,8 +65,13 @@ final class Machine {
   /** What the operator's java prints for -version (the harness starts the same binary). */
   private static String javaVersion() {
     try {
-      Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-version")).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-version"))
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       p.waitFor();
       return String.join(" / ", out.lines().toList());

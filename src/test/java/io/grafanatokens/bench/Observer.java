@@ -18,22 +18,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Watches the benchmark's resources and their Secrets (one informer each: a list and a watch, not
- * a get per resource) and notes, on the harness's clock, when each resource became Ready and when
+ * Watches the benchmark's resources and their Secrets (one informer each: a list and a watch, not a
+ * get per resource) and notes, on the harness's clock, when each resource became Ready and when
  * each Secret received a new token.
  */
 final class Observer implements AutoCloseable {
-  /** A Secret moved from one token to the next; {@code due} is the renewalTime status gave for the old one. */
-  record Rotation(String resource, String fromTokenId, String toTokenId, Instant observed, Instant due) {
+  /**
+   * A Secret moved from one token to the next; {@code due} is the renewalTime status gave for the
+   * old one.
+   */
+  record Rotation(
+      String resource, String fromTokenId, String toTokenId, Instant observed, Instant due) {
     Duration lateness() {
       return Duration.between(due, observed);
     }
   }
 
   private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
-  /** resource → status.tokenId → status.renewalTime, kept for every token (watch streams may reorder). */
+
+  /**
+   * resource → status.tokenId → status.renewalTime, kept for every token (watch streams may
+   * reorder).
+   */
   private final Map<String, Map<String, Instant>> renewalByToken = new ConcurrentHashMap<>();
-  private final Map<String, GrafanaServiceAccountTokenStatus> latestStatus = new ConcurrentHashMap<>();
+
+  private final Map<String, GrafanaServiceAccountTokenStatus> latestStatus =
+      new ConcurrentHashMap<>();
   private final Map<String, String> tokenInSecret = new ConcurrentHashMap<>();
   private final List<Rotation> rotations = new CopyOnWriteArrayList<>();
   private final List<String> unmatchedRotations = new CopyOnWriteArrayList<>();
@@ -41,10 +51,17 @@ final class Observer implements AutoCloseable {
   private final SharedIndexInformer<Secret> secrets;
 
   Observer(KubernetesClient client, String namespace) {
-    resources = client.resources(GrafanaServiceAccountToken.class).inNamespace(namespace)
-        .inform(handler(this::onResource));
-    secrets = client.secrets().inNamespace(namespace)
-        .withLabel(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE).inform(handler(this::onSecret));
+    resources =
+        client
+            .resources(GrafanaServiceAccountToken.class)
+            .inNamespace(namespace)
+            .inform(handler(this::onResource));
+    secrets =
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .withLabel(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE)
+            .inform(handler(this::onSecret));
   }
 
   private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
@@ -73,11 +90,13 @@ final class Observer implements AutoCloseable {
     String name = r.getMetadata().getName();
     latestStatus.put(name, s);
     if (s.getTokenId() != null && s.getRenewalTime() != null) {
-      renewalByToken.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+      renewalByToken
+          .computeIfAbsent(name, k -> new ConcurrentHashMap<>())
           .putIfAbsent(s.getTokenId(), Instant.parse(s.getRenewalTime()));
     }
-    if (s.getConditions() != null && s.getConditions().stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+    if (s.getConditions() != null
+        && s.getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
       readyAt.putIfAbsent(name, now);
     }
   }
@@ -132,13 +151,18 @@ final class Observer implements AutoCloseable {
     if (latestStatus.size() < expectedResources) {
       return false;
     }
-    return latestStatus.values().stream().allMatch(s -> s.getRotationCount() != null
-        && s.getRotationCount() >= 1 + times && (s.getPendingRevocations() == null || s.getPendingRevocations().isEmpty()));
+    return latestStatus.values().stream()
+        .allMatch(
+            s ->
+                s.getRotationCount() != null
+                    && s.getRotationCount() >= 1 + times
+                    && (s.getPendingRevocations() == null || s.getPendingRevocations().isEmpty()));
   }
 
   static boolean ready(GrafanaServiceAccountTokenStatus s) {
     List<Condition> c = s == null ? null : s.getConditions();
-    return c != null && c.stream().anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
+    return c != null
+        && c.stream().anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
   }
 
   @Override

@@ -28,10 +28,12 @@ final class OperatorProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static OperatorProcess start(List<String> command, Map<String, String> env, int httpPort, Path log)
-      throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+  static OperatorProcess start(
+      List<String> command, Map<String, String> env, int httpPort, Path log) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     pb.environment().putAll(env);
     OperatorProcess p = new OperatorProcess(pb.start(), httpPort, log);
     // a harness stopped with Ctrl-C must not leave the operator running
@@ -46,12 +48,15 @@ final class OperatorProcess implements AutoCloseable {
   /** Waits for /readyz: the informers have synced and the controller runs. */
   void awaitReady(Duration timeout) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
-        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the operator exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "the operator exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -67,7 +72,8 @@ final class OperatorProcess implements AutoCloseable {
 
   /** User plus system CPU time so far (/proc/pid/stat utime + stime). */
   double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"), StandardCharsets.US_ASCII);
+    String stat =
+        Files.readString(Path.of("/proc", Long.toString(pid()), "stat"), StandardCharsets.US_ASCII);
     // the command name in parentheses may hold spaces: count fields after its closing parenthesis
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);

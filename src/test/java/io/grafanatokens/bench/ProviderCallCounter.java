@@ -34,7 +34,8 @@ record ProviderCallCounter(Map<Operation, Long> counts) {
   /** Non-zero counts, most frequent first. */
   Map<String, Long> breakdown() {
     Map<String, Long> m = new LinkedHashMap<>();
-    counts.entrySet().stream().filter(e -> e.getValue() != 0)
+    counts.entrySet().stream()
+        .filter(e -> e.getValue() != 0)
         .sorted(Map.Entry.<Operation, Long>comparingByValue().reversed())
         .forEach(e -> m.put(e.getKey().name(), e.getValue()));
     return m;

@@ -30,10 +30,10 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /**
- * The raw-call floor: what a plain client needs for the same outcome at the same
- * concurrency — per resource one token create at Grafana, one Secret create and one status write
- * — against the same servers. The resources themselves are created first and not timed: the
- * operator's figure does not time them either (they are the input).
+ * The raw-call floor: what a plain client needs for the same outcome at the same concurrency — per
+ * resource one token create at Grafana, one Secret create and one status write — against the same
+ * servers. The resources themselves are created first and not timed: the operator's figure does not
+ * time them either (they are the input).
  */
 final class RawCallFloor {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,10 +44,16 @@ final class RawCallFloor {
   private final long serviceAccountId;
   private final long lifetimeSeconds;
   private final int concurrency;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  RawCallFloor(KubernetesClient client, String grafanaUrl, String adminToken, long serviceAccountId,
-      long lifetimeSeconds, int concurrency) {
+  RawCallFloor(
+      KubernetesClient client,
+      String grafanaUrl,
+      String adminToken,
+      long serviceAccountId,
+      long lifetimeSeconds,
+      int concurrency) {
     this.client = client;
     this.grafanaUrl = grafanaUrl;
     this.adminToken = adminToken;
@@ -58,23 +64,37 @@ final class RawCallFloor {
 
   /** Creates n fresh resources (not timed). */
   List<GrafanaServiceAccountToken> prepare(String namespace, int n) throws Exception {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .create();
-    return parallel(n, i -> client.resource(
-        Resources.grafanaToken(namespace, String.format("floor-%05d", i), grafanaUrl, serviceAccountId)).create());
+    return parallel(
+        n,
+        i ->
+            client
+                .resource(
+                    Resources.grafanaToken(
+                        namespace, String.format("floor-%05d", i), grafanaUrl, serviceAccountId))
+                .create());
   }
 
   /** The timed part: token, Secret and status for each resource; returns its wall time. */
   Duration issueAll(List<GrafanaServiceAccountToken> resources) throws Exception {
     Instant start = Instant.now();
-    parallel(resources.size(), i -> {
-      issue(resources.get(i));
-      return null;
-    });
+    parallel(
+        resources.size(),
+        i -> {
+          issue(resources.get(i));
+          return null;
+        });
     return Duration.between(start, Instant.now());
   }
 
-  /** Removes what {@link #prepare} and {@link #issueAll} made, so the operator started next never sees it. */
+  /**
+   * Removes what {@link #prepare} and {@link #issueAll} made, so the operator started next never
+   * sees it.
+   */
   void delete(String namespace) {
     client.secrets().inNamespace(namespace).delete();
     client.resources(GrafanaServiceAccountToken.class).inNamespace(namespace).delete();
@@ -84,28 +104,71 @@ final class RawCallFloor {
   private void issue(GrafanaServiceAccountToken r) {
     String name = r.getMetadata().getName();
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    // the CRUD mock's uids share their first 8 characters: the namespace keeps names apart across passes
-    JsonNode token = createToken(r.getMetadata().getNamespace() + "-" + name + "-" + r.getMetadata().getUid().substring(0, 8) + "-1");
+    // the CRUD mock's uids share their first 8 characters: the namespace keeps names apart across
+    // passes
+    JsonNode token =
+        createToken(
+            r.getMetadata().getNamespace()
+                + "-"
+                + name
+                + "-"
+                + r.getMetadata().getUid().substring(0, 8)
+                + "-1");
     String id = token.get("id").asText();
-    Secret secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(r.getMetadata().getNamespace())
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(r.getApiVersion()).withKind(r.getKind())
-            .withName(name).withUid(r.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
-        .withLabels(Map.of("bench", "raw-call-floor"))
-        .withAnnotations(Map.of("grafanatokens.io/token-id", id, "grafanatokens.io/token-name", token.get("name").asText(),
-            "grafanatokens.io/issued-at", now.toString(),
-            "grafanatokens.io/expires-at", now.plusSeconds(lifetimeSeconds).toString()))
-        .endMetadata().withType("Opaque")
-        .addToData("token", Base64.getEncoder().encodeToString(token.get("key").asText().getBytes(StandardCharsets.UTF_8)))
-        .build();
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(r.getMetadata().getNamespace())
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(r.getApiVersion())
+                    .withKind(r.getKind())
+                    .withName(name)
+                    .withUid(r.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .withLabels(Map.of("bench", "raw-call-floor"))
+            .withAnnotations(
+                Map.of(
+                    "grafanatokens.io/token-id",
+                    id,
+                    "grafanatokens.io/token-name",
+                    token.get("name").asText(),
+                    "grafanatokens.io/issued-at",
+                    now.toString(),
+                    "grafanatokens.io/expires-at",
+                    now.plusSeconds(lifetimeSeconds).toString()))
+            .endMetadata()
+            .withType("Opaque")
+            .addToData(
+                "token",
+                Base64.getEncoder()
+                    .encodeToString(token.get("key").asText().getBytes(StandardCharsets.UTF_8)))
+            .build();
     client.resource(secret).create();
     GrafanaServiceAccountTokenStatus s = new GrafanaServiceAccountTokenStatus();
     s.setObservedGeneration(r.getMetadata().getGeneration());
-    s.setConditions(new ArrayList<>(List.of(
-        new ConditionBuilder().withType("Ready").withStatus("True").withReason("Issued").withMessage("Secret " + name
-            + " holds token " + id).withObservedGeneration(r.getMetadata().getGeneration())
-            .withLastTransitionTime(now.toString()).build(),
-        new ConditionBuilder().withType("Issuing").withStatus("False").withReason("Idle").withMessage("")
-            .withObservedGeneration(r.getMetadata().getGeneration()).withLastTransitionTime(now.toString()).build())));
+    s.setConditions(
+        new ArrayList<>(
+            List.of(
+                new ConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .withReason("Issued")
+                    .withMessage("Secret " + name + " holds token " + id)
+                    .withObservedGeneration(r.getMetadata().getGeneration())
+                    .withLastTransitionTime(now.toString())
+                    .build(),
+                new ConditionBuilder()
+                    .withType("Issuing")
+                    .withStatus("False")
+                    .withReason("Idle")
+                    .withMessage("")
+                    .withObservedGeneration(r.getMetadata().getGeneration())
+                    .withLastTransitionTime(now.toString())
+                    .build())));
     s.setProvider("grafana");
     s.setServiceAccountId(Long.toString(serviceAccountId));
     s.setTokenId(id);
@@ -122,12 +185,18 @@ final class RawCallFloor {
   private JsonNode createToken(String name) {
     try {
       String body = JSON.writeValueAsString(Map.of("name", name, "secondsToLive", lifetimeSeconds));
-      HttpRequest req = HttpRequest.newBuilder(URI.create(grafanaUrl + "/api/serviceaccounts/" + serviceAccountId + "/tokens"))
-          .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-          .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(grafanaUrl + "/api/serviceaccounts/" + serviceAccountId + "/tokens"))
+              .header("Authorization", "Bearer " + adminToken)
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
       HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() != 200) {
-        throw new IllegalStateException("token create answered " + resp.statusCode() + ": " + resp.body());
+        throw new IllegalStateException(
+            "token create answered " + resp.statusCode() + ": " + resp.body());
       }
       return JSON.readTree(resp.body());
     } catch (IOException e) {

@@ -15,7 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** What one run measured, as the Markdown that is printed and written to target/bench/results.md. */
+/**
+ * What one run measured, as the Markdown that is printed and written to target/bench/results.md.
+ */
 final class Report {
   private static final double MIB = 1024.0 * 1024.0;
 
@@ -38,12 +40,25 @@ final class Report {
   private long peakRss = -1;
   private long unfilteredSecretReads = -1;
 
-  private record FirstIssue(Instant start, Instant applied, List<Instant> ready, long readyInList,
-      ApiCallCounter.Snapshot api, ProviderCallCounter provider, double cpu, long rss, long peakRss,
+  private record FirstIssue(
+      Instant start,
+      Instant applied,
+      List<Instant> ready,
+      long readyInList,
+      ApiCallCounter.Snapshot api,
+      ProviderCallCounter provider,
+      double cpu,
+      long rss,
+      long peakRss,
       int rotationsBefore) {}
 
-  private record Rotations(List<Observer.Rotation> seen, List<String> unmatched, ApiCallCounter.Snapshot api,
-      ProviderCallCounter provider, double cpu, boolean complete) {}
+  private record Rotations(
+      List<Observer.Rotation> seen,
+      List<String> unmatched,
+      ApiCallCounter.Snapshot api,
+      ProviderCallCounter provider,
+      double cpu,
+      boolean complete) {}
 
   Report(BenchSettings settings) {
     this.settings = settings;
@@ -64,7 +79,8 @@ final class Report {
     this.noise = took;
   }
 
-  void floor(Duration took, Duration prepare, ApiCallCounter.Snapshot api, ProviderCallCounter provider) {
+  void floor(
+      Duration took, Duration prepare, ApiCallCounter.Snapshot api, ProviderCallCounter provider) {
     this.floor = took;
     this.floorPrepare = prepare;
     this.floorApi = api;
@@ -72,38 +88,76 @@ final class Report {
     int n = settings.resources();
     long secrets = api.others("create", "secrets");
     long statuses = api.others("update", "grafanaserviceaccounttokens/status");
-    if (provider.of(Operation.CREATE_TOKEN) != n || secrets != n || statuses != n || api.othersTotal() != 2L * n) {
-      warnings.add("the raw-call floor's calls are not exactly 3 per resource: " + provider.breakdown() + ", "
-          + api.counts());
+    if (provider.of(Operation.CREATE_TOKEN) != n
+        || secrets != n
+        || statuses != n
+        || api.othersTotal() != 2L * n) {
+      warnings.add(
+          "the raw-call floor's calls are not exactly 3 per resource: "
+              + provider.breakdown()
+              + ", "
+              + api.counts());
     }
   }
 
-  void firstIssue(Instant start, Instant applied, List<Instant> ready, long readyInList, ApiCallCounter.Snapshot api,
-      ProviderCallCounter provider, double cpu, long rss, long peakRss, int rotationsBefore) {
-    this.first = new FirstIssue(start, applied, ready, readyInList, api, provider, cpu, rss, peakRss, rotationsBefore);
+  void firstIssue(
+      Instant start,
+      Instant applied,
+      List<Instant> ready,
+      long readyInList,
+      ApiCallCounter.Snapshot api,
+      ProviderCallCounter provider,
+      double cpu,
+      long rss,
+      long peakRss,
+      int rotationsBefore) {
+    this.first =
+        new FirstIssue(
+            start, applied, ready, readyInList, api, provider, cpu, rss, peakRss, rotationsBefore);
     if (ready.size() < settings.resources()) {
-      warnings.add("only " + ready.size() + " of " + settings.resources() + " resources became Ready within "
-          + settings.timeout().toSeconds() + " s (bench.timeout)");
+      warnings.add(
+          "only "
+              + ready.size()
+              + " of "
+              + settings.resources()
+              + " resources became Ready within "
+              + settings.timeout().toSeconds()
+              + " s (bench.timeout)");
     }
     if (readyInList != ready.size()) {
       warnings.add("the informer saw " + ready.size() + " Ready resources, a list " + readyInList);
     }
     if (rotationsBefore > 0) {
-      warnings.add(rotationsBefore + " rotations happened before all were Ready: the first-issue counts include them"
-          + " (raise bench.lifetime)");
+      warnings.add(
+          rotationsBefore
+              + " rotations happened before all were Ready: the first-issue counts include them"
+              + " (raise bench.lifetime)");
     }
   }
 
-  void rotations(List<Observer.Rotation> seen, List<String> unmatched, ApiCallCounter.Snapshot api,
-      ProviderCallCounter provider, double cpu, boolean complete) {
+  void rotations(
+      List<Observer.Rotation> seen,
+      List<String> unmatched,
+      ApiCallCounter.Snapshot api,
+      ProviderCallCounter provider,
+      double cpu,
+      boolean complete) {
     this.rotations = new Rotations(seen, unmatched, api, provider, cpu, complete);
     if (!complete) {
-      warnings.add("not every resource rotated " + settings.rotations() + " time(s) and revoked its previous token"
-          + " in time: " + seen.size() + " rotations seen");
+      warnings.add(
+          "not every resource rotated "
+              + settings.rotations()
+              + " time(s) and revoked its previous token"
+              + " in time: "
+              + seen.size()
+              + " rotations seen");
     }
     if (!unmatched.isEmpty()) {
-      warnings.add(unmatched.size() + " rotations without a renewalTime seen for the previous token (not in the"
-          + " lateness figures), e.g. " + unmatched.get(0));
+      warnings.add(
+          unmatched.size()
+              + " rotations without a renewalTime seen for the previous token (not in the"
+              + " lateness figures), e.g. "
+              + unmatched.get(0));
     }
   }
 
@@ -122,45 +176,112 @@ final class Report {
     StringBuilder b = new StringBuilder();
     b.append("## Results\n\n");
     b.append(Machine.describe(startedAt)).append("\n\n");
-    b.append(String.format(Locale.ROOT, "%,d resources (secondsToLive %d), %,d unrelated Secrets, concurrency %d, "
-        + "%d rotation(s) of each awaited.%n%n", n, settings.lifetimeSeconds(), settings.noiseSecrets(),
-        settings.concurrency(), settings.rotations()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%,d resources (secondsToLive %d), %,d unrelated Secrets, concurrency %d, "
+                + "%d rotation(s) of each awaited.%n%n",
+            n,
+            settings.lifetimeSeconds(),
+            settings.noiseSecrets(),
+            settings.concurrency(),
+            settings.rotations()));
     b.append("| | measured | goal |\n|---|---|---|\n");
     // the rows in the order of the issue's table
     int k = rotations == null ? 0 : rotations.seen().size();
     if (rotations != null) {
-      b.append(row("provider calls per rotation", k == 0 ? "—" : perResource(rotations.provider().total(), k) + " ("
-          + breakdown(rotations.provider().breakdown(), k) + ")", "≤ 3: create, one list, one delete"));
+      b.append(
+          row(
+              "provider calls per rotation",
+              k == 0
+                  ? "—"
+                  : perResource(rotations.provider().total(), k)
+                      + " ("
+                      + breakdown(rotations.provider().breakdown(), k)
+                      + ")",
+              "≤ 3: create, one list, one delete"));
     }
     if (first != null) {
-      b.append(row("provider calls per first issue", perResource(first.provider().total(), n) + " ("
-          + breakdown(first.provider().breakdown(), n) + ")", "≤ 2: create, one list"));
-      b.append(row("Kubernetes calls per first issue (the operator's)", calls(first.api(), n),
-          "≤ 4 writes (finalizer, Secret, status, Event) + at most 1 read"));
-      String ratio = allReady() && floor != null
-          ? String.format(Locale.ROOT, "%.1f× (%s s vs %s s)", seconds(toAllReady()) / seconds(floor),
-              fmt(seconds(toAllReady())), fmt(seconds(floor)))
-          : "not all Ready (" + first.ready().size() + " of " + n + ")";
-      b.append(row(String.format(Locale.ROOT, "%,d resources applied at once: time to all Ready ÷ the raw-call floor",
-          n), ratio, "≤ 1.5×"));
-      b.append(row("operator CPU per first issue", String.format(Locale.ROOT, "%.1f ms", first.cpu() * 1000 / n),
-          "≤ 5 ms"));
+      b.append(
+          row(
+              "provider calls per first issue",
+              perResource(first.provider().total(), n)
+                  + " ("
+                  + breakdown(first.provider().breakdown(), n)
+                  + ")",
+              "≤ 2: create, one list"));
+      b.append(
+          row(
+              "Kubernetes calls per first issue (the operator's)",
+              calls(first.api(), n),
+              "≤ 4 writes (finalizer, Secret, status, Event) + at most 1 read"));
+      String ratio =
+          allReady() && floor != null
+              ? String.format(
+                  Locale.ROOT,
+                  "%.1f× (%s s vs %s s)",
+                  seconds(toAllReady()) / seconds(floor),
+                  fmt(seconds(toAllReady())),
+                  fmt(seconds(floor)))
+              : "not all Ready (" + first.ready().size() + " of " + n + ")";
+      b.append(
+          row(
+              String.format(
+                  Locale.ROOT,
+                  "%,d resources applied at once: time to all Ready ÷ the raw-call floor",
+                  n),
+              ratio,
+              "≤ 1.5×"));
+      b.append(
+          row(
+              "operator CPU per first issue",
+              String.format(Locale.ROOT, "%.1f ms", first.cpu() * 1000 / n),
+              "≤ 5 ms"));
     }
-    b.append(row(String.format(Locale.ROOT, "operator peak RSS (%,d resources + %,d unrelated Secrets)", n,
-        settings.noiseSecrets()), peakRss < 0 ? "—" : String.format(Locale.ROOT, "%.0f MiB; Secret lists/watches "
-            + "without a label selector: %d", peakRss / MIB, unfilteredSecretReads),
-        "≤ 400 MiB at 10,000 + 50,000, unrelated Secrets never cached"));
+    b.append(
+        row(
+            String.format(
+                Locale.ROOT,
+                "operator peak RSS (%,d resources + %,d unrelated Secrets)",
+                n,
+                settings.noiseSecrets()),
+            peakRss < 0
+                ? "—"
+                : String.format(
+                    Locale.ROOT,
+                    "%.0f MiB; Secret lists/watches " + "without a label selector: %d",
+                    peakRss / MIB,
+                    unfilteredSecretReads),
+            "≤ 400 MiB at 10,000 + 50,000, unrelated Secrets never cached"));
     if (allReady()) {
-      b.append(row("growth: time to all Ready, and the issue rate over 10–50 % and 50–100 % of the resources",
-          fmt(seconds(toAllReady())) + " s; " + rates(), "linear: 10,000 in ≤ 10.5× the time of 1,000 (two runs)"));
+      b.append(
+          row(
+              "growth: time to all Ready, and the issue rate over 10–50 % and 50–100 % of the resources",
+              fmt(seconds(toAllReady())) + " s; " + rates(),
+              "linear: 10,000 in ≤ 10.5× the time of 1,000 (two runs)"));
     }
     if (rotations != null) {
       List<Double> late = lateness();
-      b.append(row(String.format(Locale.ROOT, "rotation lateness vs `renewalTime` (%,d rotations, %d s tokens), p99 (p50)",
-          late.size(), settings.lifetimeSeconds()), late.isEmpty() ? "—" : String.format(Locale.ROOT, "%s s (%s s)",
-              fmt(percentile(late, 99)), fmt(percentile(late, 50))), "≤ 2 s (p50 ≤ 0.3 s)"));
-      b.append(row("Kubernetes calls per rotation (the operator's; no goal in the issue)",
-          k == 0 ? "—" : calls(rotations.api(), k), "—"));
+      b.append(
+          row(
+              String.format(
+                  Locale.ROOT,
+                  "rotation lateness vs `renewalTime` (%,d rotations, %d s tokens), p99 (p50)",
+                  late.size(),
+                  settings.lifetimeSeconds()),
+              late.isEmpty()
+                  ? "—"
+                  : String.format(
+                      Locale.ROOT,
+                      "%s s (%s s)",
+                      fmt(percentile(late, 99)),
+                      fmt(percentile(late, 50))),
+              "≤ 2 s (p50 ≤ 0.3 s)"));
+      b.append(
+          row(
+              "Kubernetes calls per rotation (the operator's; no goal in the issue)",
+              k == 0 ? "—" : calls(rotations.api(), k),
+              "—"));
     }
     b.append('\n');
     details(b);
@@ -176,49 +297,103 @@ final class Report {
       b.append('\n');
     }
     if (noise != null) {
-      b.append(String.format(Locale.ROOT, "- %,d unrelated Secrets stored in %s s before the operator started.%n",
-          settings.noiseSecrets(), fmt(seconds(noise))));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- %,d unrelated Secrets stored in %s s before the operator started.%n",
+              settings.noiseSecrets(),
+              fmt(seconds(noise))));
     }
     if (floor != null) {
-      b.append(String.format(Locale.ROOT, "- raw-call floor: %s s for %,d resources, counted by the servers: %d token "
-              + "creates, %d Secret creates, %d status writes. Creating its %,d resources first (not timed; no "
-              + "operator running) took %s s.%n", fmt(seconds(floor)), n,
-          floorProvider.of(Operation.CREATE_TOKEN), floorApi.others("create", "secrets"),
-          floorApi.others("update", "grafanaserviceaccounttokens/status"), n, fmt(seconds(floorPrepare))));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- raw-call floor: %s s for %,d resources, counted by the servers: %d token "
+                  + "creates, %d Secret creates, %d status writes. Creating its %,d resources first (not timed; no "
+                  + "operator running) took %s s.%n",
+              fmt(seconds(floor)),
+              n,
+              floorProvider.of(Operation.CREATE_TOKEN),
+              floorApi.others("create", "secrets"),
+              floorApi.others("update", "grafanaserviceaccounttokens/status"),
+              n,
+              fmt(seconds(floorPrepare))));
     }
     if (startup != null) {
-      b.append(String.format(Locale.ROOT, "- operator start to /readyz: %s s, %.2f CPU-seconds, RSS %.0f MiB.%n",
-          fmt(seconds(startup)), startupCpu, startupRss / MIB));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- operator start to /readyz: %s s, %.2f CPU-seconds, RSS %.0f MiB.%n",
+              fmt(seconds(startup)),
+              startupCpu,
+              startupRss / MIB));
     }
     if (first != null) {
-      b.append(String.format(Locale.ROOT, "- applying took %s s; Ready after (s): %s.%n",
-          fmt(seconds(Duration.between(first.start(), first.applied()))), readyPercentiles()));
-      b.append(String.format(Locale.ROOT, "- first issue: %.1f operator CPU-seconds; RSS %.0f MiB, peak %.0f MiB when "
-          + "all were Ready.%n", first.cpu(), first.rss() / MIB, first.peakRss() / MIB));
-      b.append("- first issue, provider calls: ").append(totals(first.provider().breakdown())).append(".\n");
-      b.append("- first issue, the operator's Kubernetes calls: ").append(totals(first.api().operatorBreakdown()))
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- applying took %s s; Ready after (s): %s.%n",
+              fmt(seconds(Duration.between(first.start(), first.applied()))),
+              readyPercentiles()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- first issue: %.1f operator CPU-seconds; RSS %.0f MiB, peak %.0f MiB when "
+                  + "all were Ready.%n",
+              first.cpu(),
+              first.rss() / MIB,
+              first.peakRss() / MIB));
+      b.append("- first issue, provider calls: ")
+          .append(totals(first.provider().breakdown()))
+          .append(".\n");
+      b.append("- first issue, the operator's Kubernetes calls: ")
+          .append(totals(first.api().operatorBreakdown()))
           .append(".\n");
     }
     if (rotations != null) {
       List<Double> late = lateness();
-      b.append(String.format(Locale.ROOT, "- rotations: %d seen, %.1f operator CPU-seconds while they ran.%n",
-          rotations.seen().size(), rotations.cpu()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- rotations: %d seen, %.1f operator CPU-seconds while they ran.%n",
+              rotations.seen().size(),
+              rotations.cpu()));
       if (!late.isEmpty()) {
-        b.append(String.format(Locale.ROOT, "- lateness (s): min %s, p50 %s, p90 %s, p99 %s, max %s.%n",
-            fmt(late.get(0)), fmt(percentile(late, 50)), fmt(percentile(late, 90)), fmt(percentile(late, 99)),
-            fmt(late.get(late.size() - 1))));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "- lateness (s): min %s, p50 %s, p90 %s, p99 %s, max %s.%n",
+                fmt(late.get(0)),
+                fmt(percentile(late, 50)),
+                fmt(percentile(late, 90)),
+                fmt(percentile(late, 99)),
+                fmt(late.get(late.size() - 1))));
       }
-      b.append("- rotations, provider calls: ").append(totals(rotations.provider().breakdown())).append(".\n");
-      b.append("- rotations, the operator's Kubernetes calls: ").append(totals(rotations.api().operatorBreakdown()))
+      b.append("- rotations, provider calls: ")
+          .append(totals(rotations.provider().breakdown()))
+          .append(".\n");
+      b.append("- rotations, the operator's Kubernetes calls: ")
+          .append(totals(rotations.api().operatorBreakdown()))
           .append(".\n");
     }
     if (!Double.isNaN(totalCpu)) {
-      b.append(String.format(Locale.ROOT, "- operator total: %.1f CPU-seconds, peak RSS (VmHWM) %.0f MiB.%n",
-          totalCpu, peakRss / MIB));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- operator total: %.1f CPU-seconds, peak RSS (VmHWM) %.0f MiB.%n",
+              totalCpu,
+              peakRss / MIB));
     }
-    b.append("- operator: `").append(env.entrySet().stream().filter(e -> !e.getKey().equals("KUBECONFIG"))
-        .map(e -> e.getKey() + "=" + shellQuote(e.getValue())).sorted().collect(Collectors.joining(" ")))
-        .append(' ').append(String.join(" ", command)).append("` with KUBECONFIG pointing at the mock.\n");
+    b.append("- operator: `")
+        .append(
+            env.entrySet().stream()
+                .filter(e -> !e.getKey().equals("KUBECONFIG"))
+                .map(e -> e.getKey() + "=" + shellQuote(e.getValue()))
+                .sorted()
+                .collect(Collectors.joining(" ")))
+        .append(' ')
+        .append(String.join(" ", command))
+        .append("` with KUBECONFIG pointing at the mock.\n");
     b.append("\n</details>\n");
   }
 
@@ -230,13 +405,18 @@ final class Report {
     return Duration.between(first.start(), first.ready().get(first.ready().size() - 1));
   }
 
-  /** Resources a minute between the instants 10 % and 50 %, and 50 % and 100 %, of them were Ready. */
+  /**
+   * Resources a minute between the instants 10 % and 50 %, and 50 % and 100 %, of them were Ready.
+   */
   private String rates() {
     List<Instant> r = first.ready();
     Instant p10 = r.get(index(10, r.size()));
     Instant p50 = r.get(index(50, r.size()));
     Instant p100 = r.get(r.size() - 1);
-    return String.format(Locale.ROOT, "%s → %s a minute", rate(index(50, r.size()) - index(10, r.size()), p10, p50),
+    return String.format(
+        Locale.ROOT,
+        "%s → %s a minute",
+        rate(index(50, r.size()) - index(10, r.size()), p10, p50),
         rate(r.size() - 1 - index(50, r.size()), p50, p100));
   }
 
@@ -250,8 +430,14 @@ final class Report {
   }
 
   private static String calls(ApiCallCounter.Snapshot api, int per) {
-    return perResource(api.operatorWrites() + api.operatorReads(), per) + ": " + perResource(api.operatorWrites(), per)
-        + " writes, " + perResource(api.operatorReads(), per) + " reads (" + breakdown(api.operatorBreakdown(), per) + ")";
+    return perResource(api.operatorWrites() + api.operatorReads(), per)
+        + ": "
+        + perResource(api.operatorWrites(), per)
+        + " writes, "
+        + perResource(api.operatorReads(), per)
+        + " reads ("
+        + breakdown(api.operatorBreakdown(), per)
+        + ")";
   }
 
   private String readyPercentiles() {
@@ -261,7 +447,8 @@ final class Report {
     }
     List<String> parts = new ArrayList<>();
     for (int p : new int[] {10, 50, 90, 100}) {
-      parts.add(p + "% " + fmt(seconds(Duration.between(first.start(), r.get(index(p, r.size()))))));
+      parts.add(
+          p + "% " + fmt(seconds(Duration.between(first.start(), r.get(index(p, r.size()))))));
     }
     return String.join(", ", parts);
   }
@@ -284,13 +471,19 @@ final class Report {
   }
 
   private static String breakdown(Map<String, Long> counts, int n) {
-    return counts.isEmpty() ? "none" : counts.entrySet().stream()
-        .map(e -> e.getKey() + " " + perResource(e.getValue(), n)).collect(Collectors.joining(", "));
+    return counts.isEmpty()
+        ? "none"
+        : counts.entrySet().stream()
+            .map(e -> e.getKey() + " " + perResource(e.getValue(), n))
+            .collect(Collectors.joining(", "));
   }
 
   private static String totals(Map<String, Long> counts) {
-    return counts.isEmpty() ? "none" : counts.entrySet().stream()
-        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    return counts.isEmpty()
+        ? "none"
+        : counts.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
   }
 
   static double seconds(Duration d) {
@@ -306,8 +499,11 @@ final class Report {
   }
 
   private static String shellQuote(String v) {
-    return v.matches("[A-Za-z0-9_./:=,+-]*") && !v.isEmpty() ? v : "'" + v.replace("'", "'\\''") + "'";
+    return v.matches("[A-Za-z0-9_./:=,+-]*") && !v.isEmpty()
+        ? v
+        : "'" + v.replace("'", "'\\''") + "'";
   }
 
-  static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 }

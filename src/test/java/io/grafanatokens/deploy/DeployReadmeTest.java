@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class DeployReadmeTest {
   /** ${NAME:-default} in logback.xml: settings read by logback, not by OperatorConfig. */
   private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{([A-Z_]+):-([^}]*)}");
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*`([A-Z0-9_]+)`\\s*\\|(.*)\\|(.*)\\|\\s*$");
+
+  private static final Pattern ROW =
+      Pattern.compile("^\\|\\s*`([A-Z0-9_]+)`\\s*\\|(.*)\\|(.*)\\|\\s*$");
 
   /** Variable -> [default cell, meaning cell] as the table should read. */
   static Map<String, String[]> expectedRows() {
@@ -65,33 +67,52 @@ class DeployReadmeTest {
     Map<String, String[]> actual = readmeRows();
     List<String> problems = new ArrayList<>();
     if (!List.copyOf(actual.keySet()).equals(List.copyOf(expected.keySet()))) {
-      problems.add("variables " + actual.keySet() + ", expected " + expected.keySet() + " in this order");
+      problems.add(
+          "variables " + actual.keySet() + ", expected " + expected.keySet() + " in this order");
     }
-    expected.forEach((env, cells) -> {
-      String[] row = actual.get(env);
-      if (row == null) {
-        return;
-      }
-      if (!row[0].equals(cells[0])) {
-        problems.add(env + ": default " + row[0] + ", expected " + cells[0]);
-      }
-      if (cells[1] != null && !row[1].equals(cells[1])) {
-        problems.add(env + ": meaning '" + row[1] + "', expected '" + cells[1] + "' (OperatorConfig)");
-      }
-    });
+    expected.forEach(
+        (env, cells) -> {
+          String[] row = actual.get(env);
+          if (row == null) {
+            return;
+          }
+          if (!row[0].equals(cells[0])) {
+            problems.add(env + ": default " + row[0] + ", expected " + cells[0]);
+          }
+          if (cells[1] != null && !row[1].equals(cells[1])) {
+            problems.add(
+                env + ": meaning '" + row[1] + "', expected '" + cells[1] + "' (OperatorConfig)");
+          }
+        });
     StringBuilder table = new StringBuilder("| Variable | Default | Meaning |\n|---|---|---|\n");
-    expected.forEach((env, cells) -> table.append("| `").append(env).append("` | ").append(cells[0]).append(" | ")
-        .append(cells[1] != null ? cells[1] : actual.containsKey(env) ? actual.get(env)[1] : "(read by logback.xml)")
-        .append(" |\n"));
+    expected.forEach(
+        (env, cells) ->
+            table
+                .append("| `")
+                .append(env)
+                .append("` | ")
+                .append(cells[0])
+                .append(" | ")
+                .append(
+                    cells[1] != null
+                        ? cells[1]
+                        : actual.containsKey(env) ? actual.get(env)[1] : "(read by logback.xml)")
+                .append(" |\n"));
     assertThat(problems).as("README configuration table; it should read:\n" + table).isEmpty();
   }
 
   @Test
   void metricsTableNamesEverySeries() {
     String readme = Manifests.read("README.md");
-    for (String series : List.of(TokenMetrics.EXPIRATION, TokenMetrics.RENEWAL, TokenMetrics.READY,
-        TokenMetrics.ROTATIONS, TokenMetrics.ISSUE_FAILURES, TokenMetrics.PROVIDER_REQUESTS,
-        TokenMetrics.REVOCATIONS_ABANDONED)) {
+    for (String series :
+        List.of(
+            TokenMetrics.EXPIRATION,
+            TokenMetrics.RENEWAL,
+            TokenMetrics.READY,
+            TokenMetrics.ROTATIONS,
+            TokenMetrics.ISSUE_FAILURES,
+            TokenMetrics.PROVIDER_REQUESTS,
+            TokenMetrics.REVOCATIONS_ABANDONED)) {
       assertThat(readme).as("README names " + series).containsPattern("\\|\\s*`" + series + "`");
     }
   }

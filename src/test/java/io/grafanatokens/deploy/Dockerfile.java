@@ -10,7 +10,10 @@ record Dockerfile(List<Stage> stages) {
 
   record Stage(String from, String name, List<Instruction> instructions) {
     List<String> args(String keyword) {
-      return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::args).toList();
+      return instructions.stream()
+          .filter(i -> i.keyword().equals(keyword))
+          .map(Instruction::args)
+          .toList();
     }
   }
 
@@ -40,9 +43,14 @@ record Dockerfile(List<Stage> stages) {
       String args = sp < 0 ? "" : l.substring(sp + 1).strip();
       if (keyword.equals("FROM")) {
         // flags such as --platform=$BUILDPLATFORM come before the image
-        String[] parts = java.util.Arrays.stream(args.split("\\s+")).filter(p -> !p.startsWith("--"))
-            .toArray(String[]::new);
-        String name = parts.length >= 3 && parts[parts.length - 2].equalsIgnoreCase("AS") ? parts[parts.length - 1] : "";
+        String[] parts =
+            java.util.Arrays.stream(args.split("\\s+"))
+                .filter(p -> !p.startsWith("--"))
+                .toArray(String[]::new);
+        String name =
+            parts.length >= 3 && parts[parts.length - 2].equalsIgnoreCase("AS")
+                ? parts[parts.length - 1]
+                : "";
         stages.add(new Stage(parts[0], name, new ArrayList<>()));
       } else if (!stages.isEmpty()) {
         stages.get(stages.size() - 1).instructions().add(new Instruction(keyword, args));
@@ -56,7 +64,9 @@ record Dockerfile(List<Stage> stages) {
   }
 
   Stage stage(String name) {
-    return stages.stream().filter(s -> s.name().equals(name)).findFirst()
+    return stages.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no stage named " + name + " in the Dockerfile"));
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Helm chart of deploy/helm, linted and rendered by real Helm in-process (helm-java), as
- * {@code helm template} would send it to the cluster, parsed like {@link Manifests}.
+ * The Helm chart of deploy/helm, linted and rendered by real Helm in-process (helm-java), as {@code
+ * helm template} would send it to the cluster, parsed like {@link Manifests}.
  */
 final class HelmChart {
   static final String DIR = "deploy/helm/grafana-token-operator";
@@ -30,16 +30,28 @@ final class HelmChart {
     }
   }
 
-  /** What `helm install grafana-token-operator ... -n grafana-token-operator` installs: deploy/'s names. */
-  static final Render DEFAULTS = new Render("the chart (defaults)", "grafana-token-operator", "grafana-token-operator",
-      "");
+  /**
+   * What `helm install grafana-token-operator ... -n grafana-token-operator` installs: deploy/'s
+   * names.
+   */
+  static final Render DEFAULTS =
+      new Render("the chart (defaults)", "grafana-token-operator", "grafana-token-operator", "");
+
   /** Another release name and namespace than deploy/'s, so that nothing relies on them. */
-  static final Render WATCH_NAMESPACES = new Render("the chart (watchNamespaces)", "gto", "platform",
-      "watchNamespaces: [team-a, team-b]\n");
+  static final Render WATCH_NAMESPACES =
+      new Render(
+          "the chart (watchNamespaces)", "gto", "platform", "watchNamespaces: [team-a, team-b]\n");
+
   /** GitOps: the CRDs applied apart from the release. */
-  static final Render NO_CRDS = DEFAULTS.with("the chart (crds.enabled=false)", "crds: {enabled: false}\n");
-  static final Render MONITORING = new Render("the chart (monitoring on)", "grafana-token-operator",
-      "grafana-token-operator", """
+  static final Render NO_CRDS =
+      DEFAULTS.with("the chart (crds.enabled=false)", "crds: {enabled: false}\n");
+
+  static final Render MONITORING =
+      new Render(
+          "the chart (monitoring on)",
+          "grafana-token-operator",
+          "grafana-token-operator",
+          """
           podMonitor: {enabled: true}
           prometheusRule: {enabled: true}
           dashboard: {enabled: true}
@@ -70,7 +82,11 @@ final class HelmChart {
       throw new AssertionError("cannot write the values of " + r.what(), e);
     }
     try {
-      return new Helm(dir()).template().withName(r.release()).withNamespace(r.namespace()).withValuesFile(values)
+      return new Helm(dir())
+          .template()
+          .withName(r.release())
+          .withNamespace(r.namespace())
+          .withValuesFile(values)
           .call();
     } finally {
       try {

@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.grafanatokens.runtime.ConfigOption;
 import io.grafanatokens.runtime.OperatorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,15 +57,19 @@ class HelmChartTest {
   private static final String DASHBOARD = MonitoringPackTest.DASHBOARD;
 
   static Stream<HelmChart.Render> renders() {
-    return Stream.of(HelmChart.DEFAULTS, HelmChart.WATCH_NAMESPACES, HelmChart.MONITORING, HelmChart.NO_CRDS);
+    return Stream.of(
+        HelmChart.DEFAULTS, HelmChart.WATCH_NAMESPACES, HelmChart.MONITORING, HelmChart.NO_CRDS);
   }
 
   @Test
   void lintsCleanInStrictMode() {
     LintResult lint = HelmChart.lint();
-    assertThat(lint.isFailed()).as("helm lint --strict " + HelmChart.DIR + ": " + lint.getMessages()).isFalse();
-    assertThat(lint.getMessages()).as("helm lint messages").noneMatch(m -> m.contains("[WARNING]")
-        || m.contains("[ERROR]"));
+    assertThat(lint.isFailed())
+        .as("helm lint --strict " + HelmChart.DIR + ": " + lint.getMessages())
+        .isFalse();
+    assertThat(lint.getMessages())
+        .as("helm lint messages")
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
   }
 
   // ---- the checks of deploy/, on every render
@@ -81,18 +84,27 @@ class HelmChartTest {
     ManifestChecks.imagePodLabelsAndDisruptionBudget(r.what(), objects);
     // the release namespace is Helm's
     assertThat(Manifests.all(objects, Namespace.class)).as(r.what() + ": Namespaces").isEmpty();
-    assertThat(objects).as(r.what() + ": every namespaced object names its namespace (helm template | kubectl apply)")
-        .filteredOn(o -> !Set.of("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition")
-            .contains(o.getKind()))
-        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind() + " " + o.getMetadata().getName())
-            .isNotBlank());
+    assertThat(objects)
+        .as(
+            r.what()
+                + ": every namespaced object names its namespace (helm template | kubectl apply)")
+        .filteredOn(
+            o ->
+                !Set.of("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition")
+                    .contains(o.getKind()))
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getNamespace())
+                    .as(o.getKind() + " " + o.getMetadata().getName())
+                    .isNotBlank());
   }
 
   @Test
   void defaultsWatchEveryNamespaceWithOneClusterRole() {
-    ManifestChecks.clusterInstallWatchesAllNamespacesWithOneClusterRole(HelmChart.DEFAULTS.what(),
-        HelmChart.render(HelmChart.DEFAULTS));
-    assertThat(HelmChart.render(HelmChart.DEFAULTS)).as("the monitoring pack is off by default")
+    ManifestChecks.clusterInstallWatchesAllNamespacesWithOneClusterRole(
+        HelmChart.DEFAULTS.what(), HelmChart.render(HelmChart.DEFAULTS));
+    assertThat(HelmChart.render(HelmChart.DEFAULTS))
+        .as("the monitoring pack is off by default")
         .noneMatch(o -> o.getApiVersion().startsWith("monitoring.coreos.com/"))
         .noneMatch(o -> o instanceof ConfigMap);
   }
@@ -102,7 +114,8 @@ class HelmChartTest {
     List<HasMetadata> objects = HelmChart.render(HelmChart.WATCH_NAMESPACES);
     ManifestChecks.namespacedInstallHasNoClusterWidePermissionAndARolePerWatchedNamespace(
         HelmChart.WATCH_NAMESPACES.what(), objects);
-    assertThat(ManifestChecks.watchNamespaces(Manifests.deployment(objects))).containsExactly("team-a", "team-b");
+    assertThat(ManifestChecks.watchNamespaces(Manifests.deployment(objects)))
+        .containsExactly("team-a", "team-b");
   }
 
   // ---- the same install as deploy/
@@ -115,10 +128,16 @@ class HelmChartTest {
     PodSpec d = deploy.getSpec().getTemplate().getSpec();
     Container cc = ManifestChecks.container(chart);
     Container dc = ManifestChecks.container(deploy);
-    assertThat(chart.getSpec().getReplicas()).as("replicas").isEqualTo(deploy.getSpec().getReplicas());
-    assertThat(chart.getSpec().getStrategy()).as("rollout strategy").isEqualTo(deploy.getSpec().getStrategy());
+    assertThat(chart.getSpec().getReplicas())
+        .as("replicas")
+        .isEqualTo(deploy.getSpec().getReplicas());
+    assertThat(chart.getSpec().getStrategy())
+        .as("rollout strategy")
+        .isEqualTo(deploy.getSpec().getStrategy());
     assertThat(c.getSecurityContext()).as("pod securityContext").isEqualTo(d.getSecurityContext());
-    assertThat(cc.getSecurityContext()).as("container securityContext").isEqualTo(dc.getSecurityContext());
+    assertThat(cc.getSecurityContext())
+        .as("container securityContext")
+        .isEqualTo(dc.getSecurityContext());
     assertThat(c.getAutomountServiceAccountToken()).isEqualTo(d.getAutomountServiceAccountToken());
     assertThat(cc.getImage()).as("image (the chart's appVersion)").isEqualTo(dc.getImage());
     assertThat(cc.getImagePullPolicy()).isEqualTo(dc.getImagePullPolicy());
@@ -129,17 +148,26 @@ class HelmChartTest {
     assertThat(cc.getReadinessProbe()).as("readinessProbe").isEqualTo(dc.getReadinessProbe());
     assertThat(cc.getVolumeMounts()).as("volumeMounts").isEqualTo(dc.getVolumeMounts());
     assertThat(c.getVolumes()).as("volumes").isEqualTo(d.getVolumes());
-    assertThat(chart.getSpec().getTemplate().getMetadata().getAnnotations()).as("pod annotations")
+    assertThat(chart.getSpec().getTemplate().getMetadata().getAnnotations())
+        .as("pod annotations")
         .isEqualTo(deploy.getSpec().getTemplate().getMetadata().getAnnotations());
 
     // the same replica spread, on the release's own pod labels
-    WeightedPodAffinityTerm ct = c.getAffinity().getPodAntiAffinity()
-        .getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
-    WeightedPodAffinityTerm dt = d.getAffinity().getPodAntiAffinity()
-        .getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+    WeightedPodAffinityTerm ct =
+        c.getAffinity()
+            .getPodAntiAffinity()
+            .getPreferredDuringSchedulingIgnoredDuringExecution()
+            .get(0);
+    WeightedPodAffinityTerm dt =
+        d.getAffinity()
+            .getPodAntiAffinity()
+            .getPreferredDuringSchedulingIgnoredDuringExecution()
+            .get(0);
     assertThat(ct.getWeight()).isEqualTo(dt.getWeight());
-    assertThat(ct.getPodAffinityTerm().getTopologyKey()).isEqualTo(dt.getPodAffinityTerm().getTopologyKey());
-    assertThat(chart.getSpec().getTemplate().getMetadata().getLabels()).as("anti-affinity selects the pods")
+    assertThat(ct.getPodAffinityTerm().getTopologyKey())
+        .isEqualTo(dt.getPodAffinityTerm().getTopologyKey());
+    assertThat(chart.getSpec().getTemplate().getMetadata().getLabels())
+        .as("anti-affinity selects the pods")
         .containsAllEntriesOf(ct.getPodAffinityTerm().getLabelSelector().getMatchLabels());
 
     // deploy/'s variables with deploy/'s values; the others at the operator's own defaults
@@ -147,20 +175,29 @@ class HelmChartTest {
     Map<String, String> deployEnv = envValues(dc);
     Map<String, String> expected = new TreeMap<>(operatorDefaults());
     expected.putAll(deployEnv);
-    assertThat(new TreeMap<>(chartEnv)).as("env of the chart's defaults = deploy/'s, else the operator's defaults")
+    assertThat(new TreeMap<>(chartEnv))
+        .as("env of the chart's defaults = deploy/'s, else the operator's defaults")
         .isEqualTo(expected);
 
-    assertThat(Manifests.one(HelmChart.render(HelmChart.DEFAULTS), PodDisruptionBudget.class).getSpec()
-        .getMinAvailable()).isEqualTo(Manifests.one(Manifests.render("deploy"), PodDisruptionBudget.class).getSpec()
-        .getMinAvailable());
+    assertThat(
+            Manifests.one(HelmChart.render(HelmChart.DEFAULTS), PodDisruptionBudget.class)
+                .getSpec()
+                .getMinAvailable())
+        .isEqualTo(
+            Manifests.one(Manifests.render("deploy"), PodDisruptionBudget.class)
+                .getSpec()
+                .getMinAvailable());
   }
 
   /** name -> value, or "fieldRef:<path>" for the downward API. */
   private static Map<String, String> envValues(Container c) {
     Map<String, String> out = new LinkedHashMap<>();
     for (EnvVar v : c.getEnv()) {
-      out.put(v.getName(), v.getValueFrom() != null ? "fieldRef:" + v.getValueFrom().getFieldRef().getFieldPath()
-          : v.getValue() == null ? "" : v.getValue());
+      out.put(
+          v.getName(),
+          v.getValueFrom() != null
+              ? "fieldRef:" + v.getValueFrom().getFieldRef().getFieldPath()
+              : v.getValue() == null ? "" : v.getValue());
     }
     return out;
   }
@@ -168,16 +205,21 @@ class HelmChartTest {
   /** Every setting of the README's table at its default (an unset one as ""). */
   private static Map<String, String> operatorDefaults() {
     Map<String, String> out = new LinkedHashMap<>();
-    DeployReadmeTest.expectedRows().forEach((env, cells) ->
-        out.put(env, cells[0].equals("*(unset)*") ? "" : cells[0].replaceAll("^`|`$", "")));
+    DeployReadmeTest.expectedRows()
+        .forEach(
+            (env, cells) ->
+                out.put(env, cells[0].equals("*(unset)*") ? "" : cells[0].replaceAll("^`|`$", "")));
     out.put("JAVA_TOOL_OPTIONS", ManifestChecks.dockerfileEnv("JAVA_TOOL_OPTIONS"));
     return out;
   }
 
   @Test
   void defaultRbacIsDeploysRbac() {
-    assertSameGrants(HelmChart.DEFAULTS.what(), HelmChart.render(HelmChart.DEFAULTS),
-        "kubectl kustomize deploy/", Manifests.render("deploy"));
+    assertSameGrants(
+        HelmChart.DEFAULTS.what(),
+        HelmChart.render(HelmChart.DEFAULTS),
+        "kubectl kustomize deploy/",
+        Manifests.render("deploy"));
   }
 
   @Test
@@ -185,9 +227,11 @@ class HelmChartTest {
     List<HasMetadata> chart = HelmChart.render(HelmChart.WATCH_NAMESPACES);
     List<HasMetadata> deploy = Manifests.render("deploy/namespaced");
     assertThat(ManifestChecks.watchNamespaces(Manifests.deployment(chart)))
-        .as("the chart's render watches deploy/namespaced's namespaces, so that the grants compare one to one")
+        .as(
+            "the chart's render watches deploy/namespaced's namespaces, so that the grants compare one to one")
         .isEqualTo(ManifestChecks.watchNamespaces(Manifests.deployment(deploy)));
-    assertSameGrants(HelmChart.WATCH_NAMESPACES.what(), chart, "kubectl kustomize deploy/namespaced/", deploy);
+    assertSameGrants(
+        HelmChart.WATCH_NAMESPACES.what(), chart, "kubectl kustomize deploy/namespaced/", deploy);
   }
 
   /**
@@ -195,24 +239,42 @@ class HelmChartTest {
    * names) at a time, with the operator's namespace as a placeholder: deploy/ is the reference, and
    * every difference is named with the rule it comes from.
    */
-  private static void assertSameGrants(String chartWhat, List<HasMetadata> chart, String deployWhat,
-      List<HasMetadata> deploy) {
+  private static void assertSameGrants(
+      String chartWhat, List<HasMetadata> chart, String deployWhat, List<HasMetadata> deploy) {
     Map<String, Rbac.Grant> c = grantsByKey(chart);
     Map<String, Rbac.Grant> d = grantsByKey(deploy);
     List<String> problems = new ArrayList<>();
-    d.forEach((k, g) -> {
-      if (!c.containsKey(k)) {
-        problems.add(deployWhat + " grants " + k + " (" + g.source() + "); " + chartWhat
-            + " does not: add it to the chart's templates/_helpers.tpl (watchRules) or templates/rbac.yaml");
-      }
-    });
-    c.forEach((k, g) -> {
-      if (!d.containsKey(k)) {
-        problems.add(chartWhat + " grants " + k + " (" + g.source() + "); " + deployWhat
-            + " does not: remove it from the chart");
-      }
-    });
-    assertThat(problems).as("the chart's RBAC differs from deploy/'s:\n" + String.join("\n", problems)).isEmpty();
+    d.forEach(
+        (k, g) -> {
+          if (!c.containsKey(k)) {
+            problems.add(
+                deployWhat
+                    + " grants "
+                    + k
+                    + " ("
+                    + g.source()
+                    + "); "
+                    + chartWhat
+                    + " does not: add it to the chart's templates/_helpers.tpl (watchRules) or templates/rbac.yaml");
+          }
+        });
+    c.forEach(
+        (k, g) -> {
+          if (!d.containsKey(k)) {
+            problems.add(
+                chartWhat
+                    + " grants "
+                    + k
+                    + " ("
+                    + g.source()
+                    + "); "
+                    + deployWhat
+                    + " does not: remove it from the chart");
+          }
+        });
+    assertThat(problems)
+        .as("the chart's RBAC differs from deploy/'s:\n" + String.join("\n", problems))
+        .isEmpty();
     assertThat(c).as("grants of " + chartWhat).isNotEmpty();
   }
 
@@ -223,10 +285,22 @@ class HelmChartTest {
     String operatorNs = RbacCoverageTest.operatorEnv(dep).get("OPERATOR_NAMESPACE");
     Map<String, Rbac.Grant> out = new TreeMap<>();
     for (Rbac.Grant g : Rbac.of(objects, saNs, sa).grants()) {
-      String scope = g.namespace() == null ? "cluster-wide"
-          : g.namespace().equals(operatorNs) ? "in the operator's namespace" : "in namespace " + g.namespace();
-      String key = "'" + g.verb() + " " + (g.group().isEmpty() ? "" : g.group() + "/") + g.resource() + "'"
-          + (g.resourceNames().isEmpty() ? "" : " names " + new TreeSet<>(g.resourceNames())) + " " + scope;
+      String scope =
+          g.namespace() == null
+              ? "cluster-wide"
+              : g.namespace().equals(operatorNs)
+                  ? "in the operator's namespace"
+                  : "in namespace " + g.namespace();
+      String key =
+          "'"
+              + g.verb()
+              + " "
+              + (g.group().isEmpty() ? "" : g.group() + "/")
+              + g.resource()
+              + "'"
+              + (g.resourceNames().isEmpty() ? "" : " names " + new TreeSet<>(g.resourceNames()))
+              + " "
+              + scope;
       out.putIfAbsent(key, g);
     }
     return out;
@@ -238,12 +312,16 @@ class HelmChartTest {
 
   @Test
   void tenantsGetAccessThroughTheBuiltInRolesAsWithDeploy() {
-    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(HelmChart.DEFAULTS.what(),
-        HelmChart.render(HelmChart.DEFAULTS));
-    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(HelmChart.WATCH_NAMESPACES.what(),
-        HelmChart.render(HelmChart.WATCH_NAMESPACES));
-    assertThat(HelmChart.render(HelmChart.DEFAULTS.with("the chart (rbac.aggregateClusterRoles=false)",
-        "rbac: {aggregateClusterRoles: false}\n"))).as("switched off")
+    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(
+        HelmChart.DEFAULTS.what(), HelmChart.render(HelmChart.DEFAULTS));
+    ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(
+        HelmChart.WATCH_NAMESPACES.what(), HelmChart.render(HelmChart.WATCH_NAMESPACES));
+    assertThat(
+            HelmChart.render(
+                HelmChart.DEFAULTS.with(
+                    "the chart (rbac.aggregateClusterRoles=false)",
+                    "rbac: {aggregateClusterRoles: false}\n")))
+        .as("switched off")
         .noneMatch(o -> o instanceof ClusterRole r && ManifestChecks.forTenants(r));
     // the same rules as deploy/, role by role
     Map<String, List<PolicyRule>> chart = tenantRules(HelmChart.render(HelmChart.DEFAULTS));
@@ -253,27 +331,44 @@ class HelmChartTest {
   /** The tenants' ClusterRoles by their suffix (-view, -edit, -cluster-view): their rules. */
   private static Map<String, List<PolicyRule>> tenantRules(List<HasMetadata> objects) {
     Map<String, List<PolicyRule>> out = new TreeMap<>();
-    Manifests.all(objects, ClusterRole.class).stream().filter(ManifestChecks::forTenants).forEach(r -> out.put(
-        r.getMetadata().getName().replaceAll("^.*?-(cluster-view|view|edit)$", "$1"), r.getRules()));
+    Manifests.all(objects, ClusterRole.class).stream()
+        .filter(ManifestChecks::forTenants)
+        .forEach(
+            r ->
+                out.put(
+                    r.getMetadata().getName().replaceAll("^.*?-(cluster-view|view|edit)$", "$1"),
+                    r.getRules()));
     return out;
   }
 
   // ---- the CRDs, as templates that `helm upgrade` upgrades
 
   @Test
-  void theRenderedCrdsAreTheGeneratedOnesWithTheReleaseLabelsAndKeptOnUninstall() throws IOException {
-    List<CustomResourceDefinition> rendered = Manifests.all(HelmChart.render(HelmChart.DEFAULTS),
-        CustomResourceDefinition.class);
-    List<CustomResourceDefinition> generated = Manifests.all(Manifests.render("crds"), CustomResourceDefinition.class);
-    assertThat(rendered).extracting(c -> c.getMetadata().getName()).as("every CRD of crds/, once")
-        .containsExactlyInAnyOrderElementsOf(generated.stream().map(c -> c.getMetadata().getName()).toList());
+  void theRenderedCrdsAreTheGeneratedOnesWithTheReleaseLabelsAndKeptOnUninstall()
+      throws IOException {
+    List<CustomResourceDefinition> rendered =
+        Manifests.all(HelmChart.render(HelmChart.DEFAULTS), CustomResourceDefinition.class);
+    List<CustomResourceDefinition> generated =
+        Manifests.all(Manifests.render("crds"), CustomResourceDefinition.class);
+    assertThat(rendered)
+        .extracting(c -> c.getMetadata().getName())
+        .as("every CRD of crds/, once")
+        .containsExactlyInAnyOrderElementsOf(
+            generated.stream().map(c -> c.getMetadata().getName()).toList());
     for (CustomResourceDefinition g : generated) {
-      CustomResourceDefinition r = rendered.stream().filter(c -> c.getMetadata().getName()
-          .equals(g.getMetadata().getName())).findFirst().orElseThrow();
-      assertThat(r.getSpec()).as(g.getMetadata().getName() + ": the spec of crds/, unchanged").isEqualTo(g.getSpec());
-      assertThat(r.getMetadata().getAnnotations()).as("helm uninstall never deletes it, nor every token with it")
+      CustomResourceDefinition r =
+          rendered.stream()
+              .filter(c -> c.getMetadata().getName().equals(g.getMetadata().getName()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(r.getSpec())
+          .as(g.getMetadata().getName() + ": the spec of crds/, unchanged")
+          .isEqualTo(g.getSpec());
+      assertThat(r.getMetadata().getAnnotations())
+          .as("helm uninstall never deletes it, nor every token with it")
           .containsEntry("helm.sh/resource-policy", "keep");
-      assertThat(r.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm")
+      assertThat(r.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/managed-by", "Helm")
           .containsKey("helm.sh/chart");
     }
   }
@@ -281,10 +376,19 @@ class HelmChartTest {
   @Test
   void crdsEnabledFalseRendersNoCrdAndCrdsKeepFalseLetsUninstallDeleteThem() {
     assertThat(Manifests.all(HelmChart.render(HelmChart.NO_CRDS), CustomResourceDefinition.class))
-        .as("GitOps applies crds/ itself").isEmpty();
-    assertThat(Manifests.all(HelmChart.render(HelmChart.DEFAULTS.with("the chart (crds.keep=false)",
-        "crds: {keep: false}\n")), CustomResourceDefinition.class)).isNotEmpty()
-        .allSatisfy(c -> assertThat(c.getMetadata().getAnnotations()).doesNotContainKey("helm.sh/resource-policy"));
+        .as("GitOps applies crds/ itself")
+        .isEmpty();
+    assertThat(
+            Manifests.all(
+                HelmChart.render(
+                    HelmChart.DEFAULTS.with(
+                        "the chart (crds.keep=false)", "crds: {keep: false}\n")),
+                CustomResourceDefinition.class))
+        .isNotEmpty()
+        .allSatisfy(
+            c ->
+                assertThat(c.getMetadata().getAnnotations())
+                    .doesNotContainKey("helm.sh/resource-policy"));
   }
 
   @Test
@@ -294,11 +398,13 @@ class HelmChartTest {
     // kustomization.yaml is kustomize's index of crds/, not a CRD: Helm would try to create it
     Set<String> expected = fileNames(repo);
     expected.remove("kustomization.yaml");
-    assertThat(fileNames(chart)).as(chart + " holds the CRD files of crds/ (copy them: cp crds/*.yml " + chart + "/)")
+    assertThat(fileNames(chart))
+        .as(chart + " holds the CRD files of crds/ (copy them: cp crds/*.yml " + chart + "/)")
         .isEqualTo(expected);
     for (String f : expected) {
       assertThat(Files.mismatch(repo.resolve(f), chart.resolve(f)))
-          .as(chart.resolve(f) + " differs from crds/" + f + ": cp crds/" + f + " " + chart + "/").isEqualTo(-1L);
+          .as(chart.resolve(f) + " differs from crds/" + f + ": cp crds/" + f + " " + chart + "/")
+          .isEqualTo(-1L);
     }
   }
 
@@ -307,13 +413,17 @@ class HelmChartTest {
     for (String f : List.of(DASHBOARD, "prometheusrule.yaml")) {
       Path repo = Manifests.projectDir().resolve(MonitoringPackTest.DIR).resolve(f);
       Path chart = HelmChart.dir().resolve("files").resolve(f);
-      assertThat(Files.mismatch(repo, chart)).as(chart + " differs from " + repo + ": copy it").isEqualTo(-1L);
+      assertThat(Files.mismatch(repo, chart))
+          .as(chart + " differs from " + repo + ": copy it")
+          .isEqualTo(-1L);
     }
   }
 
   private static Set<String> fileNames(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -324,25 +434,36 @@ class HelmChartTest {
   void monitoringIsDeployMonitoringForTheReleasesPods() throws Exception {
     List<HasMetadata> chart = HelmChart.render(HelmChart.MONITORING);
     List<HasMetadata> deploy = Manifests.render(MonitoringPackTest.DIR);
-    Map<String, String> podLabels = Manifests.deployment(chart).getSpec().getTemplate().getMetadata().getLabels();
+    Map<String, String> podLabels =
+        Manifests.deployment(chart).getSpec().getTemplate().getMetadata().getLabels();
 
     Map<String, Object> podMonitor = spec(chart, "PodMonitor");
     Map<String, Object> deployPodMonitor = spec(deploy, "PodMonitor");
-    assertThat(podMonitor.get("podMetricsEndpoints")).as("PodMonitor endpoints")
+    assertThat(podMonitor.get("podMetricsEndpoints"))
+        .as("PodMonitor endpoints")
         .isEqualTo(deployPodMonitor.get("podMetricsEndpoints"));
-    assertThat(podMonitor.get("jobLabel")).as("PodMonitor jobLabel").isEqualTo(deployPodMonitor.get("jobLabel"));
-    assertThat(podLabels).as("the PodMonitor selects the operator's pods")
-        .containsAllEntriesOf((Map<String, String>) ((Map<String, Object>) podMonitor.get("selector")).get("matchLabels"));
-    assertThat(podLabels.get((String) podMonitor.get("jobLabel"))).as("job label value, which the alerts select")
+    assertThat(podMonitor.get("jobLabel"))
+        .as("PodMonitor jobLabel")
+        .isEqualTo(deployPodMonitor.get("jobLabel"));
+    assertThat(podLabels)
+        .as("the PodMonitor selects the operator's pods")
+        .containsAllEntriesOf(
+            (Map<String, String>)
+                ((Map<String, Object>) podMonitor.get("selector")).get("matchLabels"));
+    assertThat(podLabels.get((String) podMonitor.get("jobLabel")))
+        .as("job label value, which the alerts select")
         .isEqualTo("grafana-token-operator");
 
-    assertThat(spec(chart, "PrometheusRule")).as("the PrometheusRule's spec is deploy/monitoring's")
+    assertThat(spec(chart, "PrometheusRule"))
+        .as("the PrometheusRule's spec is deploy/monitoring's")
         .isEqualTo(spec(deploy, "PrometheusRule"));
 
     ConfigMap cm = Manifests.one(chart, ConfigMap.class);
-    assertThat(cm.getMetadata().getLabels()).as("the label Grafana's dashboard sidecar watches")
+    assertThat(cm.getMetadata().getLabels())
+        .as("the label Grafana's dashboard sidecar watches")
         .containsEntry("grafana_dashboard", "1");
-    assertThat(cm.getData()).as("the dashboard, byte for byte")
+    assertThat(cm.getData())
+        .as("the dashboard, byte for byte")
         .isEqualTo(Manifests.one(deploy, ConfigMap.class).getData());
     assertThat(JSON.readTree(cm.getData().get(DASHBOARD)).get("panels")).as("panels").isNotEmpty();
   }
@@ -350,36 +471,62 @@ class HelmChartTest {
   @Test
   @SuppressWarnings("unchecked")
   void serviceMonitorScrapesTheMetricsServiceOfThePods() {
-    List<HasMetadata> chart = HelmChart.render(HelmChart.DEFAULTS.with("the chart with a ServiceMonitor",
-        "serviceMonitor: {enabled: true, labels: {release: kube-prometheus-stack}}\n"));
-    Map<String, String> podLabels = Manifests.deployment(chart).getSpec().getTemplate().getMetadata().getLabels();
+    List<HasMetadata> chart =
+        HelmChart.render(
+            HelmChart.DEFAULTS.with(
+                "the chart with a ServiceMonitor",
+                "serviceMonitor: {enabled: true, labels: {release: kube-prometheus-stack}}\n"));
+    Map<String, String> podLabels =
+        Manifests.deployment(chart).getSpec().getTemplate().getMetadata().getLabels();
     Service svc = Manifests.one(chart, Service.class);
-    assertThat(podLabels).as("the Service selects the pods").containsAllEntriesOf(svc.getSpec().getSelector());
-    assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getName()).isEqualTo("http");
-      assertThat(p.getTargetPort().getStrVal()).as("targetPort: the container port's name").isEqualTo("http");
-    });
+    assertThat(podLabels)
+        .as("the Service selects the pods")
+        .containsAllEntriesOf(svc.getSpec().getSelector());
+    assertThat(svc.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getTargetPort().getStrVal())
+                  .as("targetPort: the container port's name")
+                  .isEqualTo("http");
+            });
 
-    GenericKubernetesResource sm = (GenericKubernetesResource) chart.stream()
-        .filter(o -> "ServiceMonitor".equals(o.getKind())).findFirst().orElseThrow();
+    GenericKubernetesResource sm =
+        (GenericKubernetesResource)
+            chart.stream()
+                .filter(o -> "ServiceMonitor".equals(o.getKind()))
+                .findFirst()
+                .orElseThrow();
     assertThat(sm.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
     Map<String, Object> spec = (Map<String, Object>) sm.getAdditionalProperties().get("spec");
-    assertThat(svc.getMetadata().getLabels()).as("the ServiceMonitor selects the Service")
-        .containsAllEntriesOf((Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels"));
-    assertThat(svc.getMetadata().getLabels().get((String) spec.get("jobLabel"))).as("job, which the alerts select")
+    assertThat(svc.getMetadata().getLabels())
+        .as("the ServiceMonitor selects the Service")
+        .containsAllEntriesOf(
+            (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels"));
+    assertThat(svc.getMetadata().getLabels().get((String) spec.get("jobLabel")))
+        .as("job, which the alerts select")
         .isEqualTo("grafana-token-operator");
     // what deploy/monitoring's PodMonitor scrapes, through the Service
-    Map<String, Object> deployEndpoint = ((List<Map<String, Object>>) spec(Manifests.render(MonitoringPackTest.DIR),
-        "PodMonitor").get("podMetricsEndpoints")).get(0);
+    Map<String, Object> deployEndpoint =
+        ((List<Map<String, Object>>)
+                spec(Manifests.render(MonitoringPackTest.DIR), "PodMonitor")
+                    .get("podMetricsEndpoints"))
+            .get(0);
     assertThat((List<Map<String, Object>>) spec.get("endpoints")).containsExactly(deployEndpoint);
-    assertThat(chart).as("no PodMonitor next to the ServiceMonitor").noneMatch(o -> "PodMonitor".equals(o.getKind()));
+    assertThat(chart)
+        .as("no PodMonitor next to the ServiceMonitor")
+        .noneMatch(o -> "PodMonitor".equals(o.getKind()));
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void alertsFollowTheJobNameOfANameOverride() {
-    List<HasMetadata> chart = HelmChart.render(HelmChart.MONITORING.with("the chart with nameOverride",
-        HelmChart.MONITORING.values() + "nameOverride: tokens\n"));
+    List<HasMetadata> chart =
+        HelmChart.render(
+            HelmChart.MONITORING.with(
+                "the chart with nameOverride",
+                HelmChart.MONITORING.values() + "nameOverride: tokens\n"));
     String rules = spec(chart, "PrometheusRule").toString();
     assertThat(rules).contains("job=\"tokens\"").doesNotContain("job=\"grafana-token-operator\"");
     assertThat(Manifests.deployment(chart).getSpec().getTemplate().getMetadata().getLabels())
@@ -391,91 +538,133 @@ class HelmChartTest {
     List<HasMetadata> found = objects.stream().filter(o -> kind.equals(o.getKind())).toList();
     assertThat(found).as(kind + "s").hasSize(1);
     assertThat(found.get(0).getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
-    return (Map<String, Object>) ((GenericKubernetesResource) found.get(0)).getAdditionalProperties().get("spec");
+    return (Map<String, Object>)
+        ((GenericKubernetesResource) found.get(0)).getAdditionalProperties().get("spec");
   }
 
   // ---- values
 
   /** A value for each setting that is not its default, and what the container's env then holds. */
-  private static final Map<String, String[]> SETTINGS = Map.ofEntries(
-      Map.entry("WATCH_NAMESPACES", new String[] {"[team-a, team-b]", "team-a,team-b"}),
-      Map.entry("OPERATOR_NAMESPACE", new String[] {"ops", "ops"}),
-      Map.entry("LEADER_ELECTION", new String[] {"false", "false"}),
-      Map.entry("HTTP_PORT", new String[] {"9090", "9090"}),
-      Map.entry("LOG_FORMAT", new String[] {"text", "text"}),
-      Map.entry("LOG_LEVEL", new String[] {"DEBUG", "DEBUG"}),
-      Map.entry("AMBIENT_CREDENTIALS_NAMESPACES", new String[] {"[team-a, team-c]", "team-a,team-c"}),
-      Map.entry("TOKEN_CHECK_INTERVAL", new String[] {"\"0\"", "0"}),
-      Map.entry("PROVIDER_TIMEOUT", new String[] {"10s", "10s"}),
-      Map.entry("STARTUP_TIMEOUT", new String[] {"2m", "2m"}),
-      Map.entry("CLUSTER_CONNECTIONS", new String[] {"\"false\"", "false"}),
-      Map.entry("AWS_ENDPOINT_URL_GRAFANA", new String[] {"https://grafana.eu-west-1.amazonaws.com",
-          "https://grafana.eu-west-1.amazonaws.com"}),
-      Map.entry("YC_IAM_ENDPOINT", new String[] {"https://iam.example.test", "https://iam.example.test"}),
-      Map.entry("YC_TOKEN_EXCHANGE_ENDPOINT", new String[] {"https://auth.example.test/oauth/token",
-          "https://auth.example.test/oauth/token"}),
-      Map.entry("YC_METADATA_URL", new String[] {"http://metadata.example.test/token",
-          "http://metadata.example.test/token"}),
-      Map.entry("YC_WORKLOAD_TOKEN_PATH", new String[] {"/var/run/secrets/yc/token", "/var/run/secrets/yc/token"}));
+  private static final Map<String, String[]> SETTINGS =
+      Map.ofEntries(
+          Map.entry("WATCH_NAMESPACES", new String[] {"[team-a, team-b]", "team-a,team-b"}),
+          Map.entry("OPERATOR_NAMESPACE", new String[] {"ops", "ops"}),
+          Map.entry("LEADER_ELECTION", new String[] {"false", "false"}),
+          Map.entry("HTTP_PORT", new String[] {"9090", "9090"}),
+          Map.entry("LOG_FORMAT", new String[] {"text", "text"}),
+          Map.entry("LOG_LEVEL", new String[] {"DEBUG", "DEBUG"}),
+          Map.entry(
+              "AMBIENT_CREDENTIALS_NAMESPACES", new String[] {"[team-a, team-c]", "team-a,team-c"}),
+          Map.entry("TOKEN_CHECK_INTERVAL", new String[] {"\"0\"", "0"}),
+          Map.entry("PROVIDER_TIMEOUT", new String[] {"10s", "10s"}),
+          Map.entry("STARTUP_TIMEOUT", new String[] {"2m", "2m"}),
+          Map.entry("CLUSTER_CONNECTIONS", new String[] {"\"false\"", "false"}),
+          Map.entry(
+              "AWS_ENDPOINT_URL_GRAFANA",
+              new String[] {
+                "https://grafana.eu-west-1.amazonaws.com", "https://grafana.eu-west-1.amazonaws.com"
+              }),
+          Map.entry(
+              "YC_IAM_ENDPOINT",
+              new String[] {"https://iam.example.test", "https://iam.example.test"}),
+          Map.entry(
+              "YC_TOKEN_EXCHANGE_ENDPOINT",
+              new String[] {
+                "https://auth.example.test/oauth/token", "https://auth.example.test/oauth/token"
+              }),
+          Map.entry(
+              "YC_METADATA_URL",
+              new String[] {
+                "http://metadata.example.test/token", "http://metadata.example.test/token"
+              }),
+          Map.entry(
+              "YC_WORKLOAD_TOKEN_PATH",
+              new String[] {"/var/run/secrets/yc/token", "/var/run/secrets/yc/token"}));
 
   /** WATCH_NAMESPACES -> watchNamespaces. */
   static String valueKey(String env) {
     StringBuilder out = new StringBuilder();
     for (String part : env.toLowerCase().split("_")) {
-      out.append(out.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+      out.append(
+          out.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
     }
     return out.toString();
   }
 
   @Test
   void everySettingOfTheReadmeIsAValue() throws IOException {
-    assertThat(new TreeSet<>(SETTINGS.keySet())).as("this test sets every setting of the README's table")
+    assertThat(new TreeSet<>(SETTINGS.keySet()))
+        .as("this test sets every setting of the README's table")
         .isEqualTo(new TreeSet<>(ManifestChecks.operatorSettings()));
     JsonNode defaults = YAML.readTree(HelmChart.dir().resolve("values.yaml").toFile());
-    StringBuilder values = new StringBuilder("replicas: 1\njavaToolOptions: \"-XX:MaxRAMPercentage=40\"\n");
+    StringBuilder values =
+        new StringBuilder("replicas: 1\njavaToolOptions: \"-XX:MaxRAMPercentage=40\"\n");
     for (String env : SETTINGS.keySet()) {
       String key = valueKey(env);
       assertThat(defaults.has(key)).as("values.yaml has " + key + " for " + env).isTrue();
       values.append(key).append(": ").append(SETTINGS.get(env)[0]).append('\n');
     }
-    List<HasMetadata> objects = HelmChart.render(new HelmChart.Render("the chart with every setting changed", "gto",
-        "platform", values.toString()));
+    List<HasMetadata> objects =
+        HelmChart.render(
+            new HelmChart.Render(
+                "the chart with every setting changed", "gto", "platform", values.toString()));
     Deployment d = Manifests.deployment(objects);
     Map<String, String> env = envValues(ManifestChecks.container(d));
-    Map<String, String> chartDefaults = envValues(ManifestChecks.container(Manifests.deployment(
-        HelmChart.render(HelmChart.DEFAULTS))));
-    SETTINGS.forEach((name, v) -> {
-      assertThat(env.get(name)).as(name + " from " + valueKey(name) + ": " + v[0]).isEqualTo(v[1]);
-      assertThat(v[1]).as(name + ": the test value differs from the chart's default").isNotEqualTo(
-          chartDefaults.get(name));
-    });
+    Map<String, String> chartDefaults =
+        envValues(
+            ManifestChecks.container(Manifests.deployment(HelmChart.render(HelmChart.DEFAULTS))));
+    SETTINGS.forEach(
+        (name, v) -> {
+          assertThat(env.get(name))
+              .as(name + " from " + valueKey(name) + ": " + v[0])
+              .isEqualTo(v[1]);
+          assertThat(v[1])
+              .as(name + ": the test value differs from the chart's default")
+              .isNotEqualTo(chartDefaults.get(name));
+        });
     assertThat(env.get("JAVA_TOOL_OPTIONS")).isEqualTo("-XX:MaxRAMPercentage=40");
     Map<String, String> parsed = new HashMap<>(env);
-    assertThatCode(() -> OperatorConfig.from(parsed)).as("the operator accepts them").doesNotThrowAnyException();
+    assertThatCode(() -> OperatorConfig.from(parsed))
+        .as("the operator accepts them")
+        .doesNotThrowAnyException();
 
     Container c = ManifestChecks.container(d);
-    assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9090));
-    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/port", "9090");
-    // no leader election: no Lease Role; one replica: no PodDisruptionBudget that would block drains
-    assertThat(Manifests.all(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
+    assertThat(c.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9090));
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/port", "9090");
+    // no leader election: no Lease Role; one replica: no PodDisruptionBudget that would block
+    // drains
+    assertThat(Manifests.all(objects, Role.class))
+        .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(Manifests.all(objects, PodDisruptionBudget.class)).isEmpty();
   }
 
   @Test
   void operatorNamespaceMovesTheLeaseRole() {
-    List<HasMetadata> objects = HelmChart.render(HelmChart.DEFAULTS.with("the chart with operatorNamespace",
-        "operatorNamespace: ops\n"));
-    Role lease = Manifests.all(objects, Role.class).stream()
-        .filter(r -> r.getRules().stream().anyMatch(x -> x.getResources().contains("leases"))).findFirst().orElseThrow();
+    List<HasMetadata> objects =
+        HelmChart.render(
+            HelmChart.DEFAULTS.with(
+                "the chart with operatorNamespace", "operatorNamespace: ops\n"));
+    Role lease =
+        Manifests.all(objects, Role.class).stream()
+            .filter(r -> r.getRules().stream().anyMatch(x -> x.getResources().contains("leases")))
+            .findFirst()
+            .orElseThrow();
     assertThat(lease.getMetadata().getNamespace()).isEqualTo("ops");
-    assertThat(envValues(ManifestChecks.container(Manifests.deployment(objects)))).containsEntry("OPERATOR_NAMESPACE",
-        "ops");
+    assertThat(envValues(ManifestChecks.container(Manifests.deployment(objects))))
+        .containsEntry("OPERATOR_NAMESPACE", "ops");
   }
 
   @Test
   void podValuesReachThePod() {
-    List<HasMetadata> objects = HelmChart.render(HelmChart.DEFAULTS.with("the chart with pod values", """
+    List<HasMetadata> objects =
+        HelmChart.render(
+            HelmChart.DEFAULTS.with(
+                "the chart with pod values",
+                """
         image: {repository: registry.example.com/gto, tag: 0.1.1, pullPolicy: Always}
         imagePullSecrets: [{name: regcred}]
         serviceAccount:
@@ -502,20 +691,29 @@ class HelmChartTest {
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
     assertThat(pod.getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");
     ServiceAccount sa = Manifests.one(objects, ServiceAccount.class);
-    assertThat(sa.getMetadata().getAnnotations()).containsEntry("eks.amazonaws.com/role-arn",
-        "arn:aws:iam::111122223333:role/grafana-token-operator");
+    assertThat(sa.getMetadata().getAnnotations())
+        .containsEntry(
+            "eks.amazonaws.com/role-arn", "arn:aws:iam::111122223333:role/grafana-token-operator");
     assertThat(envValues(c)).containsEntry("AWS_REGION", "eu-west-1");
-    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "yc-workload-identity");
-    assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp", "/var/run/secrets/tokens");
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("tmp", "yc-workload-identity");
+    assertThat(c.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .containsExactly("/tmp", "/var/run/secrets/tokens");
     assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("768Mi");
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
     assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("dedicated");
     assertThat(pod.getAffinity().getNodeAffinity()).as("affinity as given").isNotNull();
-    assertThat(pod.getAffinity().getPodAntiAffinity()).as("the default spread is replaced").isNull();
+    assertThat(pod.getAffinity().getPodAntiAffinity())
+        .as("the default spread is replaced")
+        .isNull();
     assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
-    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("example.com/team", "platform")
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("example.com/team", "platform")
         .containsEntry("prometheus.io/scrape", "true");
-    assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("example.com/cost-center", "42")
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("example.com/cost-center", "42")
         .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(20001L);
   }
@@ -542,7 +740,8 @@ class HelmChartTest {
         // the templates' own refusals
         Arguments.of("extraEnv: [{name: LOG_FORMAT, value: text}]\n", "extraEnv sets LOG_FORMAT"),
         Arguments.of("leaderElection: false\n", "needs leaderElection"),
-        Arguments.of("podMonitor: {enabled: true}\nserviceMonitor: {enabled: true}\n",
+        Arguments.of(
+            "podMonitor: {enabled: true}\nserviceMonitor: {enabled: true}\n",
             "one of podMonitor and serviceMonitor"),
         Arguments.of("serviceAccount: {create: false}\n", "serviceAccount.name"));
   }
@@ -551,12 +750,14 @@ class HelmChartTest {
   @MethodSource("refusedValues")
   void wrongValuesFailAtInstall(String values, String named) {
     assertThatThrownBy(() -> HelmChart.template(HelmChart.DEFAULTS.with("refused", values)))
-        .as("helm template with " + values.strip()).hasMessageContaining(named);
+        .as("helm template with " + values.strip())
+        .hasMessageContaining(named);
   }
 
   // ---- the chart's README
 
-  private static final Pattern VALUE_ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|\\s*`(.*)`\\s*\\|(.*)\\|\\s*$");
+  private static final Pattern VALUE_ROW =
+      Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|\\s*`(.*)`\\s*\\|(.*)\\|\\s*$");
 
   @Test
   void readmeDocumentsEveryValueWithItsDefault() throws IOException {
@@ -583,20 +784,26 @@ class HelmChartTest {
         }
       }
     }
-    expected.forEach((key, dflt) -> {
-      if (!documented.containsKey(key)) {
-        problems.add("missing row: | `" + key + "` | `" + dflt + "` | ... |");
-      } else if (!documented.get(key).equals(dflt)) {
-        problems.add(key + ": default `" + documented.get(key) + "`, values.yaml has `" + dflt + "`");
-      }
-    });
-    documented.keySet().stream().filter(k -> !expected.containsKey(k))
+    expected.forEach(
+        (key, dflt) -> {
+          if (!documented.containsKey(key)) {
+            problems.add("missing row: | `" + key + "` | `" + dflt + "` | ... |");
+          } else if (!documented.get(key).equals(dflt)) {
+            problems.add(
+                key + ": default `" + documented.get(key) + "`, values.yaml has `" + dflt + "`");
+          }
+        });
+    documented.keySet().stream()
+        .filter(k -> !expected.containsKey(k))
         .forEach(k -> problems.add(k + " is documented but not in values.yaml"));
-    assertThat(problems).as(HelmChart.DIR + "/README.md values table (| Key | Default | Description |)").isEmpty();
+    assertThat(problems)
+        .as(HelmChart.DIR + "/README.md values table (| Key | Default | Description |)")
+        .isEmpty();
   }
 
   /** Leaf keys (scalars, lists, empty maps) with their defaults as compact JSON. */
-  private static void leaves(String prefix, JsonNode node, Map<String, String> out) throws IOException {
+  private static void leaves(String prefix, JsonNode node, Map<String, String> out)
+      throws IOException {
     if (node.isObject() && !node.isEmpty()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
         leaves(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);

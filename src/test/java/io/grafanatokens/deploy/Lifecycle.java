@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -12,11 +13,10 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
 import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.ConnectionRef;
@@ -27,9 +27,9 @@ import io.grafanatokens.api.v1alpha1.GrafanaConnectionStatus;
 import io.grafanatokens.api.v1alpha1.GrafanaProvider;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
-import io.grafanatokens.api.v1alpha1.TokenServiceAccount;
 import io.grafanatokens.api.v1alpha1.RestartTarget;
 import io.grafanatokens.api.v1alpha1.SecretTemplate;
+import io.grafanatokens.api.v1alpha1.TokenServiceAccount;
 import io.grafanatokens.fakes.grafana.Fault;
 import io.grafanatokens.fakes.grafana.MutableClock;
 import io.grafanatokens.fakes.grafana.Operation;
@@ -46,17 +46,20 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * A representative life of the operator in one namespace, driven through the API as a user
- * would: issue (after a conflicting finalizer patch), rotation on request with at-once
- * revocation, restart targets (a Deployment, a StatefulSet and a DaemonSet present, a StatefulSet
- * missing), Secret metadata and name changes, a deleted Secret, delete with Revoke (optionally
- * after a failed revocation) and with Retain. Asserts the outcome of each step, so that a call
- * the RBAC refused shows up as a step that did not happen.
+ * A representative life of the operator in one namespace, driven through the API as a user would:
+ * issue (after a conflicting finalizer patch), rotation on request with at-once revocation, restart
+ * targets (a Deployment, a StatefulSet and a DaemonSet present, a StatefulSet missing), Secret
+ * metadata and name changes, a deleted Secret, delete with Revoke (optionally after a failed
+ * revocation) and with Retain. Asserts the outcome of each step, so that a call the RBAC refused
+ * shows up as a step that did not happen.
  */
 final class Lifecycle {
   static final Duration WAIT = Duration.ofSeconds(20);
+
   /** A Grafana service-account key as the fake mints them (LifecycleTestBase.KEY). */
-  static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}");
+  static final java.util.regex.Pattern KEY =
+      java.util.regex.Pattern.compile("glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}");
+
   private static final Duration POLL = Duration.ofMillis(50);
 
   private final EmbeddedCluster cluster;
@@ -76,22 +79,39 @@ final class Lifecycle {
     workloads();
     // someone else changes the resource between the operator's read and its finalizer patch: a
     // real API server answers 409 and JOSDK reads the resource again (get) before retrying
-    cluster.api().failNext(c -> c.byOperator() && c.verb().equals("patch")
-            && c.resource().equals("grafanaserviceaccounttokens") && c.namespace().equals(ns),
-        FaultMode.REFUSE, 409, "Operation cannot be fulfilled: the object has been modified", 1);
+    cluster
+        .api()
+        .failNext(
+            c ->
+                c.byOperator()
+                    && c.verb().equals("patch")
+                    && c.resource().equals("grafanaserviceaccounttokens")
+                    && c.namespace().equals(ns),
+            FaultMode.REFUSE,
+            409,
+            "Operation cannot be fulfilled: the object has been modified",
+            1);
     GrafanaServiceAccountToken r = token("life");
     r.getSpec().setTokenName(ns + "-life");
     r.getSpec().setSecondsToLive(3600L);
     r.getSpec().setRotation(Resources.rotation("20m", "0s"));
-    r.getSpec().setRestartTargets(List.of(target("Deployment", "app"), target("StatefulSet", "missing"),
-        target("StatefulSet", "db"), target("DaemonSet", "agent")));
+    r.getSpec()
+        .setRestartTargets(
+            List.of(
+                target("Deployment", "app"),
+                target("StatefulSet", "missing"),
+                target("StatefulSet", "db"),
+                target("DaemonSet", "agent")));
     client.resource(r).create();
     awaitReady("life", "Issued");
     String first = tokenId(awaitSecret("life"));
     // owner references with blockOwnerDeletion=true would need update on
-    // grafanaserviceaccounttokens/finalizers (admission plugin OwnerReferencesPermissionEnforcement)
-    assertThat(secret("life").getMetadata().getOwnerReferences()).as("the Secret's owner reference")
-        .isNotEmpty().noneMatch(o -> Boolean.TRUE.equals(o.getBlockOwnerDeletion()));
+    // grafanaserviceaccounttokens/finalizers (admission plugin
+    // OwnerReferencesPermissionEnforcement)
+    assertThat(secret("life").getMetadata().getOwnerReferences())
+        .as("the Secret's owner reference")
+        .isNotEmpty()
+        .noneMatch(o -> Boolean.TRUE.equals(o.getBlockOwnerDeletion()));
     assertThat(restartedAt(deployment("app"))).as("no restart on the first issue").isNull();
 
     // rotation on request; gracePeriod 0s revokes the previous token at once
@@ -99,25 +119,38 @@ final class Lifecycle {
     String second = tokenId(awaitNewToken("life", first));
     awaitReady("life", "Rotated");
     await().atMost(WAIT).pollInterval(POLL).until(() -> revoked(first));
-    await().atMost(WAIT).pollInterval(POLL).until(() -> restartedAt(deployment("app")) != null
-        && restartedAt(statefulSet("db")) != null && restartedAt(daemonSet("agent")) != null);
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(
+            () ->
+                restartedAt(deployment("app")) != null
+                    && restartedAt(statefulSet("db")) != null
+                    && restartedAt(daemonSet("agent")) != null);
     await().atMost(WAIT).pollInterval(POLL).until(() -> !events("RestartTargetNotFound").isEmpty());
 
     // Secret metadata: patched, no new token
-    edit("life", x -> {
-      SecretTemplate t = new SecretTemplate();
-      t.setLabels(Map.of("tier", "dashboards"));
-      x.getSpec().setSecret(t);
-      return x;
-    });
-    await().atMost(WAIT).pollInterval(POLL).until(() -> "dashboards".equals(labels(secret("life")).get("tier")));
+    edit(
+        "life",
+        x -> {
+          SecretTemplate t = new SecretTemplate();
+          t.setLabels(Map.of("tier", "dashboards"));
+          x.getSpec().setSecret(t);
+          return x;
+        });
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(() -> "dashboards".equals(labels(secret("life")).get("tier")));
     assertThat(tokenId(secret("life"))).isEqualTo(second);
 
     // secret.name: the current key moves to a new Secret, the old one is deleted
-    edit("life", x -> {
-      x.getSpec().getSecret().setName("life-moved");
-      return x;
-    });
+    edit(
+        "life",
+        x -> {
+          x.getSpec().getSecret().setName("life-moved");
+          return x;
+        });
     assertThat(tokenId(awaitSecret("life-moved"))).isEqualTo(second);
     await().atMost(WAIT).pollInterval(POLL).until(() -> secret("life") == null);
 
@@ -149,8 +182,8 @@ final class Lifecycle {
 
   /**
    * A delete whose first revocation fails (5xx): the finalizer asks whether the namespace is
-   * terminating, keeps the resource and retries (its backoff starts at 2 s). Run it alone: the
-   * fake Grafana's fault hits the next revocation of any resource.
+   * terminating, keeps the resource and retries (its backoff starts at 2 s). Run it alone: the fake
+   * Grafana's fault hits the next revocation of any resource.
    */
   void deleteAfterFailedRevocation() {
     GrafanaServiceAccountToken r = token("retried");
@@ -169,7 +202,8 @@ final class Lifecycle {
    * The namespace goes while a resource in it is deleted, its credentials with it: the finalizer
    * asks for the Namespace and gives up two minutes after the deletion timestamp.
    */
-  static void terminatingNamespace(EmbeddedCluster cluster, MutableClock clock, String ns, long serviceAccountId) {
+  static void terminatingNamespace(
+      EmbeddedCluster cluster, MutableClock clock, String ns, long serviceAccountId) {
     Lifecycle l = new Lifecycle(cluster, ns, serviceAccountId);
     KubernetesClient client = cluster.client();
     cluster.namespaceWithGrafanaAdmin(ns);
@@ -177,8 +211,16 @@ final class Lifecycle {
     r.getSpec().setTokenName(ns + "-orphan");
     client.resource(r).create();
     l.awaitStatusToken("orphan", tokenId(l.awaitSecret("orphan")));
-    client.namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
-        .endStatus().build());
+    client
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .withNewStatus()
+                    .withPhase("Terminating")
+                    .endStatus()
+                    .build());
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
     // past the few seconds a credentials Secret is shared for between passes
     clock.advance(Duration.ofSeconds(11));
@@ -194,8 +236,8 @@ final class Lifecycle {
    * terminating namespace is the API server's 403 "being terminated" to a write, which the
    * finalizer provokes with a dry-run Event when a revocation cannot be made.
    */
-  static void terminatingNamespaceSeenOnlyFromWrites(EmbeddedCluster cluster, MutableClock clock, String ns,
-      long serviceAccountId) {
+  static void terminatingNamespaceSeenOnlyFromWrites(
+      EmbeddedCluster cluster, MutableClock clock, String ns, long serviceAccountId) {
     Lifecycle l = new Lifecycle(cluster, ns, serviceAccountId);
     KubernetesClient client = cluster.client();
     GrafanaServiceAccountToken r = l.token("last");
@@ -206,8 +248,13 @@ final class Lifecycle {
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
     clock.advance(Duration.ofSeconds(11));
     client.resource(l.get("last")).delete();
-    await().atMost(WAIT).pollInterval(POLL).until(() -> l.get("last").getStatus().getConditions().stream()
-        .anyMatch(c -> "Deleting".equals(c.getReason())));
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(
+            () ->
+                l.get("last").getStatus().getConditions().stream()
+                    .anyMatch(c -> "Deleting".equals(c.getReason())));
     clock.advance(Duration.ofMinutes(3));
     l.nudge("last");
     await().atMost(WAIT).pollInterval(POLL).until(() -> l.get("last") == null);
@@ -223,24 +270,33 @@ final class Lifecycle {
     conn.setSpec(grafanaBlock(new GrafanaConnectionSpec()));
     client.resource(conn).create();
     tokenThrough("via", null, "shared");
-    awaitConnectionCounts(() -> client.resources(GrafanaConnection.class).inNamespace(ns).withName("shared").get());
+    awaitConnectionCounts(
+        () -> client.resources(GrafanaConnection.class).inNamespace(ns).withName("shared").get());
     deleteTokenThroughConnection("via");
   }
 
-  /** The same through a ClusterGrafanaConnection whose credential lives in the operator's namespace. */
-  static void throughAClusterConnection(EmbeddedCluster cluster, String operatorNamespace, String ns,
-      long serviceAccountId) {
+  /**
+   * The same through a ClusterGrafanaConnection whose credential lives in the operator's namespace.
+   */
+  static void throughAClusterConnection(
+      EmbeddedCluster cluster, String operatorNamespace, String ns, long serviceAccountId) {
     Lifecycle l = new Lifecycle(cluster, ns, serviceAccountId);
     cluster.namespaceWithGrafanaAdmin(operatorNamespace);
     ClusterGrafanaConnection conn = new ClusterGrafanaConnection();
     conn.setMetadata(new ObjectMetaBuilder().withName("grafana-" + ns).build());
     conn.setSpec((ClusterGrafanaConnectionSpec) l.grafanaBlock(new ClusterGrafanaConnectionSpec()));
     cluster.client().resource(conn).create();
-    // another name than the namespaced phase's token: a finalizer pass JOSDK still runs for a deleted
+    // another name than the namespaced phase's token: a finalizer pass JOSDK still runs for a
+    // deleted
     // resource patches by name, and on the CRUD mock it could strip a new one of the same name
     l.tokenThrough("via-cluster", ConnectionRef.CLUSTER, "grafana-" + ns);
-    l.awaitConnectionCounts(() -> cluster.client().resources(ClusterGrafanaConnection.class)
-        .withName("grafana-" + ns).get());
+    l.awaitConnectionCounts(
+        () ->
+            cluster
+                .client()
+                .resources(ClusterGrafanaConnection.class)
+                .withName("grafana-" + ns)
+                .get());
     l.deleteTokenThroughConnection("via-cluster");
   }
 
@@ -268,14 +324,20 @@ final class Lifecycle {
     awaitReady(name, "Issued");
   }
 
-  private void awaitConnectionCounts(java.util.function.Supplier<? extends CustomResource<?, GrafanaConnectionStatus>>
-      connection) {
-    await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
-      GrafanaConnectionStatus st = connection.get().getStatus();
-      assertThat(st).as("connection status").isNotNull();
-      assertThat(st.getTokens()).as("tokens using the connection").isEqualTo(1);
-      assertThat(st.getConditions()).anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    });
+  private void awaitConnectionCounts(
+      java.util.function.Supplier<? extends CustomResource<?, GrafanaConnectionStatus>>
+          connection) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> {
+              GrafanaConnectionStatus st = connection.get().getStatus();
+              assertThat(st).as("connection status").isNotNull();
+              assertThat(st.getTokens()).as("tokens using the connection").isEqualTo(1);
+              assertThat(st.getConditions())
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            });
   }
 
   private void deleteTokenThroughConnection(String name) {
@@ -288,20 +350,64 @@ final class Lifecycle {
   // ---- set-up
 
   private void workloads() {
-    client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("app").withNamespace(ns).endMetadata()
-        .withNewSpec().withTemplate(podTemplate()).endSpec().build()).create();
-    client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder()
-        .withNewMetadata().withName("db").withNamespace(ns).endMetadata()
-        .withNewSpec().withTemplate(podTemplate()).endSpec().build()).create();
-    client.apps().daemonSets().inNamespace(ns).resource(new DaemonSetBuilder()
-        .withNewMetadata().withName("agent").withNamespace(ns).endMetadata()
-        .withNewSpec().withTemplate(podTemplate()).endSpec().build()).create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("app")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withTemplate(podTemplate())
+                .endSpec()
+                .build())
+        .create();
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(ns)
+        .resource(
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withTemplate(podTemplate())
+                .endSpec()
+                .build())
+        .create();
+    client
+        .apps()
+        .daemonSets()
+        .inNamespace(ns)
+        .resource(
+            new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName("agent")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withTemplate(podTemplate())
+                .endSpec()
+                .build())
+        .create();
   }
 
   private static PodTemplateSpec podTemplate() {
-    return new PodTemplateSpecBuilder().withNewMetadata().endMetadata().withNewSpec().addNewContainer()
-        .withName("app").withImage("app:1").endContainer().endSpec().build();
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("app:1")
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   private static RestartTarget target(String kind, String name) {
@@ -327,8 +433,11 @@ final class Lifecycle {
 
   /** An edit as kubectl does it: on a 409 (the operator wrote in between), read again and retry. */
   void edit(String name, UnaryOperator<GrafanaServiceAccountToken> f) {
-    await().atMost(WAIT).pollInterval(POLL)
-        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
         .until(() -> resource(name).edit(f) != null);
   }
 
@@ -337,9 +446,12 @@ final class Lifecycle {
     edit(name, x -> annotate(x, "test.grafanatokens.io/nudge", String.valueOf(++nudges)));
   }
 
-  private static GrafanaServiceAccountToken annotate(GrafanaServiceAccountToken x, String key, String value) {
-    Map<String, String> a = x.getMetadata().getAnnotations() == null ? new HashMap<>()
-        : new HashMap<>(x.getMetadata().getAnnotations());
+  private static GrafanaServiceAccountToken annotate(
+      GrafanaServiceAccountToken x, String key, String value) {
+    Map<String, String> a =
+        x.getMetadata().getAnnotations() == null
+            ? new HashMap<>()
+            : new HashMap<>(x.getMetadata().getAnnotations());
     a.put(key, value);
     x.getMetadata().setAnnotations(a);
     return x;
@@ -350,15 +462,22 @@ final class Lifecycle {
   }
 
   Secret awaitSecret(String name) {
-    await().atMost(WAIT).pollInterval(POLL).until(() -> secret(name) != null && tokenId(secret(name)) != null);
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(() -> secret(name) != null && tokenId(secret(name)) != null);
     return secret(name);
   }
 
   private Secret awaitNewToken(String name, String previous) {
-    await().atMost(WAIT).pollInterval(POLL).until(() -> {
-      Secret s = secret(name);
-      return s != null && tokenId(s) != null && !tokenId(s).equals(previous);
-    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(
+            () -> {
+              Secret s = secret(name);
+              return s != null && tokenId(s) != null && !tokenId(s).equals(previous);
+            });
     return secret(name);
   }
 
@@ -368,22 +487,41 @@ final class Lifecycle {
    * maxReconciliationInterval; the tests do not race it.)
    */
   void awaitStatusToken(String name, String tokenId) {
-    await().atMost(WAIT).pollInterval(POLL).until(() -> get(name) != null && get(name).getStatus() != null
-        && tokenId.equals(get(name).getStatus().getTokenId()));
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(
+            () ->
+                get(name) != null
+                    && get(name).getStatus() != null
+                    && tokenId.equals(get(name).getStatus().getTokenId()));
   }
 
   GrafanaServiceAccountToken awaitReady(String name, String reason) {
     return awaitCondition(name, StatusBuilder.READY, "True", reason);
   }
 
-  GrafanaServiceAccountToken awaitCondition(String name, String type, String status, String reason) {
-    await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
-      Optional<Condition> c = Optional.ofNullable(get(name)).map(GrafanaServiceAccountToken::getStatus)
-          .flatMap(s -> s.getConditions() == null ? Optional.empty()
-              : s.getConditions().stream().filter(x -> type.equals(x.getType())).findFirst());
-      assertThat(c.map(x -> x.getStatus() + "/" + x.getReason())).as(type + " of " + ns + "/" + name)
-          .contains(status + "/" + reason);
-    });
+  GrafanaServiceAccountToken awaitCondition(
+      String name, String type, String status, String reason) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> {
+              Optional<Condition> c =
+                  Optional.ofNullable(get(name))
+                      .map(GrafanaServiceAccountToken::getStatus)
+                      .flatMap(
+                          s ->
+                              s.getConditions() == null
+                                  ? Optional.empty()
+                                  : s.getConditions().stream()
+                                      .filter(x -> type.equals(x.getType()))
+                                      .findFirst());
+              assertThat(c.map(x -> x.getStatus() + "/" + x.getReason()))
+                  .as(type + " of " + ns + "/" + name)
+                  .contains(status + "/" + reason);
+            });
     return get(name);
   }
 
@@ -393,32 +531,61 @@ final class Lifecycle {
 
   List<Event> events(String reason) {
     return client.events().v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason())).toList();
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
   }
 
   private io.fabric8.kubernetes.api.model.ObjectMeta deployment(String name) {
-    return client.apps().deployments().inNamespace(ns).withName(name).get().getSpec().getTemplate().getMetadata();
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata();
   }
 
   private io.fabric8.kubernetes.api.model.ObjectMeta statefulSet(String name) {
-    return client.apps().statefulSets().inNamespace(ns).withName(name).get().getSpec().getTemplate().getMetadata();
+    return client
+        .apps()
+        .statefulSets()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata();
   }
 
   private io.fabric8.kubernetes.api.model.ObjectMeta daemonSet(String name) {
-    return client.apps().daemonSets().inNamespace(ns).withName(name).get().getSpec().getTemplate().getMetadata();
+    return client
+        .apps()
+        .daemonSets()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata();
   }
 
   private static String restartedAt(io.fabric8.kubernetes.api.model.ObjectMeta template) {
-    return template == null || template.getAnnotations() == null ? null
+    return template == null || template.getAnnotations() == null
+        ? null
         : template.getAnnotations().get("grafanatokens.io/restartedAt");
   }
 
   private static Map<String, String> labels(Secret s) {
-    return s == null || s.getMetadata().getLabels() == null ? Map.of() : s.getMetadata().getLabels();
+    return s == null || s.getMetadata().getLabels() == null
+        ? Map.of()
+        : s.getMetadata().getLabels();
   }
 
   static String tokenId(Secret s) {
-    return s == null || s.getMetadata().getAnnotations() == null ? null
+    return s == null || s.getMetadata().getAnnotations() == null
+        ? null
         : s.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID);
   }
 }

@@ -33,16 +33,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The checks every install of the operator must pass, on a list of rendered objects: what
- * {@code kubectl kustomize deploy/...} renders (DeployManifestsTest) and what the Helm chart
- * renders (HelmChartTest). {@code what} names the rendering in failure messages.
+ * The checks every install of the operator must pass, on a list of rendered objects: what {@code
+ * kubectl kustomize deploy/...} renders (DeployManifestsTest) and what the Helm chart renders
+ * (HelmChartTest). {@code what} names the rendering in failure messages.
  */
 final class ManifestChecks {
   static final String IMAGE = "ghcr.io/grafanatokens/grafana-token-operator";
+
   /** Environment variables of the container that are not operator settings, and why. */
-  private static final Map<String, String> NOT_OPERATOR_SETTINGS = Map.of(
-      "JAVA_TOOL_OPTIONS", "read by the JVM itself: heap as a share of the memory limit");
-  private static final Pattern MAX_RAM_PERCENTAGE = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)");
+  private static final Map<String, String> NOT_OPERATOR_SETTINGS =
+      Map.of("JAVA_TOOL_OPTIONS", "read by the JVM itself: heap as a share of the memory limit");
+
+  private static final Pattern MAX_RAM_PERCENTAGE =
+      Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)");
 
   private ManifestChecks() {}
 
@@ -53,14 +56,21 @@ final class ManifestChecks {
   }
 
   static Map<String, EnvVar> env(Container c) {
-    return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e, (a, b) -> {
-      throw new AssertionError("env " + a.getName() + " set twice");
-    }));
+    return c.getEnv().stream()
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                e -> e,
+                (a, b) -> {
+                  throw new AssertionError("env " + a.getName() + " set twice");
+                }));
   }
 
   static Set<String> watchNamespaces(Deployment d) {
     return Arrays.stream(env(container(d)).get("WATCH_NAMESPACES").getValue().split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   static void podIsHardened(String what, List<HasMetadata> objects) {
@@ -69,7 +79,10 @@ final class ManifestChecks {
     PodSecurityContext psc = pod.getSecurityContext();
     assertThat(psc).as(what + ": pod securityContext").isNotNull();
     assertThat(psc.getRunAsNonRoot()).as(what + ": runAsNonRoot").isTrue();
-    assertThat(psc.getRunAsUser()).as(what + ": runAsUser (numeric, not root)").isNotNull().isPositive();
+    assertThat(psc.getRunAsUser())
+        .as(what + ": runAsUser (numeric, not root)")
+        .isNotNull()
+        .isPositive();
     assertThat(psc.getSeccompProfile()).as(what + ": seccompProfile").isNotNull();
     assertThat(psc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(pod.getHostNetwork()).as(what + ": hostNetwork").isNotEqualTo(Boolean.TRUE);
@@ -82,35 +95,65 @@ final class ManifestChecks {
     assertThat(sc.getReadOnlyRootFilesystem()).as(what + ": readOnlyRootFilesystem").isTrue();
     assertThat(sc.getPrivileged()).as(what + ": privileged").isNotEqualTo(Boolean.TRUE);
     assertThat(sc.getCapabilities()).as(what + ": capabilities").isNotNull();
-    assertThat(sc.getCapabilities().getDrop()).as(what + ": capabilities.drop").containsExactly("ALL");
+    assertThat(sc.getCapabilities().getDrop())
+        .as(what + ": capabilities.drop")
+        .containsExactly("ALL");
     assertThat(sc.getCapabilities().getAdd()).as(what + ": capabilities.add").isNullOrEmpty();
-    assertThat(sc.getRunAsUser()).as(what + ": the container keeps the pod's uid").isIn(null, psc.getRunAsUser());
+    assertThat(sc.getRunAsUser())
+        .as(what + ": the container keeps the pod's uid")
+        .isIn(null, psc.getRunAsUser());
 
     // a read-only root filesystem: the JVM's /tmp (hsperfdata, temp files) is an emptyDir
-    String tmpVolume = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/tmp"))
-        .map(m -> m.getName()).findFirst().orElseThrow(() -> new AssertionError(what + ": no volume mounted at /tmp"));
-    Volume v = pod.getVolumes().stream().filter(x -> x.getName().equals(tmpVolume)).findFirst().orElseThrow();
+    String tmpVolume =
+        c.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals("/tmp"))
+            .map(m -> m.getName())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(what + ": no volume mounted at /tmp"));
+    Volume v =
+        pod.getVolumes().stream()
+            .filter(x -> x.getName().equals(tmpVolume))
+            .findFirst()
+            .orElseThrow();
     assertThat(v.getEmptyDir()).as(what + ": /tmp is an emptyDir").isNotNull();
 
     // the operator needs its API token; the ServiceAccount does not hand one to other pods
-    assertThat(pod.getAutomountServiceAccountToken()).as(what + ": pod automountServiceAccountToken").isTrue();
-    ServiceAccount sa = Manifests.all(objects, ServiceAccount.class).stream()
-        .filter(s -> s.getMetadata().getName().equals(pod.getServiceAccountName())
-            && s.getMetadata().getNamespace().equals(d.getMetadata().getNamespace()))
-        .findFirst().orElseThrow(() -> new AssertionError(what + ": ServiceAccount " + pod.getServiceAccountName()
-            + " is not rendered"));
-    assertThat(sa.getAutomountServiceAccountToken()).as(what + ": ServiceAccount automountServiceAccountToken")
+    assertThat(pod.getAutomountServiceAccountToken())
+        .as(what + ": pod automountServiceAccountToken")
+        .isTrue();
+    ServiceAccount sa =
+        Manifests.all(objects, ServiceAccount.class).stream()
+            .filter(
+                s ->
+                    s.getMetadata().getName().equals(pod.getServiceAccountName())
+                        && s.getMetadata().getNamespace().equals(d.getMetadata().getNamespace()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        what
+                            + ": ServiceAccount "
+                            + pod.getServiceAccountName()
+                            + " is not rendered"));
+    assertThat(sa.getAutomountServiceAccountToken())
+        .as(what + ": ServiceAccount automountServiceAccountToken")
         .isFalse();
   }
 
   static void probesResourcesAndJvmFlags(String what, List<HasMetadata> objects) {
     Deployment d = Manifests.deployment(objects);
     Container c = container(d);
-    ContainerPort http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst()
-        .orElseThrow(() -> new AssertionError(what + ": no container port named http"));
-    String httpPortEnv = env(c).containsKey("HTTP_PORT") ? env(c).get("HTTP_PORT").getValue() : "8080";
-    assertThat(http.getContainerPort()).as(what + ": port http = HTTP_PORT")
-        .isEqualTo(Integer.parseInt(httpPortEnv)).isEqualTo(8080);
+    ContainerPort http =
+        c.getPorts().stream()
+            .filter(p -> "http".equals(p.getName()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(what + ": no container port named http"));
+    String httpPortEnv =
+        env(c).containsKey("HTTP_PORT") ? env(c).get("HTTP_PORT").getValue() : "8080";
+    assertThat(http.getContainerPort())
+        .as(what + ": port http = HTTP_PORT")
+        .isEqualTo(Integer.parseInt(httpPortEnv))
+        .isEqualTo(8080);
     assertProbe(what, c.getLivenessProbe(), "liveness", "/healthz");
     assertProbe(what, c.getReadinessProbe(), "readiness", "/readyz");
     if (c.getStartupProbe() != null) {
@@ -121,16 +164,24 @@ final class ManifestChecks {
     Map<String, Quantity> limits = c.getResources().getLimits();
     assertThat(requests).as(what + ": resource requests").containsKeys("cpu", "memory");
     assertThat(limits).as(what + ": resource limits").containsKey("memory");
-    assertThat(Quantity.getAmountInBytes(limits.get("memory"))).as(what + ": memory limit >= request")
+    assertThat(Quantity.getAmountInBytes(limits.get("memory")))
+        .as(what + ": memory limit >= request")
         .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(requests.get("memory")));
 
-    String jvm = env(c).get("JAVA_TOOL_OPTIONS") == null ? null : env(c).get("JAVA_TOOL_OPTIONS").getValue();
-    assertThat(jvm).as(what + ": JAVA_TOOL_OPTIONS").isNotNull().doesNotContain("-Xmx").doesNotContain("-XX:MaxRAM=");
+    String jvm =
+        env(c).get("JAVA_TOOL_OPTIONS") == null ? null : env(c).get("JAVA_TOOL_OPTIONS").getValue();
+    assertThat(jvm)
+        .as(what + ": JAVA_TOOL_OPTIONS")
+        .isNotNull()
+        .doesNotContain("-Xmx")
+        .doesNotContain("-XX:MaxRAM=");
     Matcher m = MAX_RAM_PERCENTAGE.matcher(jvm);
     assertThat(m.find()).as(what + ": -XX:MaxRAMPercentage in " + jvm).isTrue();
     assertThat(Double.parseDouble(m.group(1)))
-        .as(what + ": heap share of the limit, leaving room for metaspace and threads").isBetween(25.0, 75.0);
-    assertThat(jvm).as(what + ": JVM flags of the image and the Deployment agree")
+        .as(what + ": heap share of the limit, leaving room for metaspace and threads")
+        .isBetween(25.0, 75.0);
+    assertThat(jvm)
+        .as(what + ": JVM flags of the image and the Deployment agree")
         .isEqualTo(dockerfileEnv("JAVA_TOOL_OPTIONS"));
   }
 
@@ -138,28 +189,37 @@ final class ManifestChecks {
     assertThat(p).as(what + ": " + kind + " probe").isNotNull();
     assertThat(p.getHttpGet()).as(what + ": " + kind + " probe httpGet").isNotNull();
     assertThat(p.getHttpGet().getPath()).as(what + ": " + kind + " probe path").isEqualTo(path);
-    assertThat(p.getHttpGet().getPort().getStrVal()).as(what + ": " + kind + " probe port (named)").isEqualTo("http");
+    assertThat(p.getHttpGet().getPort().getStrVal())
+        .as(what + ": " + kind + " probe port (named)")
+        .isEqualTo("http");
   }
 
-  /** Names of the README's configuration table: OperatorConfig.OPTIONS and what logback.xml reads. */
+  /**
+   * Names of the README's configuration table: OperatorConfig.OPTIONS and what logback.xml reads.
+   */
   static Set<String> operatorSettings() {
     return DeployReadmeTest.expectedRows().keySet();
   }
 
-  static void environmentHoldsOnlyOperatorSettingsWithValidValues(String what, List<HasMetadata> objects) {
+  static void environmentHoldsOnlyOperatorSettingsWithValidValues(
+      String what, List<HasMetadata> objects) {
     Deployment d = Manifests.deployment(objects);
     Map<String, EnvVar> env = env(container(d));
     Set<String> known = operatorSettings();
-    assertThat(env.keySet()).as(what + ": env names: the README's settings or " + NOT_OPERATOR_SETTINGS.keySet())
+    assertThat(env.keySet())
+        .as(what + ": env names: the README's settings or " + NOT_OPERATOR_SETTINGS.keySet())
         .allMatch(n -> known.contains(n) || NOT_OPERATOR_SETTINGS.containsKey(n));
 
     EnvVar ns = env.get("OPERATOR_NAMESPACE");
     assertThat(ns).as(what + ": OPERATOR_NAMESPACE").isNotNull();
-    assertThat(ns.getValueFrom().getFieldRef().getFieldPath()).as(what + ": OPERATOR_NAMESPACE from the downward API")
+    assertThat(ns.getValueFrom().getFieldRef().getFieldPath())
+        .as(what + ": OPERATOR_NAMESPACE from the downward API")
         .isEqualTo("metadata.namespace");
     assertThat(env.get("LEADER_ELECTION").getValue()).isEqualTo("true");
     assertThat(env.get("LOG_FORMAT").getValue()).isEqualTo("json");
-    assertThat(d.getSpec().getReplicas()).as(what + ": replicas (leader election makes two safe)").isEqualTo(2);
+    assertThat(d.getSpec().getReplicas())
+        .as(what + ": replicas (leader election makes two safe)")
+        .isEqualTo(2);
 
     // the values parse: a bad one would stop the operator at startup
     Map<String, String> values = new HashMap<>(RbacCoverageTest.operatorEnv(d));
@@ -171,43 +231,65 @@ final class ManifestChecks {
     String image = container(d).getImage();
     assertThat(image).as(what + ": image").startsWith(IMAGE + ":").doesNotEndWith(":latest");
     Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
-    assertThat(podLabels).as(what + ": pod labels match the selector")
+    assertThat(podLabels)
+        .as(what + ": pod labels match the selector")
         .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
     PodDisruptionBudget pdb = Manifests.one(objects, PodDisruptionBudget.class);
-    assertThat(podLabels).as(what + ": the PodDisruptionBudget selects the pods")
+    assertThat(podLabels)
+        .as(what + ": the PodDisruptionBudget selects the pods")
         .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
     assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isLessThan(d.getSpec().getReplicas());
   }
 
-  static void namespacedInstallHasNoClusterWidePermissionAndARolePerWatchedNamespace(String what,
-      List<HasMetadata> objects) {
-    assertThat(Manifests.all(objects, ClusterRole.class)).as(what + ": ClusterRoles other than the tenants'")
-        .filteredOn(r -> !forTenants(r)).isEmpty();
-    assertThat(Manifests.all(objects, ClusterRoleBinding.class)).as(what + ": ClusterRoleBindings").isEmpty();
+  static void namespacedInstallHasNoClusterWidePermissionAndARolePerWatchedNamespace(
+      String what, List<HasMetadata> objects) {
+    assertThat(Manifests.all(objects, ClusterRole.class))
+        .as(what + ": ClusterRoles other than the tenants'")
+        .filteredOn(r -> !forTenants(r))
+        .isEmpty();
+    assertThat(Manifests.all(objects, ClusterRoleBinding.class))
+        .as(what + ": ClusterRoleBindings")
+        .isEmpty();
     Deployment d = Manifests.deployment(objects);
     Set<String> watched = watchNamespaces(d);
     String operatorNs = d.getMetadata().getNamespace();
-    Set<String> bound = Manifests.all(objects, RoleBinding.class).stream()
-        .map(b -> b.getMetadata().getNamespace()).filter(ns -> !ns.equals(operatorNs) || watched.contains(ns))
-        .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(bound).as(what + ": namespaces with a RoleBinding = WATCH_NAMESPACES").isEqualTo(watched).isNotEmpty();
+    Set<String> bound =
+        Manifests.all(objects, RoleBinding.class).stream()
+            .map(b -> b.getMetadata().getNamespace())
+            .filter(ns -> !ns.equals(operatorNs) || watched.contains(ns))
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(bound)
+        .as(what + ": namespaces with a RoleBinding = WATCH_NAMESPACES")
+        .isEqualTo(watched)
+        .isNotEmpty();
     for (Role r : Manifests.all(objects, Role.class)) {
-      assertThat(r.getRules()).as(what + ": Role " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
-          .flatMap(PolicyRule::getResources).doesNotContain("namespaces");
+      assertThat(r.getRules())
+          .as(what + ": Role " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+          .flatMap(PolicyRule::getResources)
+          .doesNotContain("namespaces");
     }
   }
 
-  static void clusterInstallWatchesAllNamespacesWithOneClusterRole(String what, List<HasMetadata> objects) {
+  static void clusterInstallWatchesAllNamespacesWithOneClusterRole(
+      String what, List<HasMetadata> objects) {
     Deployment d = Manifests.deployment(objects);
-    assertThat(env(container(d)).get("WATCH_NAMESPACES").getValue()).as(what + ": WATCH_NAMESPACES").isEmpty();
-    assertThat(Manifests.all(objects, ClusterRole.class)).as(what + ": ClusterRoles other than the tenants'")
-        .filteredOn(r -> !forTenants(r)).hasSize(1);
+    assertThat(env(container(d)).get("WATCH_NAMESPACES").getValue())
+        .as(what + ": WATCH_NAMESPACES")
+        .isEmpty();
+    assertThat(Manifests.all(objects, ClusterRole.class))
+        .as(what + ": ClusterRoles other than the tenants'")
+        .filteredOn(r -> !forTenants(r))
+        .hasSize(1);
     // Roles only for the Lease, in the operator's namespace
     String operatorNs = d.getMetadata().getNamespace();
-    assertThat(Manifests.all(objects, Role.class)).allSatisfy(r -> {
-      assertThat(r.getMetadata().getNamespace()).as(what + ": Role namespace").isEqualTo(operatorNs);
-      assertThat(r.getRules()).flatMap(PolicyRule::getResources).containsOnly("leases");
-    });
+    assertThat(Manifests.all(objects, Role.class))
+        .allSatisfy(
+            r -> {
+              assertThat(r.getMetadata().getNamespace())
+                  .as(what + ": Role namespace")
+                  .isEqualTo(operatorNs);
+              assertThat(r.getRules()).flatMap(PolicyRule::getResources).containsOnly("leases");
+            });
   }
 
   /**
@@ -224,40 +306,66 @@ final class ManifestChecks {
    * only through -cluster-view, aggregated into no built-in role.
    */
   static void tenantsGetAccessThroughTheBuiltInRoles(String what, List<HasMetadata> objects) {
-    List<ClusterRole> tenant = Manifests.all(objects, ClusterRole.class).stream().filter(ManifestChecks::forTenants)
-        .toList();
+    List<ClusterRole> tenant =
+        Manifests.all(objects, ClusterRole.class).stream()
+            .filter(ManifestChecks::forTenants)
+            .toList();
     assertThat(tenant).as(what + ": the tenants' ClusterRoles").hasSize(3);
     for (ClusterRole r : tenant) {
       String n = r.getMetadata().getName();
       Map<String, String> labels = r.getMetadata().getLabels();
-      Set<String> aggregatedTo = labels.entrySet().stream()
-          .filter(e -> e.getKey().startsWith("rbac.authorization.k8s.io/aggregate-to-") && "true".equals(e.getValue()))
-          .map(e -> e.getKey().substring("rbac.authorization.k8s.io/aggregate-to-".length()))
-          .collect(Collectors.toCollection(TreeSet::new));
-      assertThat(r.getRules()).as(what + ": " + n + " rules").allSatisfy(rule -> {
-        assertThat(rule.getApiGroups()).containsExactly("grafanatokens.io");
-        assertThat(rule.getResources()).as("never the status, the operator's record").noneMatch(x -> x.contains("/"));
-      });
-      Set<String> resources = r.getRules().stream().flatMap(x -> x.getResources().stream())
-          .collect(Collectors.toCollection(TreeSet::new));
-      Set<String> verbs = r.getRules().stream().flatMap(x -> x.getVerbs().stream())
-          .collect(Collectors.toCollection(TreeSet::new));
+      Set<String> aggregatedTo =
+          labels.entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().startsWith("rbac.authorization.k8s.io/aggregate-to-")
+                          && "true".equals(e.getValue()))
+              .map(e -> e.getKey().substring("rbac.authorization.k8s.io/aggregate-to-".length()))
+              .collect(Collectors.toCollection(TreeSet::new));
+      assertThat(r.getRules())
+          .as(what + ": " + n + " rules")
+          .allSatisfy(
+              rule -> {
+                assertThat(rule.getApiGroups()).containsExactly("grafanatokens.io");
+                assertThat(rule.getResources())
+                    .as("never the status, the operator's record")
+                    .noneMatch(x -> x.contains("/"));
+              });
+      Set<String> resources =
+          r.getRules().stream()
+              .flatMap(x -> x.getResources().stream())
+              .collect(Collectors.toCollection(TreeSet::new));
+      Set<String> verbs =
+          r.getRules().stream()
+              .flatMap(x -> x.getVerbs().stream())
+              .collect(Collectors.toCollection(TreeSet::new));
       if (n.endsWith("-cluster-view")) {
-        assertThat(aggregatedTo).as(what + ": " + n + " is aggregated into no built-in role").isEmpty();
+        assertThat(aggregatedTo)
+            .as(what + ": " + n + " is aggregated into no built-in role")
+            .isEmpty();
         assertThat(resources).containsExactly("clustergrafanaconnections");
         assertThat(verbs).containsExactlyInAnyOrder("get", "list", "watch");
       } else if (n.endsWith("-view")) {
-        assertThat(aggregatedTo).as(what + ": " + n).containsExactlyInAnyOrder("view", "edit", "admin");
-        assertThat(resources).containsExactlyInAnyOrder("grafanaserviceaccounttokens", "grafanaconnections");
+        assertThat(aggregatedTo)
+            .as(what + ": " + n)
+            .containsExactlyInAnyOrder("view", "edit", "admin");
+        assertThat(resources)
+            .containsExactlyInAnyOrder("grafanaserviceaccounttokens", "grafanaconnections");
         assertThat(verbs).containsExactlyInAnyOrder("get", "list", "watch");
       } else {
         assertThat(aggregatedTo).as(what + ": " + n).containsExactlyInAnyOrder("edit", "admin");
-        assertThat(resources).containsExactlyInAnyOrder("grafanaserviceaccounttokens", "grafanaconnections");
-        assertThat(verbs).containsExactlyInAnyOrder("create", "delete", "deletecollection", "patch", "update");
+        assertThat(resources)
+            .containsExactlyInAnyOrder("grafanaserviceaccounttokens", "grafanaconnections");
+        assertThat(verbs)
+            .containsExactlyInAnyOrder("create", "delete", "deletecollection", "patch", "update");
       }
     }
-    assertThat(Manifests.all(objects, ClusterRoleBinding.class)).as(what + ": no binding of the tenants' roles")
-        .noneMatch(b -> tenant.stream().anyMatch(r -> r.getMetadata().getName().equals(b.getRoleRef().getName())));
+    assertThat(Manifests.all(objects, ClusterRoleBinding.class))
+        .as(what + ": no binding of the tenants' roles")
+        .noneMatch(
+            b ->
+                tenant.stream()
+                    .anyMatch(r -> r.getMetadata().getName().equals(b.getRoleRef().getName())));
   }
 
   static Dockerfile dockerfile() {
@@ -266,7 +374,11 @@ final class ManifestChecks {
 
   static String dockerfileEnv(String name) {
     Pattern p = Pattern.compile("^" + name + "=\"?(.*?)\"?$");
-    return dockerfile().last().args("ENV").stream().map(p::matcher).filter(Matcher::matches)
-        .map(x -> x.group(1)).findFirst().orElseThrow(() -> new AssertionError("the runtime stage sets no " + name));
+    return dockerfile().last().args("ENV").stream()
+        .map(p::matcher)
+        .filter(Matcher::matches)
+        .map(x -> x.group(1))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("the runtime stage sets no " + name));
   }
 }

@@ -45,7 +45,8 @@ final class Manifests {
   }
 
   static List<HasMetadata> parse(String yaml) {
-    Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    Object parsed =
+        SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     if (parsed instanceof List<?> list) {
       return list.stream().map(HasMetadata.class::cast).toList();
     }
@@ -59,7 +60,11 @@ final class Manifests {
   static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
     List<T> found = all(objects, type);
     if (found.size() != 1) {
-      fail("expected exactly one " + type.getSimpleName() + " in the rendered manifests, found " + found.size());
+      fail(
+          "expected exactly one "
+              + type.getSimpleName()
+              + " in the rendered manifests, found "
+              + found.size());
     }
     return found.get(0);
   }
@@ -76,16 +81,24 @@ final class Manifests {
 
   static String kustomize(String dir) {
     Path path = projectDir().resolve(dir);
-    ProcessBuilder pb = new ProcessBuilder(kubectl(), "kustomize", path.toString()).redirectErrorStream(false);
+    ProcessBuilder pb =
+        new ProcessBuilder(kubectl(), "kustomize", path.toString()).redirectErrorStream(false);
     Process p;
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new AssertionError("kubectl is needed to render " + dir + " (`kubectl kustomize`, kustomize v5) but '"
-          + kubectl() + "' could not be started: " + e.getMessage()
-          + ". Install kubectl >= 1.27 on the PATH or set KUBECTL to its path.", e);
+      throw new AssertionError(
+          "kubectl is needed to render "
+              + dir
+              + " (`kubectl kustomize`, kustomize v5) but '"
+              + kubectl()
+              + "' could not be started: "
+              + e.getMessage()
+              + ". Install kubectl >= 1.27 on the PATH or set KUBECTL to its path.",
+          e);
     }
-    try (InputStream out = p.getInputStream(); InputStream err = p.getErrorStream()) {
+    try (InputStream out = p.getInputStream();
+        InputStream err = p.getErrorStream()) {
       // stderr is small; read stdout fully first would block only if stderr filled its pipe
       byte[] stdout = out.readAllBytes();
       byte[] stderr = err.readAllBytes();
@@ -94,8 +107,13 @@ final class Manifests {
         throw new AssertionError("kubectl kustomize " + dir + " did not finish in 60 s");
       }
       if (p.exitValue() != 0) {
-        throw new AssertionError("kubectl kustomize " + dir + " failed (exit " + p.exitValue() + "): "
-            + new String(stderr, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "kubectl kustomize "
+                + dir
+                + " failed (exit "
+                + p.exitValue()
+                + "): "
+                + new String(stderr, StandardCharsets.UTF_8));
       }
       return new String(stdout, StandardCharsets.UTF_8);
     } catch (IOException e) {

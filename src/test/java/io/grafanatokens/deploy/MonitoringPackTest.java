@@ -36,30 +36,36 @@ import org.junit.jupiter.api.Test;
 
 /**
  * deploy/monitoring: the PrometheusRule parses, every alert carries severity, summary and
- * description, and every series the alerts and the dashboard select (with the labels their
- * matchers use) is one the operator really exports — read from the scrape of a real operator that
- * issued, rotated, failed and abandoned tokens, so that every counter exists.
+ * description, and every series the alerts and the dashboard select (with the labels their matchers
+ * use) is one the operator really exports — read from the scrape of a real operator that issued,
+ * rotated, failed and abandoned tokens, so that every counter exists.
  */
 class MonitoringPackTest {
   static final String DIR = "deploy/monitoring";
   static final String DASHBOARD = "grafana-token-operator-dashboard.json";
+
   /** Series Prometheus itself makes for every target, and why they may be used. */
-  private static final Map<String, String> PROMETHEUS_SERIES = Map.of(
-      "up", "written by Prometheus for every scrape target (the PodMonitor's job)");
+  private static final Map<String, String> PROMETHEUS_SERIES =
+      Map.of("up", "written by Prometheus for every scrape target (the PodMonitor's job)");
+
   private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})?\\s");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})?\\s");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
   private static final Pattern PROM_DURATION = Pattern.compile("^(\\d+(ms|s|m|h|d|w|y))+$");
 
   /** Exported sample names and the label names seen on them. */
   private static Map<String, Set<String>> exported;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void scrapeAnOperatorThatDidEverything() {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    try (LogCapture logs = LogCapture.install(); EmbeddedCluster cluster = EmbeddedCluster.create(clock,
-        Map.of("TOKEN_CHECK_INTERVAL", "0", "PROVIDER_TIMEOUT", "2s"))) {
+    try (LogCapture logs = LogCapture.install();
+        EmbeddedCluster cluster =
+            EmbeddedCluster.create(
+                clock, Map.of("TOKEN_CHECK_INTERVAL", "0", "PROVIDER_TIMEOUT", "2s"))) {
       String ns = cluster.namespaceWithGrafanaAdmin("team-a");
       long sa = cluster.grafana().createServiceAccount(1, "ci-bot", "Viewer");
       cluster.startOperator();
@@ -69,10 +75,12 @@ class MonitoringPackTest {
       GrafanaServiceAccountToken ok = l.token("ok");
       cluster.client().resource(ok).create();
       l.awaitReady("ok", "Issued");
-      l.edit("ok", x -> {
-        x.getMetadata().setAnnotations(new HashMap<>(Map.of(SecretAnnotations.ROTATE, "1")));
-        return x;
-      });
+      l.edit(
+          "ok",
+          x -> {
+            x.getMetadata().setAnnotations(new HashMap<>(Map.of(SecretAnnotations.ROTATE, "1")));
+            return x;
+          });
       l.awaitReady("ok", "Rotated");
 
       // failed
@@ -86,13 +94,26 @@ class MonitoringPackTest {
       // abandoned in a terminating namespace
       Lifecycle.terminatingNamespace(cluster, clock, "doomed", sa);
 
-      List<String> own = List.of(TokenMetrics.EXPIRATION, TokenMetrics.RENEWAL, TokenMetrics.READY,
-          TokenMetrics.ROTATIONS, TokenMetrics.ISSUE_FAILURES, TokenMetrics.PROVIDER_REQUESTS,
-          TokenMetrics.REVOCATIONS_ABANDONED);
-      await().atMost(Lifecycle.WAIT).untilAsserted(() -> assertThat(parse(cluster.runtime().registry().scrape()))
-          .as("the scrape has every series of TokenMetrics").containsKeys(own.toArray(String[]::new)));
+      List<String> own =
+          List.of(
+              TokenMetrics.EXPIRATION,
+              TokenMetrics.RENEWAL,
+              TokenMetrics.READY,
+              TokenMetrics.ROTATIONS,
+              TokenMetrics.ISSUE_FAILURES,
+              TokenMetrics.PROVIDER_REQUESTS,
+              TokenMetrics.REVOCATIONS_ABANDONED);
+      await()
+          .atMost(Lifecycle.WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(parse(cluster.runtime().registry().scrape()))
+                      .as("the scrape has every series of TokenMetrics")
+                      .containsKeys(own.toArray(String[]::new)));
       exported = parse(cluster.runtime().registry().scrape());
-      assertThat(logs.lines()).as("log lines holding a key").noneMatch(x -> Lifecycle.KEY.matcher(x).find());
+      assertThat(logs.lines())
+          .as("log lines holding a key")
+          .noneMatch(x -> Lifecycle.KEY.matcher(x).find());
     }
   }
 
@@ -122,7 +143,8 @@ class MonitoringPackTest {
 
   private static GenericKubernetesResource prometheusRule() {
     List<HasMetadata> objects = Manifests.render(DIR);
-    List<HasMetadata> rules = objects.stream().filter(o -> "PrometheusRule".equals(o.getKind())).toList();
+    List<HasMetadata> rules =
+        objects.stream().filter(o -> "PrometheusRule".equals(o.getKind())).toList();
     assertThat(rules).as("PrometheusRules in " + DIR).hasSize(1);
     assertThat(rules.get(0).getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
     return (GenericKubernetesResource) rules.get(0);
@@ -131,7 +153,8 @@ class MonitoringPackTest {
   /** alert name -> rule. */
   @SuppressWarnings("unchecked")
   private static Map<String, Map<String, Object>> alerts() {
-    Map<String, Object> spec = (Map<String, Object>) prometheusRule().getAdditionalProperties().get("spec");
+    Map<String, Object> spec =
+        (Map<String, Object>) prometheusRule().getAdditionalProperties().get("spec");
     List<Map<String, Object>> groups = (List<Map<String, Object>>) spec.get("groups");
     assertThat(groups).as("spec.groups").isNotEmpty();
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
@@ -139,7 +162,9 @@ class MonitoringPackTest {
       assertThat((String) g.get("name")).as("group name").isNotBlank();
       for (Map<String, Object> r : (List<Map<String, Object>>) g.get("rules")) {
         String alert = (String) r.get("alert");
-        assertThat(alert).as("only alerting rules (record rules would need their own check): " + r).isNotBlank();
+        assertThat(alert)
+            .as("only alerting rules (record rules would need their own check): " + r)
+            .isNotBlank();
         assertThat(out.put(alert, r)).as("alert " + alert + " defined once").isNull();
       }
     }
@@ -151,20 +176,21 @@ class MonitoringPackTest {
   void everyAlertHasAnExpressionSeveritySummaryAndDescription() {
     Map<String, Map<String, Object>> alerts = alerts();
     assertThat(alerts).isNotEmpty();
-    alerts.forEach((name, r) -> {
-      assertThat((String) r.get("expr")).as(name + " expr").isNotBlank();
-      PromQl.selectors((String) r.get("expr"));   // balanced brackets
-      if (r.containsKey("for")) {
-        assertThat((String) r.get("for")).as(name + " for").matches(PROM_DURATION);
-      }
-      Map<String, String> labels = (Map<String, String>) r.get("labels");
-      assertThat(labels).as(name + " labels").isNotNull();
-      assertThat(labels.get("severity")).as(name + " severity").isIn(SEVERITIES);
-      Map<String, String> annotations = (Map<String, String>) r.get("annotations");
-      assertThat(annotations).as(name + " annotations").isNotNull();
-      assertThat(annotations.get("summary")).as(name + " summary").isNotBlank();
-      assertThat(annotations.get("description")).as(name + " description").isNotBlank();
-    });
+    alerts.forEach(
+        (name, r) -> {
+          assertThat((String) r.get("expr")).as(name + " expr").isNotBlank();
+          PromQl.selectors((String) r.get("expr")); // balanced brackets
+          if (r.containsKey("for")) {
+            assertThat((String) r.get("for")).as(name + " for").matches(PROM_DURATION);
+          }
+          Map<String, String> labels = (Map<String, String>) r.get("labels");
+          assertThat(labels).as(name + " labels").isNotNull();
+          assertThat(labels.get("severity")).as(name + " severity").isIn(SEVERITIES);
+          Map<String, String> annotations = (Map<String, String>) r.get("annotations");
+          assertThat(annotations).as(name + " annotations").isNotNull();
+          assertThat(annotations.get("summary")).as(name + " summary").isNotBlank();
+          assertThat(annotations.get("description")).as(name + " description").isNotBlank();
+        });
   }
 
   @Test
@@ -174,12 +200,16 @@ class MonitoringPackTest {
         .contains(TokenMetrics.EXPIRATION, TokenMetrics.RENEWAL);
     assertThat(alerts.get("GrafanaTokenRenewalOverdue").get("for")).isEqualTo("10m");
     assertThat(uses(alerts, "GrafanaTokenNotReady")).containsExactly(TokenMetrics.READY);
-    assertThat(((String) alerts.get("GrafanaTokenNotReady").get("expr")).strip()).isEqualTo(TokenMetrics.READY + " == 0");
+    assertThat(((String) alerts.get("GrafanaTokenNotReady").get("expr")).strip())
+        .isEqualTo(TokenMetrics.READY + " == 0");
     assertThat(alerts.get("GrafanaTokenNotReady").get("for")).isEqualTo("10m");
-    assertThat(uses(alerts, "GrafanaTokenProviderErrors")).containsExactly(TokenMetrics.PROVIDER_REQUESTS);
+    assertThat(uses(alerts, "GrafanaTokenProviderErrors"))
+        .containsExactly(TokenMetrics.PROVIDER_REQUESTS);
     assertThat((String) alerts.get("GrafanaTokenProviderErrors").get("expr"))
-        .contains("server_error", "timeout", "throttled", "client_error").doesNotContain("success");
-    assertThat(uses(alerts, "GrafanaTokenRevocationsAbandoned")).containsExactly(TokenMetrics.REVOCATIONS_ABANDONED);
+        .contains("server_error", "timeout", "throttled", "client_error")
+        .doesNotContain("success");
+    assertThat(uses(alerts, "GrafanaTokenRevocationsAbandoned"))
+        .containsExactly(TokenMetrics.REVOCATIONS_ABANDONED);
   }
 
   private static Set<String> uses(Map<String, Map<String, Object>> alerts, String alert) {
@@ -208,25 +238,40 @@ class MonitoringPackTest {
     d.path("panels").forEach(panels::add);
     for (int i = 0; i < panels.size(); i++) {
       JsonNode p = panels.get(i);
-      p.path("panels").forEach(panels::add);   // rows
+      p.path("panels").forEach(panels::add); // rows
       for (JsonNode t : p.path("targets")) {
-        exprs.put("panel '" + p.path("title").asText() + "' " + t.path("refId").asText(), t.path("expr").asText());
+        exprs.put(
+            "panel '" + p.path("title").asText() + "' " + t.path("refId").asText(),
+            t.path("expr").asText());
       }
     }
-    assertThat(exprs).as("dashboard queries").isNotEmpty().allSatisfy((k, v) -> assertThat(v).as(k).isNotBlank());
+    assertThat(exprs)
+        .as("dashboard queries")
+        .isNotEmpty()
+        .allSatisfy((k, v) -> assertThat(v).as(k).isNotBlank());
     for (JsonNode v : d.path("templating").path("list")) {
       if (v.path("type").asText().equals("query")) {
         JsonNode q = v.path("query");
-        exprs.put("variable " + v.path("name").asText(), q.isTextual() ? q.asText() : q.path("query").asText());
+        exprs.put(
+            "variable " + v.path("name").asText(),
+            q.isTextual() ? q.asText() : q.path("query").asText());
       }
     }
     assertExported(exprs);
 
-    Set<String> used = exprs.values().stream().flatMap(e -> PromQl.selectorsOfGrafanaQuery(e).stream())
-        .map(PromQl.Selector::metric).collect(Collectors.toSet());
-    assertThat(used).as("the dashboard shows expiry, rotations, failures, provider calls and reconcile latency")
-        .contains(TokenMetrics.EXPIRATION, TokenMetrics.ROTATIONS, TokenMetrics.ISSUE_FAILURES,
-            TokenMetrics.PROVIDER_REQUESTS, "reconciliations_execution_duration_seconds_bucket");
+    Set<String> used =
+        exprs.values().stream()
+            .flatMap(e -> PromQl.selectorsOfGrafanaQuery(e).stream())
+            .map(PromQl.Selector::metric)
+            .collect(Collectors.toSet());
+    assertThat(used)
+        .as("the dashboard shows expiry, rotations, failures, provider calls and reconcile latency")
+        .contains(
+            TokenMetrics.EXPIRATION,
+            TokenMetrics.ROTATIONS,
+            TokenMetrics.ISSUE_FAILURES,
+            TokenMetrics.PROVIDER_REQUESTS,
+            "reconciliations_execution_duration_seconds_bucket");
   }
 
   @Test
@@ -237,12 +282,18 @@ class MonitoringPackTest {
     List<String> vars = new ArrayList<>();
     d.path("templating").path("list").forEach(v -> vars.add(v.path("name").asText()));
     assertThat(vars).contains("datasource");
-    d.path("panels").forEach(p -> assertThat(p.path("datasource").path("uid").asText())
-        .as("panel '" + p.path("title").asText() + "' datasource").isEqualTo("${datasource}"));
+    d.path("panels")
+        .forEach(
+            p ->
+                assertThat(p.path("datasource").path("uid").asText())
+                    .as("panel '" + p.path("title").asText() + "' datasource")
+                    .isEqualTo("${datasource}"));
 
     ConfigMap cm = Manifests.one(Manifests.render(DIR), ConfigMap.class);
     assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
-    assertThat(JSON.readTree(cm.getData().get(DASHBOARD))).as("the ConfigMap holds the JSON file").isEqualTo(d);
+    assertThat(JSON.readTree(cm.getData().get(DASHBOARD)))
+        .as("the ConfigMap holds the JSON file")
+        .isEqualTo(d);
   }
 
   // ---- the check itself
@@ -250,19 +301,21 @@ class MonitoringPackTest {
   /** Fails naming every query whose series (or matcher labels) the operator does not export. */
   private static void assertExported(Map<String, String> exprs) {
     List<String> problems = new ArrayList<>();
-    exprs.forEach((where, expr) -> {
-      for (PromQl.Selector s : PromQl.selectorsOfGrafanaQuery(expr)) {
-        if (PROMETHEUS_SERIES.containsKey(s.metric())) {
-          continue;
-        }
-        Set<String> labels = exported.get(s.metric());
-        if (labels == null) {
-          problems.add(where + ": " + s.metric() + " is not exported" + hint(s.metric()));
-        } else if (!labels.containsAll(s.labels())) {
-          problems.add(where + ": " + s.metric() + " has labels " + labels + ", not " + s.labels());
-        }
-      }
-    });
+    exprs.forEach(
+        (where, expr) -> {
+          for (PromQl.Selector s : PromQl.selectorsOfGrafanaQuery(expr)) {
+            if (PROMETHEUS_SERIES.containsKey(s.metric())) {
+              continue;
+            }
+            Set<String> labels = exported.get(s.metric());
+            if (labels == null) {
+              problems.add(where + ": " + s.metric() + " is not exported" + hint(s.metric()));
+            } else if (!labels.containsAll(s.labels())) {
+              problems.add(
+                  where + ": " + s.metric() + " has labels " + labels + ", not " + s.labels());
+            }
+          }
+        });
     if (!problems.isEmpty()) {
       fail(String.join("\n", problems) + "\nexported: " + exported.keySet());
     }
@@ -276,8 +329,13 @@ class MonitoringPackTest {
       return " (a counter: query " + name + "_total)";
     }
     for (String suffix : List.of("_bucket", "_sum", "_count", "_total")) {
-      if (name.endsWith(suffix) && exported.containsKey(name.substring(0, name.length() - suffix.length()))) {
-        return " (" + name.substring(0, name.length() - suffix.length()) + " is exported without " + suffix + ")";
+      if (name.endsWith(suffix)
+          && exported.containsKey(name.substring(0, name.length() - suffix.length()))) {
+        return " ("
+            + name.substring(0, name.length() - suffix.length())
+            + " is exported without "
+            + suffix
+            + ")";
       }
     }
     return "";
@@ -285,11 +343,19 @@ class MonitoringPackTest {
 
   @Test
   void theExtractorFindsSeriesNotFunctionsKeywordsOrLabels() {
-    assertThat(PromQl.selectors("histogram_quantile(0.99, sum by (le) (rate(a_bucket{controller_name=\"x\"}[$__rate_interval])))"
-        + " and on (namespace, name) b > time() or sum without (pod) (c unless c offset 1h) or {__name__=\"d\", x=~\"$ns\"}"))
-        .containsExactly(new PromQl.Selector("a_bucket", Set.of("controller_name")), new PromQl.Selector("b", Set.of()),
-            new PromQl.Selector("c", Set.of()), new PromQl.Selector("c", Set.of()), new PromQl.Selector("d", Set.of("x")));
-    assertThat(PromQl.selectorsOfGrafanaQuery("label_values(grafana_token_ready{provider=\"grafana\"}, namespace)"))
+    assertThat(
+            PromQl.selectors(
+                "histogram_quantile(0.99, sum by (le) (rate(a_bucket{controller_name=\"x\"}[$__rate_interval])))"
+                    + " and on (namespace, name) b > time() or sum without (pod) (c unless c offset 1h) or {__name__=\"d\", x=~\"$ns\"}"))
+        .containsExactly(
+            new PromQl.Selector("a_bucket", Set.of("controller_name")),
+            new PromQl.Selector("b", Set.of()),
+            new PromQl.Selector("c", Set.of()),
+            new PromQl.Selector("c", Set.of()),
+            new PromQl.Selector("d", Set.of("x")));
+    assertThat(
+            PromQl.selectorsOfGrafanaQuery(
+                "label_values(grafana_token_ready{provider=\"grafana\"}, namespace)"))
         .containsExactly(new PromQl.Selector("grafana_token_ready", Set.of("provider")));
     assertThat(hintFor("reconciliations_execution_duration_seconds")).contains("_bucket");
   }

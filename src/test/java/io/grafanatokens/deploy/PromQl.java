@@ -10,24 +10,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Just enough PromQL to find the series an expression selects: metric names and the label names
- * of their matchers. Function names, aggregations, keywords, label lists of by/without/on/ignoring/
+ * Just enough PromQL to find the series an expression selects: metric names and the label names of
+ * their matchers. Function names, aggregations, keywords, label lists of by/without/on/ignoring/
  * group_left/group_right, durations, ranges, strings and Grafana variables are not metrics.
  */
 final class PromQl {
-  private static final Pattern TOKEN = Pattern.compile(
-      "\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])*'|`[^`]*`"   // strings
-      + "|\\$\\{?[A-Za-z0-9_]+(?::[A-Za-z0-9_]+)?\\}?"           // Grafana variables
-      + "|\\d[\\w.]*"                                            // numbers, durations
-      + "|[A-Za-z_:][A-Za-z0-9_:]*"                              // identifiers
-      + "|=~|!~|!=|==|<=|>=|\\S");
-  private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
-      "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
-  private static final Set<String> LABEL_LISTS = Set.of("by", "without", "on", "ignoring", "group_left",
-      "group_right");
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "atan2", "inf", "nan",
-      "start", "end");
-  private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\)\\s*$");
+  private static final Pattern TOKEN =
+      Pattern.compile(
+          "\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])*'|`[^`]*`" // strings
+              + "|\\$\\{?[A-Za-z0-9_]+(?::[A-Za-z0-9_]+)?\\}?" // Grafana variables
+              + "|\\d[\\w.]*" // numbers, durations
+              + "|[A-Za-z_:][A-Za-z0-9_:]*" // identifiers
+              + "|=~|!~|!=|==|<=|>=|\\S");
+  private static final Set<String> AGGREGATIONS =
+      Set.of(
+          "sum",
+          "min",
+          "max",
+          "avg",
+          "group",
+          "stddev",
+          "stdvar",
+          "count",
+          "count_values",
+          "bottomk",
+          "topk",
+          "quantile",
+          "limitk",
+          "limit_ratio");
+  private static final Set<String> LABEL_LISTS =
+      Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+  private static final Set<String> KEYWORDS =
+      Set.of("and", "or", "unless", "bool", "offset", "atan2", "inf", "nan", "start", "end");
+  private static final Pattern LABEL_VALUES =
+      Pattern.compile("^\\s*label_values\\((.*),\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\)\\s*$");
 
   private PromQl() {}
 
@@ -69,7 +85,10 @@ final class PromQl {
         if (name != null) {
           out.add(new Selector(name, matchers.keySet()));
         }
-      } else if (isIdentifier(tok) && !next.equals("(") && !AGGREGATIONS.contains(tok) && !KEYWORDS.contains(tok)
+      } else if (isIdentifier(tok)
+          && !next.equals("(")
+          && !AGGREGATIONS.contains(tok)
+          && !KEYWORDS.contains(tok)
           && !LABEL_LISTS.contains(tok)) {
         Map<String, String> matchers = new LinkedHashMap<>();
         if (next.equals("{")) {
@@ -125,7 +144,7 @@ final class PromQl {
         case "}" -> brace--;
         case "[" -> bracket++;
         case "]" -> bracket--;
-        default -> { }
+        default -> {}
       }
       if (paren < 0 || brace < 0 || bracket < 0) {
         break;

@@ -30,7 +30,12 @@ final class Rbac {
    * @param namespace null: cluster-wide (a ClusterRole bound by a ClusterRoleBinding)
    * @param resourceNames empty: any name
    */
-  record Grant(String source, String namespace, String group, String resource, String verb,
+  record Grant(
+      String source,
+      String namespace,
+      String group,
+      String resource,
+      String verb,
       List<String> resourceNames) {
     boolean matches(Call c) {
       if (!group.equals(c.group()) || !resource.equals(c.resource()) || !verb.equals(c.verb())) {
@@ -46,9 +51,17 @@ final class Rbac {
 
     @Override
     public String toString() {
-      return "'" + verb + " " + (group.isEmpty() ? "" : group + "/") + resource + "'"
+      return "'"
+          + verb
+          + " "
+          + (group.isEmpty() ? "" : group + "/")
+          + resource
+          + "'"
           + (resourceNames.isEmpty() ? "" : " names " + resourceNames)
-          + (namespace == null ? " cluster-wide" : " in namespace " + namespace) + " (" + source + ")";
+          + (namespace == null ? " cluster-wide" : " in namespace " + namespace)
+          + " ("
+          + source
+          + ")";
     }
   }
 
@@ -79,7 +92,9 @@ final class Rbac {
       if (!bindsTo(b.getSubjects(), saNamespace, saName)) {
         continue;
       }
-      ClusterRole cr = clusterRole(clusterRoles, b.getRoleRef(), "ClusterRoleBinding " + b.getMetadata().getName());
+      ClusterRole cr =
+          clusterRole(
+              clusterRoles, b.getRoleRef(), "ClusterRoleBinding " + b.getMetadata().getName());
       add(grants, cr.getRules(), null, "ClusterRole " + cr.getMetadata().getName());
     }
     for (RoleBinding b : Manifests.all(objects, RoleBinding.class)) {
@@ -91,11 +106,27 @@ final class Rbac {
       RoleRef ref = b.getRoleRef();
       if ("ClusterRole".equals(ref.getKind())) {
         ClusterRole cr = clusterRole(clusterRoles, ref, where);
-        add(grants, cr.getRules(), ns, "ClusterRole " + cr.getMetadata().getName() + " via " + where);
+        add(
+            grants,
+            cr.getRules(),
+            ns,
+            "ClusterRole " + cr.getMetadata().getName() + " via " + where);
       } else {
-        Role role = roles.stream().filter(r -> ns.equals(r.getMetadata().getNamespace())
-                && ref.getName().equals(r.getMetadata().getName())).findFirst()
-            .orElseGet(() -> fail(where + " refers to Role " + ref.getName() + ", which is not in namespace " + ns));
+        Role role =
+            roles.stream()
+                .filter(
+                    r ->
+                        ns.equals(r.getMetadata().getNamespace())
+                            && ref.getName().equals(r.getMetadata().getName()))
+                .findFirst()
+                .orElseGet(
+                    () ->
+                        fail(
+                            where
+                                + " refers to Role "
+                                + ref.getName()
+                                + ", which is not in namespace "
+                                + ns));
         add(grants, role.getRules(), ns, "Role " + ns + "/" + role.getMetadata().getName());
       }
     }
@@ -103,28 +134,51 @@ final class Rbac {
   }
 
   private static ClusterRole clusterRole(List<ClusterRole> all, RoleRef ref, String where) {
-    return all.stream().filter(r -> ref.getName().equals(r.getMetadata().getName())).findFirst()
-        .orElseGet(() -> fail(where + " refers to ClusterRole " + ref.getName() + ", which is not rendered"));
+    return all.stream()
+        .filter(r -> ref.getName().equals(r.getMetadata().getName()))
+        .findFirst()
+        .orElseGet(
+            () ->
+                fail(
+                    where + " refers to ClusterRole " + ref.getName() + ", which is not rendered"));
   }
 
   private static boolean bindsTo(List<Subject> subjects, String ns, String name) {
-    return subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
-        && name.equals(s.getName()) && ns.equals(s.getNamespace()));
+    return subjects != null
+        && subjects.stream()
+            .anyMatch(
+                s ->
+                    "ServiceAccount".equals(s.getKind())
+                        && name.equals(s.getName())
+                        && ns.equals(s.getNamespace()));
   }
 
-  private static void add(List<Grant> out, List<PolicyRule> rules, String namespace, String source) {
+  private static void add(
+      List<Grant> out, List<PolicyRule> rules, String namespace, String source) {
     for (int i = 0; i < rules.size(); i++) {
       PolicyRule r = rules.get(i);
       String src = source + " rule " + (i + 1);
       if (r.getNonResourceURLs() != null && !r.getNonResourceURLs().isEmpty()) {
-        fail(src + " grants nonResourceURLs " + r.getNonResourceURLs() + ": the operator calls none");
+        fail(
+            src
+                + " grants nonResourceURLs "
+                + r.getNonResourceURLs()
+                + ": the operator calls none");
       }
       List<String> names = r.getResourceNames() == null ? List.of() : r.getResourceNames();
       for (String group : r.getApiGroups()) {
         for (String resource : r.getResources()) {
           for (String verb : r.getVerbs()) {
             if (group.contains("*") || resource.contains("*") || verb.contains("*")) {
-              fail(src + " has a wildcard (" + verb + " " + group + "/" + resource + "): not least privilege");
+              fail(
+                  src
+                      + " has a wildcard ("
+                      + verb
+                      + " "
+                      + group
+                      + "/"
+                      + resource
+                      + "): not least privilege");
             }
             out.add(new Grant(src, namespace, group, resource, verb, names));
           }

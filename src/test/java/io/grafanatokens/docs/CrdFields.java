@@ -34,16 +34,19 @@ final class CrdFields {
 
   private static void descend(String path, JSONSchemaProps schema, Set<String> paths) {
     if (schema.getProperties() != null) {
-      new TreeMap<>(schema.getProperties()).forEach((name, child) -> {
-        String childPath = path + "." + name;
-        paths.add(childPath);
-        descend(childPath, child, paths);
-      });
+      new TreeMap<>(schema.getProperties())
+          .forEach(
+              (name, child) -> {
+                String childPath = path + "." + name;
+                paths.add(childPath);
+                descend(childPath, child, paths);
+              });
     }
     if (schema.getItems() != null && schema.getItems().getSchema() != null) {
       descend(path + "[]", schema.getItems().getSchema(), paths);
     }
-    if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
+    if (schema.getAdditionalProperties() != null
+        && schema.getAdditionalProperties().getSchema() != null) {
       descend(path + ".<key>", schema.getAdditionalProperties().getSchema(), paths);
     }
   }

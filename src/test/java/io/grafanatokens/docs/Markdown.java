@@ -10,12 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parts of a Markdown document that citations and the field convention depend on: its
- * headings with the anchors GitHub gives them, and the first cells of its table rows. Fenced code
- * is skipped: a YAML comment there starts with '#' but is no heading.
+ * The parts of a Markdown document that citations and the field convention depend on: its headings
+ * with the anchors GitHub gives them, and the first cells of its table rows. Fenced code is
+ * skipped: a YAML comment there starts with '#' but is no heading.
  */
 final class Markdown {
-  private static final Pattern HEADING = Pattern.compile("^(#{1,6})[ \\t]+(.*?)(?:[ \\t]+#+)?[ \\t]*$");
+  private static final Pattern HEADING =
+      Pattern.compile("^(#{1,6})[ \\t]+(.*?)(?:[ \\t]+#+)?[ \\t]*$");
   private static final Pattern FENCE = Pattern.compile("^[ ]{0,3}(```|~~~)");
   private static final Pattern LINK = Pattern.compile("!?\\[([^\\]]*)]\\([^)]*\\)");
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`]*)`");
@@ -49,16 +50,23 @@ final class Markdown {
         String slug = slug(m.group(2));
         // GitHub numbers repeated anchors: x, x-1, x-2
         int n = seen.merge(slug, 1, Integer::sum) - 1;
-        headings.add(new Heading(m.group(1).length(), m.group(2), n == 0 ? slug : slug + "-" + n, i));
+        headings.add(
+            new Heading(m.group(1).length(), m.group(2), n == 0 ? slug : slug + "-" + n, i));
       }
     }
   }
 
-  /** GitHub's anchor of a heading: its rendered text lower-cased, punctuation dropped, spaces as hyphens. */
+  /**
+   * GitHub's anchor of a heading: its rendered text lower-cased, punctuation dropped, spaces as
+   * hyphens.
+   */
   static String slug(String headingText) {
     String text = LINK.matcher(headingText).replaceAll("$1");
     text = CODE_SPAN.matcher(text).replaceAll("$1").replace("*", "");
-    return NOT_SLUG.matcher(text.strip().toLowerCase(java.util.Locale.ROOT)).replaceAll("").replace(' ', '-');
+    return NOT_SLUG
+        .matcher(text.strip().toLowerCase(java.util.Locale.ROOT))
+        .replaceAll("")
+        .replace(' ', '-');
   }
 
   List<Heading> headings() {

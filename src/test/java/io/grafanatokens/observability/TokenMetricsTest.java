@@ -5,21 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grafanatokens.api.v1alpha1.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The per-resource counters exist at 0 from the first reconcile, as the Prometheus text shows them. */
+/**
+ * The per-resource counters exist at 0 from the first reconcile, as the Prometheus text shows them.
+ */
 class TokenMetricsTest {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final TokenMetrics metrics = new TokenMetrics(registry);
 
   private static String rotations(String name, double value) {
-    return "grafana_token_rotations_total{name=\"" + name + "\",namespace=\"team-a\",provider=\"grafana\"} " + value;
+    return "grafana_token_rotations_total{name=\""
+        + name
+        + "\",namespace=\"team-a\",provider=\"grafana\"} "
+        + value;
   }
 
   private static String failures(String name, String reason, double value) {
-    return "grafana_token_issue_failures_total{name=\"" + name + "\",namespace=\"team-a\",reason=\"" + reason + "\"} "
+    return "grafana_token_issue_failures_total{name=\""
+        + name
+        + "\",namespace=\"team-a\",reason=\""
+        + reason
+        + "\"} "
         + value;
   }
 
@@ -31,7 +39,8 @@ class TokenMetricsTest {
 
     String scrape = registry.scrape();
     assertThat(scrape).contains(rotations("ci", 0.0));
-    assertThat(Reasons.ISSUE_FAILURES).isNotEmpty()
+    assertThat(Reasons.ISSUE_FAILURES)
+        .isNotEmpty()
         .allSatisfy(reason -> assertThat(scrape).contains(failures("ci", reason, 0.0)));
   }
 
@@ -61,8 +70,17 @@ class TokenMetricsTest {
   /** Every reason an issue can fail with (docs/reference.md#conditions-and-reasons) starts at 0. */
   @Test
   void everyReasonAnIssueCanFailWithIsInitialised() {
-    assertThat(Reasons.ISSUE_FAILURES).containsExactlyInAnyOrder("CredentialsNotFound", "CredentialsRejected",
-        "PermissionDenied", "ServiceAccountNotFound", "QuotaExceeded", "ProviderRejected", "ProviderError",
-        "RateLimited", "SameTokenReturned", "SecretRejected");
+    assertThat(Reasons.ISSUE_FAILURES)
+        .containsExactlyInAnyOrder(
+            "CredentialsNotFound",
+            "CredentialsRejected",
+            "PermissionDenied",
+            "ServiceAccountNotFound",
+            "QuotaExceeded",
+            "ProviderRejected",
+            "ProviderError",
+            "RateLimited",
+            "SameTokenReturned",
+            "SecretRejected");
   }
 }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** docs/reference.md#failures-and-retries for the amazonManagedGrafana provider: each AMG error class, end to end. */
+/**
+ * docs/reference.md#failures-and-retries for the amazonManagedGrafana provider: each AMG error
+ * class, end to end.
+ */
 class AmgFailuresTest extends LifecycleTestBase {
   private final FakeAmg amg = FakeAmg.builder().region("eu-west-1").start();
   private String ws;
@@ -61,7 +64,9 @@ class AmgFailuresTest extends LifecycleTestBase {
   private String awaitFailure(String name, String reason) {
     awaitCondition(name, StatusBuilder.READY, "False", reason);
     awaitCondition(name, StatusBuilder.ISSUING, "True", reason);
-    assertThat(events(reason)).as("a Warning event " + reason).isNotEmpty()
+    assertThat(events(reason))
+        .as("a Warning event " + reason)
+        .isNotEmpty()
         .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
     return condition(name, StatusBuilder.READY).map(Condition::getMessage).orElse("");
   }
@@ -71,7 +76,8 @@ class AmgFailuresTest extends LifecycleTestBase {
     amg.failNext(AmgOperation.CREATE_TOKEN, AmgFault.ACCESS_DENIED);
     apply(amgToken("denied"));
     assertThat(awaitFailure("denied", "PermissionDenied"))
-        .contains("grafana:CreateWorkspaceServiceAccountToken").contains("arn:aws:grafana:eu-west-1:");
+        .contains("grafana:CreateWorkspaceServiceAccountToken")
+        .contains("arn:aws:grafana:eu-west-1:");
     assertThat(secret("denied")).isNull();
   }
 
@@ -84,17 +90,22 @@ class AmgFailuresTest extends LifecycleTestBase {
     GrafanaServiceAccountToken noWorkspace = amgToken("no-ws");
     noWorkspace.getSpec().getAmazonManagedGrafana().setWorkspaceId("g-0000000000");
     apply(noWorkspace);
-    assertThat(awaitFailure("no-ws", "ServiceAccountNotFound")).contains("no workspace g-0000000000");
-    // docs/reference.md#issuing-crash-safe: nothing is called before the create, which answers 404 itself
+    assertThat(awaitFailure("no-ws", "ServiceAccountNotFound"))
+        .contains("no workspace g-0000000000");
+    // docs/reference.md#issuing-crash-safe: nothing is called before the create, which answers 404
+    // itself
     assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN)).isEqualTo(2);
     assertThat(amg.requestCount(AmgOperation.LIST_TOKENS)).isZero();
   }
 
   @Test
   void aValidationErrorIsProviderRejectedWithTheFieldList() {
-    amg.failNext(AmgOperation.CREATE_TOKEN, AmgFault.validation("name", "Member must satisfy regular expression"));
+    amg.failNext(
+        AmgOperation.CREATE_TOKEN,
+        AmgFault.validation("name", "Member must satisfy regular expression"));
     apply(amgToken("invalid"));
-    assertThat(awaitFailure("invalid", "ProviderRejected")).contains("name: Member must satisfy regular expression");
+    assertThat(awaitFailure("invalid", "ProviderRejected"))
+        .contains("name: Member must satisfy regular expression");
   }
 
   @Test
@@ -104,7 +115,9 @@ class AmgFailuresTest extends LifecycleTestBase {
     amg.mintToken(ws, sa, "someone-else-2", 60);
     apply(amgToken("full"));
     assertThat(awaitFailure("full", "QuotaExceeded")).contains("expired ones count");
-    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN)).as("one create, one after the sweep").isEqualTo(2);
+    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN))
+        .as("one create, one after the sweep")
+        .isEqualTo(2);
     assertThat(amg.tokensOf(ws, sa)).allSatisfy(t -> assertThat(t.deleted()).isNull());
   }
 
@@ -116,13 +129,22 @@ class AmgFailuresTest extends LifecycleTestBase {
     long calls = amg.totalRequests();
     advance(Duration.ofMinutes(5));
     nudge("locked");
-    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> amg.totalRequests() == calls);
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> amg.totalRequests() == calls);
 
-    client.secrets().inNamespace(NS).withName(AmgTokenResources.CREDENTIALS_SECRET).edit(s -> {
-      s.setData(null);
-      s.setStringData(AmgTokenResources.credentials("AKIANEWKEY0000001", "new-secret", null));
-      return s;
-    });
+    client
+        .secrets()
+        .inNamespace(NS)
+        .withName(AmgTokenResources.CREDENTIALS_SECRET)
+        .edit(
+            s -> {
+              s.setData(null);
+              s.setStringData(
+                  AmgTokenResources.credentials("AKIANEWKEY0000001", "new-secret", null));
+              return s;
+            });
     advance(Duration.ofMinutes(1));
     nudge("locked");
     awaitReady("locked", "Issued");
@@ -134,8 +156,10 @@ class AmgFailuresTest extends LifecycleTestBase {
     GrafanaServiceAccountToken r = amgToken("nocreds");
     r.getSpec().getAmazonManagedGrafana().getCredentialsSecretRef().setName("absent");
     apply(r);
-    GrafanaServiceAccountToken failed = awaitCondition("nocreds", StatusBuilder.READY, "False", "CredentialsNotFound");
-    assertThat(failed.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getMessage()).contains("absent"));
+    GrafanaServiceAccountToken failed =
+        awaitCondition("nocreds", StatusBuilder.READY, "False", "CredentialsNotFound");
+    assertThat(failed.getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getMessage()).contains("absent"));
     assertThat(amg.totalRequests()).isZero();
   }
 
@@ -144,7 +168,9 @@ class AmgFailuresTest extends LifecycleTestBase {
     amg.failNext(AmgOperation.CREATE_TOKEN, AmgFault.INTERNAL_SERVER);
     apply(amgToken("flaky"));
     awaitFailure("flaky", "ProviderError");
-    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN)).as("the SDK did not retry the create").isEqualTo(1);
+    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN))
+        .as("the SDK did not retry the create")
+        .isEqualTo(1);
     advance(Duration.ofSeconds(3));
     nudge("flaky");
     awaitReady("flaky", "Issued");
@@ -159,7 +185,9 @@ class AmgFailuresTest extends LifecycleTestBase {
     long creates = amg.requestCount(AmgOperation.CREATE_TOKEN);
     advance(Duration.ofSeconds(10));
     nudge("slow");
-    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> amg.requestCount(AmgOperation.CREATE_TOKEN) == creates);
     advance(Duration.ofSeconds(21));
     nudge("slow");
@@ -178,15 +206,19 @@ class AmgFailuresTest extends LifecycleTestBase {
     awaitReady("lossy", "Issued");
     Secret s = secret("lossy");
     await().atMost(Duration.ofSeconds(20)).until(() -> live().size() == 1);
-    assertThat(live()).singleElement().satisfies(t -> {
-      assertThat(t.id()).isEqualTo(tokenId(s));
-      assertThat(t.name()).endsWith("-2");
-    });
+    assertThat(live())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.id()).isEqualTo(tokenId(s));
+              assertThat(t.name()).endsWith("-2");
+            });
   }
 
   @Test
   void aNameTakenInTheWorkspaceTakesTheNextCounterAndLeavesTheClashAlone() {
-    // token names are unique per workspace, so a token of another service account can be in the way;
+    // token names are unique per workspace, so a token of another service account can be in the
+    // way;
     // the CRUD mock's uids all start with 00000000, which makes the first name predictable
     String other = amg.createServiceAccount(ws, "other-bot", "VIEWER");
     amg.mintToken(ws, other, "clash-00000000-1", 3600);
@@ -195,7 +227,9 @@ class AmgFailuresTest extends LifecycleTestBase {
     awaitReady("clash", "Issued");
     assertThat(secret("clash").getMetadata().getAnnotations().get("grafanatokens.io/token-name"))
         .isEqualTo("clash-00000000-2");
-    assertThat(amg.liveTokensOf(ws, other)).extracting(AmgTokenSnapshot::name).containsExactly("clash-00000000-1");
+    assertThat(amg.liveTokensOf(ws, other))
+        .extracting(AmgTokenSnapshot::name)
+        .containsExactly("clash-00000000-1");
     assertThat(live()).hasSize(1);
   }
 
@@ -204,9 +238,11 @@ class AmgFailuresTest extends LifecycleTestBase {
     GrafanaServiceAccountToken r = amgToken("long");
     r.getSpec().setSecondsToLive(2_592_001L);
     apply(r);
-    GrafanaServiceAccountToken failed = awaitCondition("long", StatusBuilder.READY, "False", "InvalidSpec");
-    assertThat(failed.getStatus().getConditions()).anySatisfy(c ->
-        assertThat(c.getMessage()).contains("spec.secondsToLive").contains("2592000"));
+    GrafanaServiceAccountToken failed =
+        awaitCondition("long", StatusBuilder.READY, "False", "InvalidSpec");
+    assertThat(failed.getStatus().getConditions())
+        .anySatisfy(
+            c -> assertThat(c.getMessage()).contains("spec.secondsToLive").contains("2592000"));
     assertThat(amg.totalRequests()).isZero();
   }
 
@@ -217,11 +253,13 @@ class AmgFailuresTest extends LifecycleTestBase {
         .forEach((k, v) -> saved.put(k, System.setProperty(k, v)));
     amg.acceptOnlyAccessKeys("ASIASOMEONEELSE01");
     cluster.stopOperator();
-    OperatorRuntime ambient = cluster.newOperator("ambient", Map.of("AMBIENT_CREDENTIALS_NAMESPACES", NS));
+    OperatorRuntime ambient =
+        cluster.newOperator("ambient", Map.of("AMBIENT_CREDENTIALS_NAMESPACES", NS));
     try {
       ambient.start();
       apply(AmgTokenResources.token(NS, "ambient", AmgTokenResources.ambientSpec(amg, ws, sa)));
-      assertThat(awaitFailure("ambient", "CredentialsRejected")).contains("the operator's AWS identity");
+      assertThat(awaitFailure("ambient", "CredentialsRejected"))
+          .contains("the operator's AWS identity");
       long calls = amg.totalRequests();
       amg.acceptOnlyAccessKeys();
       // no credentials Secret whose change could unblock it: the next look comes a minute later
@@ -231,13 +269,14 @@ class AmgFailuresTest extends LifecycleTestBase {
       assertThat(amg.totalRequests()).isGreaterThan(calls);
     } finally {
       ambient.close();
-      saved.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
+      saved.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
     }
   }
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The amazonManagedGrafana provider end to end: the real operator against the CRUD mock API and
- * the fake AMG (issue, rotation with grace, re-issue, delete, pruning, quota, ambient credentials).
+ * The amazonManagedGrafana provider end to end: the real operator against the CRUD mock API and the
+ * fake AMG (issue, rotation with grace, re-issue, delete, pruning, quota, ambient credentials).
  */
 class AmgLifecycleTest extends LifecycleTestBase {
   static final String REGION = "eu-west-1";
@@ -86,13 +86,16 @@ class AmgLifecycleTest extends LifecycleTestBase {
         .containsEntry(SecretAnnotations.TOKEN_NAME, at.name())
         .containsEntry(SecretAnnotations.SERVICE_ACCOUNT_ID, sa);
     assertThat(Instant.parse(s.getMetadata().getAnnotations().get(SecretAnnotations.EXPIRES_AT)))
-        .as("expires-at is AMG's expiry").isEqualTo(at.expires());
-    assertThat(key(s, "url")).isEqualTo("https://" + ws + ".grafana-workspace." + REGION + ".amazonaws.com");
+        .as("expires-at is AMG's expiry")
+        .isEqualTo(at.expires());
+    assertThat(key(s, "url"))
+        .isEqualTo("https://" + ws + ".grafana-workspace." + REGION + ".amazonaws.com");
     assertThat(ready.getStatus().getProvider()).isEqualTo("amazonManagedGrafana");
     assertThat(ready.getStatus().getServiceAccountId()).isEqualTo(sa);
     assertThat(Instant.parse(ready.getStatus().getExpiresAt())).isEqualTo(at.expires());
 
-    // docs/reference.md#issuing-crash-safe: the create first, then the one list that gives the real expiry
+    // docs/reference.md#issuing-crash-safe: the create first, then the one list that gives the real
+    // expiry
     List<AmgOperation> ops = amg.requests().stream().map(AmgRecordedRequest::operation).toList();
     assertThat(ops).containsExactly(AmgOperation.CREATE_TOKEN, AmgOperation.LIST_TOKENS);
     assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN)).isEqualTo(1);
@@ -115,16 +118,23 @@ class AmgLifecycleTest extends LifecycleTestBase {
     Secret second = awaitNewToken("rot", tokenId(first));
     GrafanaServiceAccountToken rotated = awaitReady("rot", "Rotated");
     assertThat(amg.authenticates(key(second))).isTrue();
-    assertThat(amg.authenticates(key(first))).as("previous key valid during the grace period").isTrue();
-    assertThat(rotated.getStatus().getPendingRevocations()).singleElement()
+    assertThat(amg.authenticates(key(first)))
+        .as("previous key valid during the grace period")
+        .isTrue();
+    assertThat(rotated.getStatus().getPendingRevocations())
+        .singleElement()
         .satisfies(p -> assertThat(p.getTokenId()).isEqualTo(tokenId(first)));
 
     advance(Duration.ofMinutes(5));
     nudge("rot");
     await().atMost(Duration.ofSeconds(20)).until(() -> !amg.authenticates(key(first)));
     assertThat(amg.token(ws, tokenId(first)).orElseThrow().deleted()).isNotNull();
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("rot").getStatus().getPendingRevocations() == null);
-    assertThat(amg.authenticates(key(secret("rot")))).as("the Secret never holds a revoked key").isTrue();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("rot").getStatus().getPendingRevocations() == null);
+    assertThat(amg.authenticates(key(secret("rot"))))
+        .as("the Secret never holds a revoked key")
+        .isTrue();
     assertThat(live()).extracting(AmgTokenSnapshot::id).containsExactly(tokenId(second));
   }
 
@@ -136,8 +146,12 @@ class AmgLifecycleTest extends LifecycleTestBase {
     client.secrets().resource(first).delete();
     Secret second = awaitNewToken("gone", tokenId(first));
     assertThat(amg.authenticates(key(second))).isTrue();
-    assertThat(amg.authenticates(key(first))).as("consumers of the deleted Secret keep their grace").isTrue();
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("gone").getStatus().getPendingRevocations() != null);
+    assertThat(amg.authenticates(key(first)))
+        .as("consumers of the deleted Secret keep their grace")
+        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("gone").getStatus().getPendingRevocations() != null);
 
     advance(Duration.ofMinutes(10));
     nudge("gone");
@@ -153,10 +167,12 @@ class AmgLifecycleTest extends LifecycleTestBase {
     apply(r);
     awaitReady("bye", "Issued");
     Secret first = secret("bye");
-    edit("bye", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
-      return x;
-    });
+    edit(
+        "bye",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
+          return x;
+        });
     Secret second = awaitNewToken("bye", tokenId(first));
     awaitReady("bye", "Rotated");
     assertThat(live()).hasSize(2);
@@ -180,16 +196,26 @@ class AmgLifecycleTest extends LifecycleTestBase {
     amg.mintToken(ws, sa, "prunex-" + uid8(created) + "-9", 60);
     advance(Duration.ofMinutes(2));
 
-    edit("prune", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-      return x;
-    });
+    edit(
+        "prune",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+          return x;
+        });
     awaitReady("prune", "Rotated");
-    await().atMost(Duration.ofSeconds(20)).until(() -> amg.tokensOf(ws, sa).stream()
-        .filter(t -> t.name().startsWith(ours) && t.deleted() != null).count() == 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                amg.tokensOf(ws, sa).stream()
+                        .filter(t -> t.name().startsWith(ours) && t.deleted() != null)
+                        .count()
+                    == 2);
     assertThat(secret("prune").getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_NAME))
-        .as("the counter comes from status and the Secret, no list is read before the create").isEqualTo(ours + "2");
-    assertThat(amg.tokensOf(ws, sa)).filteredOn(t -> !t.name().startsWith(ours))
+        .as("the counter comes from status and the Secret, no list is read before the create")
+        .isEqualTo(ours + "2");
+    assertThat(amg.tokensOf(ws, sa))
+        .filteredOn(t -> !t.name().startsWith(ours))
         .allSatisfy(t -> assertThat(t.deleted()).as("not this resource's: " + t.name()).isNull());
   }
 
@@ -205,13 +231,18 @@ class AmgLifecycleTest extends LifecycleTestBase {
     amg.tokenQuotaPerServiceAccount(3);
     long creates = amg.requestCount(AmgOperation.CREATE_TOKEN);
 
-    edit("quota", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-      return x;
-    });
+    edit(
+        "quota",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+          return x;
+        });
     awaitReady("quota", "Rotated");
-    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN) - creates).as("402, sweep, then one retry").isEqualTo(2);
-    assertThat(amg.tokensOf(ws, sa)).filteredOn(t -> t.name().equals(ours + "97") || t.name().equals(ours + "98"))
+    assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN) - creates)
+        .as("402, sweep, then one retry")
+        .isEqualTo(2);
+    assertThat(amg.tokensOf(ws, sa))
+        .filteredOn(t -> t.name().equals(ours + "97") || t.name().equals(ours + "98"))
         .allSatisfy(t -> assertThat(t.deleted()).isNotNull());
     assertThat(amg.authenticates(key(secret("quota")))).isTrue();
   }
@@ -219,9 +250,10 @@ class AmgLifecycleTest extends LifecycleTestBase {
   @Test
   void theOperatorsOwnIdentityIsRefusedOutsideAmbientCredentialsNamespaces() {
     apply(AmgTokenResources.token(NS, "ambient", AmgTokenResources.ambientSpec(amg, ws, sa)));
-    GrafanaServiceAccountToken r = awaitCondition("ambient", StatusBuilder.READY, "False", "NotPermitted");
-    assertThat(r.getStatus().getConditions()).anySatisfy(c ->
-        assertThat(c.getMessage()).contains("AMBIENT_CREDENTIALS_NAMESPACES"));
+    GrafanaServiceAccountToken r =
+        awaitCondition("ambient", StatusBuilder.READY, "False", "NotPermitted");
+    assertThat(r.getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getMessage()).contains("AMBIENT_CREDENTIALS_NAMESPACES"));
     assertThat(amg.totalRequests()).as("no request reaches AMG").isZero();
     assertThat(secret("ambient")).isNull();
   }
@@ -229,25 +261,49 @@ class AmgLifecycleTest extends LifecycleTestBase {
   @Test
   void aSecretATenantForgedNeverMakesTheDeleteOfARefusedResourceCallAwsWithTheOperatorsIdentity() {
     Map<String, String> saved = new HashMap<>();
-    Map<String, String> identity = Map.of("aws.accessKeyId", "ASIAOPERATORIDENT1", "aws.secretAccessKey",
-        "operator-secret", "aws.sessionToken", "operator-session");
+    Map<String, String> identity =
+        Map.of(
+            "aws.accessKeyId",
+            "ASIAOPERATORIDENT1",
+            "aws.secretAccessKey",
+            "operator-secret",
+            "aws.sessionToken",
+            "operator-session");
     identity.forEach((k, v) -> saved.put(k, System.setProperty(k, v)));
     try {
       String victimKey = amg.mintToken(ws, sa, "someone-elses-token", 3600);
-      String victim = amg.tokensOf(ws, sa).stream().filter(t -> t.name().equals("someone-elses-token")).findFirst()
-          .orElseThrow().id();
-      GrafanaServiceAccountToken created = apply(AmgTokenResources.token(NS, "forger",
-          AmgTokenResources.ambientSpec(amg, ws, sa)));
+      String victim =
+          amg.tokensOf(ws, sa).stream()
+              .filter(t -> t.name().equals("someone-elses-token"))
+              .findFirst()
+              .orElseThrow()
+              .id();
+      GrafanaServiceAccountToken created =
+          apply(AmgTokenResources.token(NS, "forger", AmgTokenResources.ambientSpec(amg, ws, sa)));
       awaitCondition("forger", StatusBuilder.READY, "False", "NotPermitted");
       // anyone who may write Secrets in the namespace can make one look like the resource's own
-      client.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
-          .withName("forger").withNamespace(NS)
-          .addToLabels(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE)
-          .addToAnnotations(SecretAnnotations.TOKEN_ID, victim)
-          .addToAnnotations(SecretAnnotations.SERVICE_ACCOUNT_ID, sa)
-          .addNewOwnerReference().withApiVersion("grafanatokens.io/v1alpha1").withKind("GrafanaServiceAccountToken")
-          .withName("forger").withUid(created.getMetadata().getUid()).withController(true).endOwnerReference()
-          .endMetadata().addToStringData("token", "x").build()).create();
+      client
+          .secrets()
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName("forger")
+                  .withNamespace(NS)
+                  .addToLabels(
+                      SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE)
+                  .addToAnnotations(SecretAnnotations.TOKEN_ID, victim)
+                  .addToAnnotations(SecretAnnotations.SERVICE_ACCOUNT_ID, sa)
+                  .addNewOwnerReference()
+                  .withApiVersion("grafanatokens.io/v1alpha1")
+                  .withKind("GrafanaServiceAccountToken")
+                  .withName("forger")
+                  .withUid(created.getMetadata().getUid())
+                  .withController(true)
+                  .endOwnerReference()
+                  .endMetadata()
+                  .addToStringData("token", "x")
+                  .build())
+          .create();
 
       client.resource(get("forger")).delete();
       await().atMost(Duration.ofSeconds(20)).until(() -> get("forger") == null);
@@ -255,13 +311,14 @@ class AmgLifecycleTest extends LifecycleTestBase {
       assertThat(amg.authenticates(victimKey)).as("the token the forged Secret named").isTrue();
       assertThat(secret("forger")).as("released with its owner").isNull();
     } finally {
-      saved.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
+      saved.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
     }
   }
 
@@ -269,37 +326,53 @@ class AmgLifecycleTest extends LifecycleTestBase {
   void theOperatorsOwnIdentityIsUsedInAnAmbientCredentialsNamespaceAndOnlyWithItsEndpoint() {
     Map<String, String> saved = new HashMap<>();
     // the default chain's first source: a pod would have AWS_ACCESS_KEY_ID or IRSA instead
-    Map<String, String> identity = Map.of("aws.accessKeyId", "ASIAOPERATORIDENT1", "aws.secretAccessKey",
-        "operator-secret", "aws.sessionToken", "operator-session");
+    Map<String, String> identity =
+        Map.of(
+            "aws.accessKeyId",
+            "ASIAOPERATORIDENT1",
+            "aws.secretAccessKey",
+            "operator-secret",
+            "aws.sessionToken",
+            "operator-session");
     identity.forEach((k, v) -> saved.put(k, System.setProperty(k, v)));
     FakeAmg tenantPicked = FakeAmg.builder().clock(clock).region(REGION).start();
     cluster.stopOperator();
-    OperatorRuntime ambient = cluster.newOperator("ambient", Map.of("AMBIENT_CREDENTIALS_NAMESPACES", NS));
+    OperatorRuntime ambient =
+        cluster.newOperator("ambient", Map.of("AMBIENT_CREDENTIALS_NAMESPACES", NS));
     try {
       ambient.start();
-      GrafanaServiceAccountToken r = AmgTokenResources.token(NS, "ambient", AmgTokenResources.ambientSpec(amg, ws, sa));
+      GrafanaServiceAccountToken r =
+          AmgTokenResources.token(NS, "ambient", AmgTokenResources.ambientSpec(amg, ws, sa));
       r.getSpec().getAmazonManagedGrafana().setEndpoint(tenantPicked.endpoint());
       apply(r);
       awaitReady("ambient", "Issued");
       assertThat(amg.authenticates(key(secret("ambient")))).isTrue();
-      assertThat(amg.requests()).isNotEmpty().allSatisfy(q -> {
-        assertThat(q.accessKeyId()).isEqualTo("ASIAOPERATORIDENT1");
-        assertThat(q.securityToken()).isEqualTo("operator-session");
-      });
-      assertThat(tenantPicked.totalRequests()).as("spec.endpoint is ignored with ambient credentials").isZero();
-      assertThat(events("InsecureCredentials")).anySatisfy(e -> assertThat(e.getNote()).contains("ignored"));
+      assertThat(amg.requests())
+          .isNotEmpty()
+          .allSatisfy(
+              q -> {
+                assertThat(q.accessKeyId()).isEqualTo("ASIAOPERATORIDENT1");
+                assertThat(q.securityToken()).isEqualTo("operator-session");
+              });
+      assertThat(tenantPicked.totalRequests())
+          .as("spec.endpoint is ignored with ambient credentials")
+          .isZero();
+      assertThat(events("InsecureCredentials"))
+          .anySatisfy(e -> assertThat(e.getNote()).contains("ignored"));
     } finally {
       ambient.close();
       tenantPicked.close();
-      saved.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
+      saved.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
     }
   }
+
   @Test
   void lostCreatesAndAQuotaFullOfExpiredStraysNeverKeepTheRotationFromLanding() {
     GrafanaServiceAccountToken r = amgToken("strays");
@@ -310,34 +383,48 @@ class AmgLifecycleTest extends LifecycleTestBase {
     String ours = "strays-" + uid8(created) + "-";
     Secret first = secret("strays");
 
-    // a create whose answer is lost leaves -2 behind; the next attempt clashes on it, lists, sweeps, skips it
+    // a create whose answer is lost leaves -2 behind; the next attempt clashes on it, lists,
+    // sweeps, skips it
     amg.failNext(AmgOperation.CREATE_TOKEN, io.grafanatokens.fakes.amg.AmgFault.DROP_AFTER_CREATE);
-    edit("strays", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-      return x;
-    });
+    edit(
+        "strays",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+          return x;
+        });
     awaitCondition("strays", StatusBuilder.ISSUING, "True", "ProviderError");
-    assertThat(amg.authenticates(key(secret("strays")))).as("the valid key stays in place").isTrue();
+    assertThat(amg.authenticates(key(secret("strays"))))
+        .as("the valid key stays in place")
+        .isTrue();
     advance(Duration.ofSeconds(3));
     nudge("strays");
     Secret second = awaitNewToken("strays", tokenId(first));
-    assertThat(second.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_NAME)).isEqualTo(ours + "3");
-    await().atMost(Duration.ofSeconds(20)).until(() -> amg.tokensOf(ws, sa).stream()
-        .filter(t -> t.name().equals(ours + "2")).allMatch(t -> t.deleted() != null));
+    assertThat(second.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_NAME))
+        .isEqualTo(ours + "3");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                amg.tokensOf(ws, sa).stream()
+                    .filter(t -> t.name().equals(ours + "2"))
+                    .allMatch(t -> t.deleted() != null));
 
     // expired strays fill the quota: swept, and the create tried again in the same pass
     amg.mintToken(ws, sa, ours + "10", 60);
     amg.mintToken(ws, sa, ours + "11", 60);
     advance(Duration.ofMinutes(2));
     amg.tokenQuotaPerServiceAccount(3);
-    edit("strays", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "2");
-      return x;
-    });
+    edit(
+        "strays",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "2");
+          return x;
+        });
     Secret third = awaitNewToken("strays", tokenId(second));
 
     assertThat(amg.authenticates(key(third))).isTrue();
-    assertThat(amg.tokensOf(ws, sa)).filteredOn(t -> t.name().equals(ours + "10") || t.name().equals(ours + "11"))
+    assertThat(amg.tokensOf(ws, sa))
+        .filteredOn(t -> t.name().equals(ours + "10") || t.name().equals(ours + "11"))
         .allSatisfy(t -> assertThat(t.deleted()).isNotNull());
   }
 
@@ -348,29 +435,42 @@ class AmgLifecycleTest extends LifecycleTestBase {
     r.getSpec().setRotation(Resources.rotation("20m", "5m"));
     apply(r);
     awaitReady("moving", "Issued");
-    edit("moving", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-      return x;
-    });
+    edit(
+        "moving",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
+          return x;
+        });
     awaitReady("moving", "Rotated");
     String pending = get("moving").getStatus().getPendingRevocations().get(0).getTokenId();
     String ws2 = amg.createWorkspace();
     String sa2 = amg.createServiceAccount(ws2, "ci-bot", "VIEWER");
-    edit("moving", x -> {
-      x.getSpec().getAmazonManagedGrafana().setWorkspaceId(ws2);
-      x.getSpec().getAmazonManagedGrafana().setServiceAccountId(sa2);
-      return x;
-    });
-    await().atMost(Duration.ofSeconds(20)).until(() -> amg.authenticates(key(secret("moving")))
-        && amg.liveTokensOf(ws2, sa2).size() == 1);
+    edit(
+        "moving",
+        x -> {
+          x.getSpec().getAmazonManagedGrafana().setWorkspaceId(ws2);
+          x.getSpec().getAmazonManagedGrafana().setServiceAccountId(sa2);
+          return x;
+        });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                amg.authenticates(key(secret("moving"))) && amg.liveTokensOf(ws2, sa2).size() == 1);
 
     advance(Duration.ofMinutes(6));
     nudge("moving");
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("moving").getStatus().getPendingRevocations() == null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("moving").getStatus().getPendingRevocations() == null);
 
-    assertThat(amg.token(ws, pending).orElseThrow().deleted()).as("never deleted in another workspace").isNull();
-    assertThat(amg.requests()).filteredOn(q -> q.operation() == AmgOperation.DELETE_TOKEN)
-        .as("no delete call at all: the pending id belongs to the old workspace").isEmpty();
+    assertThat(amg.token(ws, pending).orElseThrow().deleted())
+        .as("never deleted in another workspace")
+        .isNull();
+    assertThat(amg.requests())
+        .filteredOn(q -> q.operation() == AmgOperation.DELETE_TOKEN)
+        .as("no delete call at all: the pending id belongs to the old workspace")
+        .isEmpty();
     assertThat(amg.liveTokensOf(ws2, sa2)).hasSize(1);
   }
 
@@ -384,10 +484,12 @@ class AmgLifecycleTest extends LifecycleTestBase {
     GrafanaServiceAccountToken ready = awaitReady("paged", "Issued");
     AmgTokenSnapshot at = amg.token(ws, tokenId(secret("paged"))).orElseThrow();
 
-    assertThat(Instant.parse(ready.getStatus().getExpiresAt())).as("found on the last page").isEqualTo(at.expires());
+    assertThat(Instant.parse(ready.getStatus().getExpiresAt()))
+        .as("found on the last page")
+        .isEqualTo(at.expires());
     assertThat(amg.requestCount(AmgOperation.LIST_TOKENS)).as("pages of 100").isEqualTo(4);
-    assertThat(ready.getStatus().getConditions()).noneMatch(c -> c.getMessage() != null
-        && c.getMessage().contains("expiry estimated"));
+    assertThat(ready.getStatus().getConditions())
+        .noneMatch(c -> c.getMessage() != null && c.getMessage().contains("expiry estimated"));
   }
 
   @Test

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The call budget of docs/benchmarks.md, counted by the fake Grafana and the mock API server with the real
- * operator: a first issue, a rotation and an idle hour make exactly the calls the goal lists.
- * Kubernetes calls are the operator's own, for the resource's namespace; watches are not calls.
+ * The call budget of docs/benchmarks.md, counted by the fake Grafana and the mock API server with
+ * the real operator: a first issue, a rotation and an idle hour make exactly the calls the goal
+ * lists. Kubernetes calls are the operator's own, for the resource's namespace; watches are not
+ * calls.
  */
 class CallBudgetTest extends LifecycleTestBase {
 
@@ -41,8 +42,11 @@ class CallBudgetTest extends LifecycleTestBase {
   /** The operator's Kubernetes calls since the last look, as "verb resource", without watches. */
   private List<String> kubernetesCalls() {
     List<Call> all = cluster.api().operatorCalls();
-    List<String> out = all.subList(mark, all.size()).stream().filter(c -> !c.verb().equals("watch"))
-        .map(c -> c.verb() + " " + c.resource()).toList();
+    List<String> out =
+        all.subList(mark, all.size()).stream()
+            .filter(c -> !c.verb().equals("watch"))
+            .map(c -> c.verb() + " " + c.resource())
+            .toList();
     mark = all.size();
     return out;
   }
@@ -60,16 +64,23 @@ class CallBudgetTest extends LifecycleTestBase {
     return r;
   }
 
-  /** Waits until the operator has been quiet for a moment: its pass and the passes its writes cause are over. */
+  /**
+   * Waits until the operator has been quiet for a moment: its pass and the passes its writes cause
+   * are over.
+   */
   private void quiet() {
     int[] seen = {-1};
-    await().pollDelay(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
-        .until(() -> {
-          int now = cluster.api().operatorCalls().size() + grafana.requests().size();
-          boolean same = now == seen[0];
-          seen[0] = now;
-          return same;
-        });
+    await()
+        .pollDelay(Duration.ofMillis(300))
+        .pollInterval(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              int now = cluster.api().operatorCalls().size() + grafana.requests().size();
+              boolean same = now == seen[0];
+              seen[0] = now;
+              return same;
+            });
   }
 
   @Test
@@ -78,20 +89,26 @@ class CallBudgetTest extends LifecycleTestBase {
     awaitReady("first", "Issued");
     quiet();
     assertThat(grafanaCalls()).containsExactly(Operation.CREATE_TOKEN, Operation.LIST_TOKENS);
-    assertThat(kubernetesCalls()).containsExactlyInAnyOrder(
-        "patch grafanaserviceaccounttokens",          // the finalizer
-        "get secrets",                                // the credentials Secret
-        "get secrets",                                // is the Secret free? (docs/reference.md#issuing-crash-safe)
-        "create secrets",
-        "patch grafanaserviceaccounttokens/status",
-        "create events");                             // Issued
+    assertThat(kubernetesCalls())
+        .containsExactlyInAnyOrder(
+            "patch grafanaserviceaccounttokens", // the finalizer
+            "get secrets", // the credentials Secret
+            "get secrets", // is the Secret free? (docs/reference.md#issuing-crash-safe)
+            "create secrets",
+            "patch grafanaserviceaccounttokens/status",
+            "create events"); // Issued
 
     apply(budgeted("second"));
     awaitReady("second", "Issued");
     quiet();
-    assertThat(kubernetesCalls()).as("the credentials Secret read moments ago is not read again")
-        .containsExactlyInAnyOrder("patch grafanaserviceaccounttokens", "get secrets", "create secrets",
-            "patch grafanaserviceaccounttokens/status", "create events");
+    assertThat(kubernetesCalls())
+        .as("the credentials Secret read moments ago is not read again")
+        .containsExactlyInAnyOrder(
+            "patch grafanaserviceaccounttokens",
+            "get secrets",
+            "create secrets",
+            "patch grafanaserviceaccounttokens/status",
+            "create events");
   }
 
   @Test
@@ -107,20 +124,27 @@ class CallBudgetTest extends LifecycleTestBase {
     awaitReady("rot", "Rotated");
     quiet();
     assertThat(grafanaCalls()).containsExactly(Operation.CREATE_TOKEN, Operation.LIST_TOKENS);
-    assertThat(kubernetesCalls()).containsExactlyInAnyOrder(
-        "get secrets",                                // the credentials Secret (the clock moved past its 10 s)
-        "get secrets",                                // the Secret, fresh, right before the create
-        "update secrets",                             // the key swap
-        "patch grafanaserviceaccounttokens/status",
-        "create events");                             // Rotated
+    assertThat(kubernetesCalls())
+        .containsExactlyInAnyOrder(
+            "get secrets", // the credentials Secret (the clock moved past its 10 s)
+            "get secrets", // the Secret, fresh, right before the create
+            "update secrets", // the key swap
+            "patch grafanaserviceaccounttokens/status",
+            "create events"); // Rotated
 
     advance(Duration.ofMinutes(5));
     nudge("rot");
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("rot").getStatus().getPendingRevocations() == null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("rot").getStatus().getPendingRevocations() == null);
     quiet();
     assertThat(grafanaCalls()).containsExactly(Operation.DELETE_TOKEN);
-    assertThat(kubernetesCalls()).containsExactlyInAnyOrder("get secrets", "update secrets",
-        "patch grafanaserviceaccounttokens/status", "create events");
+    assertThat(kubernetesCalls())
+        .containsExactlyInAnyOrder(
+            "get secrets",
+            "update secrets",
+            "patch grafanaserviceaccounttokens/status",
+            "create events");
   }
 
   @Test
@@ -142,18 +166,27 @@ class CallBudgetTest extends LifecycleTestBase {
     advance(Duration.ofMinutes(31));
     nudgeQuietly("idle");
     quiet();
-    assertThat(grafanaCalls()).as("the hourly liveness check").containsExactly(Operation.LIST_TOKENS);
-    assertThat(kubernetesCalls()).as("the credentials Secret, for the check's session").containsExactly("get secrets");
+    assertThat(grafanaCalls())
+        .as("the hourly liveness check")
+        .containsExactly(Operation.LIST_TOKENS);
+    assertThat(kubernetesCalls())
+        .as("the credentials Secret, for the check's session")
+        .containsExactly("get secrets");
   }
 
-  /** A nudge through a label, so that no annotation or generation moves: the pass has nothing to write. */
+  /**
+   * A nudge through a label, so that no annotation or generation moves: the pass has nothing to
+   * write.
+   */
   private void nudgeQuietly(String name) {
-    edit(name, r -> {
-      if (r.getMetadata().getLabels() == null) {
-        r.getMetadata().setLabels(new HashMap<>());
-      }
-      r.getMetadata().getLabels().put("nudge", String.valueOf(System.nanoTime()));
-      return r;
-    });
+    edit(
+        name,
+        r -> {
+          if (r.getMetadata().getLabels() == null) {
+            r.getMetadata().setLabels(new HashMap<>());
+          }
+          r.getMetadata().getLabels().put("nudge", String.valueOf(System.nanoTime()));
+          return r;
+        });
   }
 }

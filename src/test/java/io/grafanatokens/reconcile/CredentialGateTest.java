@@ -39,7 +39,8 @@ class CredentialGateTest {
   void aRejectedCredentialStaysClosedUntilTheSecretChangesThenOneResourceTriesTheNewVersion() {
     gate.rejected(SECRET, "7", "401 invalid username or password", NOW, false);
     assertThat(gate.check(SECRET, "7", "a", NOW)).isEqualTo(Decision.CLOSED);
-    assertThat(gate.check(SECRET, "7", "a", NOW.plus(Duration.ofHours(1)))).as("no lockout to wait out: final")
+    assertThat(gate.check(SECRET, "7", "a", NOW.plus(Duration.ofHours(1))))
+        .as("no lockout to wait out: final")
         .isEqualTo(Decision.CLOSED);
     assertThat(gate.message(SECRET)).contains("401");
     assertThat(gate.check(SECRET, "8", "a", NOW)).isEqualTo(Decision.TRIAL);
@@ -51,22 +52,29 @@ class CredentialGateTest {
   @Test
   void aTrialThatNeverReportsBackIsFreeAfterTheTimeout() {
     assertThat(gate.check(SECRET, "7", "a", NOW)).isEqualTo(Decision.TRIAL);
-    assertThat(gate.check(SECRET, "7", "b", NOW.plus(CredentialGate.TRIAL_TIMEOUT))).isEqualTo(Decision.TRIAL);
+    assertThat(gate.check(SECRET, "7", "b", NOW.plus(CredentialGate.TRIAL_TIMEOUT)))
+        .isEqualTo(Decision.TRIAL);
   }
 
   @Test
   void aFirst401MayBeGrafanasLockoutSoItIsTriedOnceMoreAfterTheWindowAndASecondOneIsFinal() {
     gate.rejected(SECRET, "8", "401 invalid username or password", NOW, true);
     Instant inWindow = NOW.plus(CredentialGate.LOCKOUT_WINDOW).minusSeconds(1);
-    assertThat(gate.check(SECRET, "8", "a", inWindow)).as("never inside the window").isEqualTo(Decision.CLOSED);
+    assertThat(gate.check(SECRET, "8", "a", inWindow))
+        .as("never inside the window")
+        .isEqualTo(Decision.CLOSED);
     Instant after = NOW.plus(CredentialGate.LOCKOUT_WINDOW);
     assertThat(gate.check(SECRET, "8", "a", after)).isEqualTo(Decision.TRIAL);
-    assertThat(gate.check(SECRET, "8", "b", after)).as("one resource tries").isEqualTo(Decision.CLOSED);
+    assertThat(gate.check(SECRET, "8", "b", after))
+        .as("one resource tries")
+        .isEqualTo(Decision.CLOSED);
 
     gate.rejected(SECRET, "8", "401 invalid username or password", after, true);
-    assertThat(gate.check(SECRET, "8", "a", after.plus(Duration.ofHours(1)))).as("final for this version")
+    assertThat(gate.check(SECRET, "8", "a", after.plus(Duration.ofHours(1))))
+        .as("final for this version")
         .isEqualTo(Decision.CLOSED);
-    assertThat(gate.check(SECRET, "9", "a", after.plus(Duration.ofHours(1)))).isEqualTo(Decision.TRIAL);
+    assertThat(gate.check(SECRET, "9", "a", after.plus(Duration.ofHours(1))))
+        .isEqualTo(Decision.TRIAL);
   }
 
   @Test

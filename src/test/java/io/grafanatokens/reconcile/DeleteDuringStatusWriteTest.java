@@ -31,21 +31,37 @@ class DeleteDuringStatusWriteTest extends LifecycleTestBase {
       apply(r);
       awaitReady(name, "Issued");
       // the next status write of this resource waits in flight until its delete has landed
-      cluster.api().beforeNext(ApiServerDispatcher.on("patch", "grafanaserviceaccounttokens/status"), "/" + name + "/",
-          () -> cluster.api().deleteNow("/apis/grafanatokens.io/v1alpha1/namespaces/" + NS
-              + "/grafanaserviceaccounttokens/" + name));
+      cluster
+          .api()
+          .beforeNext(
+              ApiServerDispatcher.on("patch", "grafanaserviceaccounttokens/status"),
+              "/" + name + "/",
+              () ->
+                  cluster
+                      .api()
+                      .deleteNow(
+                          "/apis/grafanatokens.io/v1alpha1/namespaces/"
+                              + NS
+                              + "/grafanaserviceaccounttokens/"
+                              + name));
       // a spec edit: the pass that follows writes status (observedGeneration moves)
-      edit(name, x -> {
-        SecretTemplate st = new SecretTemplate();
-        st.setLabels(Map.of("round", String.valueOf(System.nanoTime() % 1000)));
-        x.getSpec().setSecret(st);
-        return x;
-      });
+      edit(
+          name,
+          x -> {
+            SecretTemplate st = new SecretTemplate();
+            st.setLabels(Map.of("round", String.valueOf(System.nanoTime() % 1000)));
+            x.getSpec().setSecret(st);
+            return x;
+          });
       long start = System.nanoTime();
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> get(name) == null);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> get(name) == null);
       millis.add((System.nanoTime() - start) / 1_000_000);
     }
-    assertThat(millis).as("ms from the delete to the finalizer's release, each round")
+    assertThat(millis)
+        .as("ms from the delete to the finalizer's release, each round")
         .allSatisfy(ms -> assertThat(ms).isLessThan(FEW_SECONDS.toMillis()));
     assertThat(liveTokens()).isEmpty();
   }

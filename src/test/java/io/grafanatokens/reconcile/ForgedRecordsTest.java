@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A Secret is writable by anyone who may edit Secrets in its namespace: what it records must never
- * make the operator delete a token that is not this resource's (docs/reference.md#which-tokens-may-be-deleted).
- * The held-by-other-Secrets check alone does not save a token that no Secret holds; the name the
- * provider lists it under does.
+ * make the operator delete a token that is not this resource's
+ * (docs/reference.md#which-tokens-may-be-deleted). The held-by-other-Secrets check alone does not
+ * save a token that no Secret holds; the name the provider lists it under does.
  */
 class ForgedRecordsTest {
   private final PassHarness h = new PassHarness();
@@ -40,34 +40,61 @@ class ForgedRecordsTest {
     h.settle(name);
   }
 
-  /** A tenant adds an entry that is due now, copying the Secret's own target so that it passes for one of ours. */
+  /**
+   * A tenant adds an entry that is due now, copying the Secret's own target so that it passes for
+   * one of ours.
+   */
   private void forgePendingEntry(String name, String tokenId, String serviceAccountId) {
-    h.client.secrets().inNamespace(NS).withName(name).edit(s -> {
-      String target = s.getMetadata().getAnnotations().get(SecretAnnotations.TARGET_HASH);
-      s.getMetadata().getAnnotations().put(SecretAnnotations.PENDING_REVOCATIONS, "[{\"tokenId\":\"" + tokenId
-          + "\",\"serviceAccountId\":\"" + serviceAccountId + "\",\"target\":\"" + target + "\",\"revokeAt\":\""
-          + h.now() + "\"}]");
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName(name)
+        .edit(
+            s -> {
+              String target = s.getMetadata().getAnnotations().get(SecretAnnotations.TARGET_HASH);
+              s.getMetadata()
+                  .getAnnotations()
+                  .put(
+                      SecretAnnotations.PENDING_REVOCATIONS,
+                      "[{\"tokenId\":\""
+                          + tokenId
+                          + "\",\"serviceAccountId\":\""
+                          + serviceAccountId
+                          + "\",\"target\":\""
+                          + target
+                          + "\",\"revokeAt\":\""
+                          + h.now()
+                          + "\"}]");
+              return s;
+            });
   }
 
   private List<String> leftToExpireWarnings() {
     return h.client.events().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> "TokenLeftToExpire".equals(e.getReason())).map(Event::getNote).toList();
+        .filter(e -> "TokenLeftToExpire".equals(e.getReason()))
+        .map(Event::getNote)
+        .toList();
   }
 
   private List<String> revoked() {
-    return h.provider.calls().stream().filter(c -> c.op() == Op.REVOKE).map(MemoryTokenProvider.Call::token).toList();
+    return h.provider.calls().stream()
+        .filter(c -> c.op() == Op.REVOKE)
+        .map(MemoryTokenProvider.Call::token)
+        .toList();
   }
 
   private String pendingAnnotation(String name) {
-    return h.secret(name).getMetadata().getAnnotations().getOrDefault(SecretAnnotations.PENDING_REVOCATIONS, "");
+    return h.secret(name)
+        .getMetadata()
+        .getAnnotations()
+        .getOrDefault(SecretAnnotations.PENDING_REVOCATIONS, "");
   }
 
   @Test
   void aForgedEntryNamingAHandMadeTokenOnAnotherAccountIsDroppedWithAWarningAndTheTokenLives() {
     issued("ci");
-    MemoryTokenProvider.Token theirs = h.provider.mint(GRAFANA_A, "7", "made-by-hand", Duration.ofDays(30));
+    MemoryTokenProvider.Token theirs =
+        h.provider.mint(GRAFANA_A, "7", "made-by-hand", Duration.ofDays(30));
     forgePendingEntry("ci", theirs.id(), "7");
     h.advance(Duration.ofSeconds(1));
 
@@ -75,15 +102,20 @@ class ForgedRecordsTest {
 
     assertThat(revoked()).doesNotContain(theirs.id());
     assertThat(h.provider.live(GRAFANA_A)).contains(theirs);
-    assertThat(pendingAnnotation("ci")).as("dropped from the record").doesNotContain("\"" + theirs.id() + "\"");
-    assertThat(leftToExpireWarnings()).anyMatch(n -> n.contains(theirs.id()) && n.contains("not deleted"));
+    assertThat(pendingAnnotation("ci"))
+        .as("dropped from the record")
+        .doesNotContain("\"" + theirs.id() + "\"");
+    assertThat(leftToExpireWarnings())
+        .anyMatch(n -> n.contains(theirs.id()) && n.contains("not deleted"));
   }
 
   @Test
   void aForgedEntryNamingATokenOfAResourceInAnotherNamespaceIsDroppedAndTheTokenLives() {
     issued("ci");
-    // another resource's token on the same account: its name carries its own uid, and no Secret here holds it
-    MemoryTokenProvider.Token theirs = h.provider.mint(GRAFANA_A, "2", "ci-7f3a9c21-4", Duration.ofDays(1));
+    // another resource's token on the same account: its name carries its own uid, and no Secret
+    // here holds it
+    MemoryTokenProvider.Token theirs =
+        h.provider.mint(GRAFANA_A, "2", "ci-7f3a9c21-4", Duration.ofDays(1));
     forgePendingEntry("ci", theirs.id(), "2");
     h.advance(Duration.ofSeconds(1));
 
@@ -99,28 +131,39 @@ class ForgedRecordsTest {
     issued("ci");
     String first = key(h.secret("ci"));
     h.provider.clearCalls();
-    h.edit("ci", x -> {
-      x.getMetadata().setAnnotations(new HashMap<>(java.util.Map.of(SecretAnnotations.ROTATE, "1")));
-      return x;
-    });
+    h.edit(
+        "ci",
+        x -> {
+          x.getMetadata()
+              .setAnnotations(new HashMap<>(java.util.Map.of(SecretAnnotations.ROTATE, "1")));
+          return x;
+        });
     h.settle("ci");
     h.advance(Duration.ofMinutes(6));
     h.settle("ci");
 
     assertThat(h.provider.works(first)).isFalse();
-    assertThat(h.provider.calls()).extracting(MemoryTokenProvider.Call::op)
-        .as("the name check uses the list read after the create").containsExactly(Op.CREATE, Op.LIST, Op.REVOKE);
+    assertThat(h.provider.calls())
+        .extracting(MemoryTokenProvider.Call::op)
+        .as("the name check uses the list read after the create")
+        .containsExactly(Op.CREATE, Op.LIST, Op.REVOKE);
   }
 
   @Test
   void aForgedTokenIdInTheSecretIsNotRevokedOnDelete() {
     issued("ci");
     String ours = tokenId(h.secret("ci"));
-    MemoryTokenProvider.Token theirs = h.provider.mint(GRAFANA_A, "2", "made-by-hand", Duration.ofDays(30));
-    h.client.secrets().inNamespace(NS).withName("ci").edit(s -> {
-      s.getMetadata().getAnnotations().put(SecretAnnotations.TOKEN_ID, theirs.id());
-      return s;
-    });
+    MemoryTokenProvider.Token theirs =
+        h.provider.mint(GRAFANA_A, "2", "made-by-hand", Duration.ofDays(30));
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName("ci")
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().put(SecretAnnotations.TOKEN_ID, theirs.id());
+              return s;
+            });
     h.restart();
     h.client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName("ci").delete();
 

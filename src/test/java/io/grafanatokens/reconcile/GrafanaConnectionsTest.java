@@ -44,17 +44,26 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
   @BeforeEach
   void operatorNamespaceWithTheAdminCredential() {
     cluster.namespaceWithGrafanaAdmin(OPERATORS);
-    // the tenant's Secret of the same name holds something else: it must never be read for a cluster connection
-    client.secrets().inNamespace(NS).withName(ADMIN).edit(s -> {
-      s.setData(null);
-      s.setStringData(Map.of("token", "the-tenants-own-secret"));
-      return s;
-    });
-    cluster.api().onCall((call, path) -> {
-      if (call.byOperator()) {
-        paths.add(call.verb() + " " + path);
-      }
-    });
+    // the tenant's Secret of the same name holds something else: it must never be read for a
+    // cluster connection
+    client
+        .secrets()
+        .inNamespace(NS)
+        .withName(ADMIN)
+        .edit(
+            s -> {
+              s.setData(null);
+              s.setStringData(Map.of("token", "the-tenants-own-secret"));
+              return s;
+            });
+    cluster
+        .api()
+        .onCall(
+            (call, path) -> {
+              if (call.byOperator()) {
+                paths.add(call.verb() + " " + path);
+              }
+            });
   }
 
   static GrafanaConnectionSpec grafanaBlock(GrafanaConnectionSpec spec, String url) {
@@ -70,7 +79,9 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
   private ClusterGrafanaConnection clusterConnection(String name) {
     ClusterGrafanaConnection c = new ClusterGrafanaConnection();
     c.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    c.setSpec((ClusterGrafanaConnectionSpec) grafanaBlock(new ClusterGrafanaConnectionSpec(), grafana.baseUrl()));
+    c.setSpec(
+        (ClusterGrafanaConnectionSpec)
+            grafanaBlock(new ClusterGrafanaConnectionSpec(), grafana.baseUrl()));
     return c;
   }
 
@@ -88,7 +99,9 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
   }
 
   private List<String> secretReads(String namespace, String name) {
-    return paths.stream().filter(p -> p.startsWith("get /api/v1/namespaces/" + namespace + "/secrets/" + name)).toList();
+    return paths.stream()
+        .filter(p -> p.startsWith("get /api/v1/namespaces/" + namespace + "/secrets/" + name))
+        .toList();
   }
 
   @Test
@@ -98,15 +111,21 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
     awaitReady("dash", "Issued");
     assertThat(grafana.authenticates(key(secret("dash")))).isTrue();
     assertThat(secretReads(OPERATORS, ADMIN)).isNotEmpty();
-    assertThat(secretReads(NS, ADMIN)).as("a tenant's Secret is never a cluster connection's credential").isEmpty();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      ClusterGrafanaConnection c = client.resources(ClusterGrafanaConnection.class).withName("grafana-prod").get();
-      assertThat(c.getStatus()).isNotNull();
-      assertThat(c.getStatus().getConditions().get(0).getReason()).isEqualTo("Connected");
-      assertThat(c.getStatus().getProvider()).isEqualTo("grafana");
-      assertThat(c.getStatus().getTarget()).isEqualTo(grafana.baseUrl());
-      assertThat(c.getStatus().getTokens()).isEqualTo(1);
-    });
+    assertThat(secretReads(NS, ADMIN))
+        .as("a tenant's Secret is never a cluster connection's credential")
+        .isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              ClusterGrafanaConnection c =
+                  client.resources(ClusterGrafanaConnection.class).withName("grafana-prod").get();
+              assertThat(c.getStatus()).isNotNull();
+              assertThat(c.getStatus().getConditions().get(0).getReason()).isEqualTo("Connected");
+              assertThat(c.getStatus().getProvider()).isEqualTo("grafana");
+              assertThat(c.getStatus().getTarget()).isEqualTo(grafana.baseUrl());
+              assertThat(c.getStatus().getTokens()).isEqualTo(1);
+            });
   }
 
   @Test
@@ -127,7 +146,8 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
     apply(through("early", ConnectionRef.CLUSTER, "later"));
     awaitCondition("early", StatusBuilder.READY, "False", "ConnectionNotFound");
     assertThat(grafana.requests()).isEmpty();
-    assertThat(condition("early", StatusBuilder.READY).get().getMessage()).contains("ClusterGrafanaConnection later");
+    assertThat(condition("early", StatusBuilder.READY).get().getMessage())
+        .contains("ClusterGrafanaConnection later");
     client.resource(clusterConnection("later")).create();
     awaitReady("early", "Issued");
   }
@@ -135,21 +155,42 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
   @Test
   void aNamespaceTheSelectorDoesNotAdmitIsNotPermittedUntilItIsLabelled() {
     ClusterGrafanaConnection c = clusterConnection("selective");
-    c.getSpec().setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("grafana.example.com/access", "true")
-        .build());
+    c.getSpec()
+        .setNamespaceSelector(
+            new LabelSelectorBuilder()
+                .addToMatchLabels("grafana.example.com/access", "true")
+                .build());
     client.resource(c).create();
     apply(through("hopeful", ConnectionRef.CLUSTER, "selective"));
     awaitCondition("hopeful", StatusBuilder.READY, "False", "NotPermitted");
-    assertThat(condition("hopeful", StatusBuilder.READY).get().getMessage()).contains("selective").contains(NS);
-    assertThat(grafana.requestCount(Operation.CREATE_TOKEN) + grafana.requestCount(Operation.LIST_TOKENS))
-        .as("the token calls nothing (the connection's own status read is another matter)").isZero();
+    assertThat(condition("hopeful", StatusBuilder.READY).get().getMessage())
+        .contains("selective")
+        .contains(NS);
+    assertThat(
+            grafana.requestCount(Operation.CREATE_TOKEN)
+                + grafana.requestCount(Operation.LIST_TOKENS))
+        .as("the token calls nothing (the connection's own status read is another matter)")
+        .isZero();
 
-    client.namespaces().withName(NS).edit(n -> new NamespaceBuilder(n).editMetadata()
-        .addToLabels("grafana.example.com/access", "true").endMetadata().build());
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      nudge("hopeful");
-      return condition("hopeful", StatusBuilder.READY).map(x -> "True".equals(x.getStatus())).orElse(false);
-    });
+    client
+        .namespaces()
+        .withName(NS)
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .editMetadata()
+                    .addToLabels("grafana.example.com/access", "true")
+                    .endMetadata()
+                    .build());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              nudge("hopeful");
+              return condition("hopeful", StatusBuilder.READY)
+                  .map(x -> "True".equals(x.getStatus()))
+                  .orElse(false);
+            });
   }
 
   @Test
@@ -163,31 +204,55 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
     String second = tokenId(secret("two"));
 
     // the credential moves to another Secret, then its content changes: no new token
-    client.secrets().resource(new SecretBuilder().withNewMetadata().withName("grafana-admin-2").withNamespace(OPERATORS)
-        .endMetadata().addToStringData("token", grafana.mintAdminToken(1)).build()).create();
-    client.resources(ClusterGrafanaConnection.class).withName("shared").edit(c -> {
-      c.getSpec().getGrafana().getCredentialsSecretRef().setName("grafana-admin-2");
-      return c;
-    });
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
-        first.equals(tokenId(secret("one"))) && second.equals(tokenId(secret("two"))));
+    client
+        .secrets()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("grafana-admin-2")
+                .withNamespace(OPERATORS)
+                .endMetadata()
+                .addToStringData("token", grafana.mintAdminToken(1))
+                .build())
+        .create();
+    client
+        .resources(ClusterGrafanaConnection.class)
+        .withName("shared")
+        .edit(
+            c -> {
+              c.getSpec().getGrafana().getCredentialsSecretRef().setName("grafana-admin-2");
+              return c;
+            });
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> first.equals(tokenId(secret("one"))) && second.equals(tokenId(secret("two"))));
 
     // the same Grafana under another address is another target: every token is issued again
-    client.resources(ClusterGrafanaConnection.class).withName("shared").edit(c -> {
-      c.getSpec().getGrafana().setUrl(grafana.baseUrl().replace("127.0.0.1", "localhost"));
-      return c;
-    });
+    client
+        .resources(ClusterGrafanaConnection.class)
+        .withName("shared")
+        .edit(
+            c -> {
+              c.getSpec().getGrafana().setUrl(grafana.baseUrl().replace("127.0.0.1", "localhost"));
+              return c;
+            });
     awaitNewToken("one", first);
     awaitNewToken("two", second);
   }
 
   @Test
   void aRejectedConnectionCredentialIsTriedOnceForAllItsTokens() {
-    client.secrets().inNamespace(OPERATORS).withName(ADMIN).edit(s -> {
-      s.setData(null);
-      s.setStringData(Map.of("token", "glsa_" + "0".repeat(32) + "_00000000"));
-      return s;
-    });
+    client
+        .secrets()
+        .inNamespace(OPERATORS)
+        .withName(ADMIN)
+        .edit(
+            s -> {
+              s.setData(null);
+              s.setStringData(Map.of("token", "glsa_" + "0".repeat(32) + "_00000000"));
+              return s;
+            });
     client.resource(clusterConnection("wrong")).create();
     for (int i = 0; i < 4; i++) {
       apply(through("t" + i, ConnectionRef.CLUSTER, "wrong"));
@@ -195,7 +260,9 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
     for (int i = 0; i < 4; i++) {
       awaitCondition("t" + i, StatusBuilder.READY, "False", "CredentialsRejected");
     }
-    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> grafana.requestCount(Operation.CREATE_TOKEN) == 1);
   }
 
@@ -212,8 +279,8 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
     await().atMost(Duration.ofSeconds(20)).until(() -> get("orphan") == null);
     assertThat(grafana.requestCount(Operation.DELETE_TOKEN)).isZero();
     assertThat(secret("orphan")).isNull();
-    assertThat(events("TokenLeftToExpire")).anySatisfy(e -> assertThat(e.getNote()).contains(id)
-        .contains("ConnectionNotFound"));
+    assertThat(events("TokenLeftToExpire"))
+        .anySatisfy(e -> assertThat(e.getNote()).contains(id).contains("ConnectionNotFound"));
   }
 
   @Test
@@ -224,9 +291,19 @@ class GrafanaConnectionsTest extends LifecycleTestBase {
       names.add("busy-" + i);
       apply(through("busy-" + i, ConnectionRef.CLUSTER, "busy"));
     }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> names.stream()
-        .allMatch(n -> condition(n, StatusBuilder.READY).map(c -> "True".equals(c.getStatus())).orElse(false)));
-    assertThat(secretReads(OPERATORS, ADMIN).size()).as("credential Secret reads for 100 first issues")
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                names.stream()
+                    .allMatch(
+                        n ->
+                            condition(n, StatusBuilder.READY)
+                                .map(c -> "True".equals(c.getStatus()))
+                                .orElse(false)));
+    assertThat(secretReads(OPERATORS, ADMIN).size())
+        .as("credential Secret reads for 100 first issues")
         .isLessThanOrEqualTo(5);
   }
 }

@@ -16,14 +16,19 @@ class GrafanaDeletionTest extends LifecycleTestBase {
   @Test
   void aServiceAccountDeletedByAnAdminLeavesNothingToRevokeAndTheDeleteNeverRecreatesIt() {
     GrafanaServiceAccountToken r = token("created");
-    io.grafanatokens.api.v1alpha1.ServiceAccountRef byName = new io.grafanatokens.api.v1alpha1.ServiceAccountRef();
+    io.grafanatokens.api.v1alpha1.ServiceAccountRef byName =
+        new io.grafanatokens.api.v1alpha1.ServiceAccountRef();
     byName.setName("made-for-me");
     byName.setCreateIfMissing(true);
     r.getSpec().getGrafana().setServiceAccount(byName);
     apply(r);
     awaitReady("created", "Issued");
-    long account = grafana.serviceAccounts(1).stream().filter(a -> a.name().equals("made-for-me")).findFirst()
-        .orElseThrow().id();
+    long account =
+        grafana.serviceAccounts(1).stream()
+            .filter(a -> a.name().equals("made-for-me"))
+            .findFirst()
+            .orElseThrow()
+            .id();
     assertThat(grafana.requestCount(Operation.CREATE_SA)).isEqualTo(1);
     grafana.deleteServiceAccountOutOfBand(account);
 
@@ -42,10 +47,12 @@ class GrafanaDeletionTest extends LifecycleTestBase {
     apply(r);
     awaitReady("bye", "Issued");
     Secret first = secret("bye");
-    edit("bye", x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
-      return x;
-    });
+    edit(
+        "bye",
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
+          return x;
+        });
     Secret second = awaitNewToken("bye", tokenId(first));
     awaitReady("bye", "Rotated");
     assertThat(liveTokens()).hasSize(2);
@@ -78,8 +85,12 @@ class GrafanaDeletionTest extends LifecycleTestBase {
     GrafanaServiceAccountToken again = token("keep");
     again.getSpec().setTokenName("keep");
     GrafanaServiceAccountToken recreated = apply(again);
-    await().atMost(Duration.ofSeconds(20)).until(() -> secret("keep").getMetadata().getOwnerReferences() != null
-        && !secret("keep").getMetadata().getOwnerReferences().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                secret("keep").getMetadata().getOwnerReferences() != null
+                    && !secret("keep").getMetadata().getOwnerReferences().isEmpty());
     assertThat(secret("keep").getMetadata().getOwnerReferences().get(0).getUid())
         .isEqualTo(recreated.getMetadata().getUid());
     assertThat(key(secret("keep"))).as("same shaping fields: the key is kept").isEqualTo(key(kept));

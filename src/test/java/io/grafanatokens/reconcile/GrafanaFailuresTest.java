@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** docs/reference.md#failures-and-retries and docs/reference.md#issuing-crash-safe for the grafana provider. */
+/**
+ * docs/reference.md#failures-and-retries and docs/reference.md#issuing-crash-safe for the grafana
+ * provider.
+ */
 class GrafanaFailuresTest extends LifecycleTestBase {
 
   @Test
@@ -23,7 +26,9 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     grafana.failNext(Operation.CREATE_TOKEN, Fault.DROP_AFTER_CREATE);
     apply(token("lossy"));
     awaitCondition("lossy", StatusBuilder.ISSUING, "True", "ProviderError");
-    assertThat(grafana.tokensOf(serviceAccountId)).as("created, but the answer was lost").hasSize(1);
+    assertThat(grafana.tokensOf(serviceAccountId))
+        .as("created, but the answer was lost")
+        .hasSize(1);
     advance(Duration.ofSeconds(3));
     nudge("lossy");
     awaitReady("lossy", "Issued");
@@ -39,8 +44,9 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     grafana.failNext(Operation.CREATE_TOKEN, Fault.HTTP_500, 1);
     apply(token("flaky"));
     awaitCondition("flaky", StatusBuilder.ISSUING, "True", "ProviderError");
-    assertThat(condition("flaky", StatusBuilder.READY)).hasValueSatisfying(c ->
-        assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/ProviderError"));
+    assertThat(condition("flaky", StatusBuilder.READY))
+        .hasValueSatisfying(
+            c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/ProviderError"));
     // the first retry comes 2 s later on the operator's clock
     advance(Duration.ofSeconds(3));
     nudge("flaky");
@@ -57,11 +63,13 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     GrafanaServiceAccountToken ready = awaitReady("stuck", "Issued");
     Secret first = secret("stuck");
     grafana.failNext(Operation.CREATE_TOKEN, Fault.HTTP_503, 1000);
-    advance(Duration.between(clock.instant(), Instant.parse(ready.getStatus().getRenewalTime())).plusSeconds(1));
+    advance(
+        Duration.between(clock.instant(), Instant.parse(ready.getStatus().getRenewalTime()))
+            .plusSeconds(1));
     nudge("stuck");
     awaitCondition("stuck", StatusBuilder.ISSUING, "True", "ProviderError");
-    assertThat(condition("stuck", StatusBuilder.READY)).hasValueSatisfying(c ->
-        assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(condition("stuck", StatusBuilder.READY))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
     assertThat(key(secret("stuck"))).isEqualTo(key(first));
     assertThat(grafana.authenticates(key(first))).isTrue();
 
@@ -73,11 +81,16 @@ class GrafanaFailuresTest extends LifecycleTestBase {
 
   @Test
   void rejectedCredentialsAreNotRetriedUntilTheirSecretChanges() {
-    client.secrets().inNamespace(NS).withName(EmbeddedCluster.CREDENTIALS_SECRET).edit(s -> {
-      s.setData(null);
-      s.setStringData(java.util.Map.of("username", "admin", "password", "wrong"));
-      return s;
-    });
+    client
+        .secrets()
+        .inNamespace(NS)
+        .withName(EmbeddedCluster.CREDENTIALS_SECRET)
+        .edit(
+            s -> {
+              s.setData(null);
+              s.setStringData(java.util.Map.of("username", "admin", "password", "wrong"));
+              return s;
+            });
     grafana.addAdminUser("admin", "right");
     apply(token("locked"));
     awaitCondition("locked", StatusBuilder.READY, "False", "CredentialsRejected");
@@ -85,17 +98,26 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     // inside Grafana's lockout window: a first 401 is tried once more only after it (LockoutTest)
     advance(Duration.ofMinutes(4));
     nudge("locked");
-    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> grafana.requests().size() == calls);
 
-    client.secrets().inNamespace(NS).withName(EmbeddedCluster.CREDENTIALS_SECRET).edit(s -> {
-      s.setStringData(java.util.Map.of("username", "admin", "password", "right"));
-      return s;
-    });
+    client
+        .secrets()
+        .inNamespace(NS)
+        .withName(EmbeddedCluster.CREDENTIALS_SECRET)
+        .edit(
+            s -> {
+              s.setStringData(java.util.Map.of("username", "admin", "password", "right"));
+              return s;
+            });
     advance(Duration.ofMinutes(1));
     nudge("locked");
     awaitReady("locked", "Issued");
-    assertThat(events("InsecureCredentials")).as("basic auth over http is accepted with a Warning").hasSize(1)
+    assertThat(events("InsecureCredentials"))
+        .as("basic auth over http is accepted with a Warning")
+        .hasSize(1)
         .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
   }
 
@@ -104,7 +126,8 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     GrafanaServiceAccountToken r = token("nocreds");
     r.getSpec().getGrafana().getCredentialsSecretRef().setName("absent");
     apply(r);
-    GrafanaServiceAccountToken failed = awaitCondition("nocreds", StatusBuilder.READY, "False", "CredentialsNotFound");
+    GrafanaServiceAccountToken failed =
+        awaitCondition("nocreds", StatusBuilder.READY, "False", "CredentialsNotFound");
     assertThat(failed.getStatus().getConditions().get(0).getMessage()).contains("absent");
     assertThat(grafana.requestCount(Operation.CREATE_TOKEN)).isZero();
   }
@@ -115,9 +138,11 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     r.getSpec().setSecondsToLive(30L);
     r.getSpec().setRotation(io.grafanatokens.testing.Resources.rotation("1d", null));
     apply(r);
-    GrafanaServiceAccountToken failed = awaitCondition("bad", StatusBuilder.READY, "False", "InvalidSpec");
+    GrafanaServiceAccountToken failed =
+        awaitCondition("bad", StatusBuilder.READY, "False", "InvalidSpec");
     assertThat(failed.getStatus().getConditions().get(0).getMessage())
-        .contains("spec.secondsToLive").contains("spec.rotation.renewBefore");
+        .contains("spec.secondsToLive")
+        .contains("spec.rotation.renewBefore");
     assertThat(grafana.requests()).isEmpty();
     assertThat(secret("bad")).isNull();
   }
@@ -130,7 +155,8 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     long other = grafana.createServiceAccount(1, "other", "Viewer");
     grafana.mintToken(other, taken, 3600);
     awaitReady("clash", "Issued");
-    assertThat(secret("clash").getMetadata().getAnnotations().get("grafanatokens.io/token-name")).endsWith("-2");
+    assertThat(secret("clash").getMetadata().getAnnotations().get("grafanatokens.io/token-name"))
+        .endsWith("-2");
     assertThat(grafana.tokensOf(other)).extracting(TokenSnapshot::name).containsExactly(taken);
   }
 
@@ -142,7 +168,10 @@ class GrafanaFailuresTest extends LifecycleTestBase {
     for (int i = 0; i < 20; i++) {
       awaitReady("many-" + i, "Issued");
     }
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> liveTokens().size() == 20);
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> liveTokens().size() == 20);
     assertThat(grafana.tokensOf(serviceAccountId)).hasSize(20);
   }
 }

@@ -26,22 +26,31 @@ class GrafanaLifecycleTest extends LifecycleTestBase {
     String uid8 = created.getMetadata().getUid().substring(0, 8);
     assertThat(grafana.authenticates(key(s))).as("the key in the Secret works at Grafana").isTrue();
     assertThat(s.getType()).isEqualTo("Opaque");
-    assertThat(s.getMetadata().getLabels()).containsEntry(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE);
-    assertThat(s.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(o -> {
-          assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid());
-          assertThat(o.getController()).isTrue();
-        });
+    assertThat(s.getMetadata().getLabels())
+        .containsEntry(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE);
+    assertThat(s.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+            });
     assertThat(s.getMetadata().getAnnotations())
         .containsEntry(SecretAnnotations.TOKEN_NAME, "dashboards-ci-" + uid8 + "-1")
         .containsEntry(SecretAnnotations.SERVICE_ACCOUNT_ID, String.valueOf(serviceAccountId))
-        .containsKeys(SecretAnnotations.TOKEN_ID, SecretAnnotations.ISSUED_AT, SecretAnnotations.EXPIRES_AT,
-            SecretAnnotations.KEY_SHA256, SecretAnnotations.TARGET_HASH, SecretAnnotations.APPLIED_METADATA);
+        .containsKeys(
+            SecretAnnotations.TOKEN_ID,
+            SecretAnnotations.ISSUED_AT,
+            SecretAnnotations.EXPIRES_AT,
+            SecretAnnotations.KEY_SHA256,
+            SecretAnnotations.TARGET_HASH,
+            SecretAnnotations.APPLIED_METADATA);
 
     TokenSnapshot atGrafana = grafana.token(Long.parseLong(tokenId(s))).orElseThrow();
     assertThat(atGrafana.name()).isEqualTo("dashboards-ci-" + uid8 + "-1");
     assertThat(Instant.parse(s.getMetadata().getAnnotations().get(SecretAnnotations.EXPIRES_AT)))
-        .as("expires-at is the provider's real expiry").isEqualTo(atGrafana.expires());
+        .as("expires-at is the provider's real expiry")
+        .isEqualTo(atGrafana.expires());
 
     GrafanaServiceAccountTokenStatus st = r.getStatus();
     assertThat(st.getProvider()).isEqualTo("grafana");
@@ -54,10 +63,13 @@ class GrafanaLifecycleTest extends LifecycleTestBase {
     assertThat(Instant.parse(st.getExpiresAt())).isEqualTo(atGrafana.expires());
     Instant renewal = Instant.parse(st.getRenewalTime());
     // default renewBefore: a third of 24h, minus a jitter below min(L/10, 15 min)
-    assertThat(renewal).isBetween(atGrafana.expires().minus(Duration.ofHours(8)).minus(Duration.ofMinutes(15)),
-        atGrafana.expires().minus(Duration.ofHours(8)));
-    assertThat(condition("dashboards-ci", StatusBuilder.ISSUING)).hasValueSatisfying(c ->
-        assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/Idle"));
+    assertThat(renewal)
+        .isBetween(
+            atGrafana.expires().minus(Duration.ofHours(8)).minus(Duration.ofMinutes(15)),
+            atGrafana.expires().minus(Duration.ofHours(8)));
+    assertThat(condition("dashboards-ci", StatusBuilder.ISSUING))
+        .hasValueSatisfying(
+            c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/Idle"));
     assertThat(events("Issued")).hasSize(1);
     assertThat(liveTokens()).hasSize(1);
   }
@@ -76,7 +88,9 @@ class GrafanaLifecycleTest extends LifecycleTestBase {
     // not yet due: a nudge changes nothing
     advance(Duration.between(clock.instant(), renewal).minusSeconds(5));
     nudge("rot");
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> tokenId(first).equals(tokenId(secret("rot"))));
 
     advance(Duration.ofSeconds(10));
@@ -85,20 +99,31 @@ class GrafanaLifecycleTest extends LifecycleTestBase {
     GrafanaServiceAccountToken rotated = awaitReady("rot", "Rotated");
     assertThat(rotated.getStatus().getRotationCount()).isEqualTo(2L);
     assertThat(grafana.authenticates(key(second))).isTrue();
-    assertThat(grafana.authenticates(firstKey)).as("previous key valid during the grace period").isTrue();
-    assertThat(rotated.getStatus().getPendingRevocations()).singleElement().satisfies(p -> {
-      assertThat(p.getTokenId()).isEqualTo(tokenId(first));
-      assertThat(Instant.parse(p.getRevokeAt())).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
-    });
+    assertThat(grafana.authenticates(firstKey))
+        .as("previous key valid during the grace period")
+        .isTrue();
+    assertThat(rotated.getStatus().getPendingRevocations())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getTokenId()).isEqualTo(tokenId(first));
+              assertThat(Instant.parse(p.getRevokeAt()))
+                  .isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+            });
     assertThat(second.getMetadata().getAnnotations().get(SecretAnnotations.PENDING_REVOCATIONS))
         .contains("\"tokenId\":\"" + tokenId(first) + "\"");
 
     advance(Duration.ofMinutes(5));
     nudge("rot");
     await().atMost(Duration.ofSeconds(20)).until(() -> !grafana.authenticates(firstKey));
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("rot").getStatus().getPendingRevocations() == null);
-    assertThat(grafana.authenticates(key(secret("rot")))).as("the Secret never holds a revoked key").isTrue();
-    assertThat(secret("rot").getMetadata().getAnnotations()).doesNotContainKey(SecretAnnotations.PENDING_REVOCATIONS);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("rot").getStatus().getPendingRevocations() == null);
+    assertThat(grafana.authenticates(key(secret("rot"))))
+        .as("the Secret never holds a revoked key")
+        .isTrue();
+    assertThat(secret("rot").getMetadata().getAnnotations())
+        .doesNotContainKey(SecretAnnotations.PENDING_REVOCATIONS);
     assertThat(events("Rotated")).hasSize(1);
     assertThat(events("Revoked")).hasSize(1);
     assertThat(liveTokens()).hasSize(1);
@@ -114,9 +139,12 @@ class GrafanaLifecycleTest extends LifecycleTestBase {
     cluster.stopOperator();
     cluster.startOperator();
     nudge("steady");
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> id.equals(tokenId(secret("steady"))));
-    assertThat(grafana.requestCount(io.grafanatokens.fakes.grafana.Operation.CREATE_TOKEN)).isEqualTo(creates);
+    assertThat(grafana.requestCount(io.grafanatokens.fakes.grafana.Operation.CREATE_TOKEN))
+        .isEqualTo(creates);
     assertThat(liveTokens()).hasSize(1);
   }
 }

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** docs/reference.md#liveness-check: a token gone or revoked at Grafana is re-issued (TokenGone). */
+/**
+ * docs/reference.md#liveness-check: a token gone or revoked at Grafana is re-issued (TokenGone).
+ */
 class GrafanaLivenessTest extends LifecycleTestBase {
 
   @Override
@@ -28,8 +30,13 @@ class GrafanaLivenessTest extends LifecycleTestBase {
     nudge("ui-deleted");
     Secret second = awaitNewToken("ui-deleted", tokenId(first));
     assertThat(grafana.authenticates(key(second))).isTrue();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(events("Rotated")).singleElement().satisfies(e -> assertThat(e.getNote()).contains("TokenGone")));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(events("Rotated"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getNote()).contains("TokenGone")));
   }
 
   @Test
@@ -58,9 +65,13 @@ class GrafanaLivenessTest extends LifecycleTestBase {
     for (int i = 0; i < 5; i++) {
       nudge("shared-" + i);
     }
-    org.awaitility.Awaitility.await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
-        .until(() -> grafana.requestCount(io.grafanatokens.fakes.grafana.Operation.LIST_TOKENS) >= 1);
-    assertThat(grafana.requestCount(io.grafanatokens.fakes.grafana.Operation.LIST_TOKENS)).isEqualTo(1);
+    org.awaitility.Awaitility.await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> grafana.requestCount(io.grafanatokens.fakes.grafana.Operation.LIST_TOKENS) >= 1);
+    assertThat(grafana.requestCount(io.grafanatokens.fakes.grafana.Operation.LIST_TOKENS))
+        .isEqualTo(1);
     assertThat(liveTokens()).hasSize(5);
   }
 }

@@ -42,44 +42,103 @@ class GrafanaSafeguardsTest extends LifecycleTestBase {
   void finalizerGivesUpTwoMinutesAfterDeletionInATerminatingNamespace() {
     String ns = "doomed";
     cluster.namespaceWithGrafanaAdmin(ns);
-    GrafanaServiceAccountToken r = Resources.grafanaToken(ns, "orphan", grafana.baseUrl(), serviceAccountId);
+    GrafanaServiceAccountToken r =
+        Resources.grafanaToken(ns, "orphan", grafana.baseUrl(), serviceAccountId);
     client.resource(r).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> client.secrets().inNamespace(ns).withName("orphan").get() != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> client.secrets().inNamespace(ns).withName("orphan").get() != null);
     String tokenId = tokenId(client.secrets().inNamespace(ns).withName("orphan").get());
 
     // the namespace goes, and its credentials with it
-    client.namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
-        .endStatus().build());
+    client
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .withNewStatus()
+                    .withPhase("Terminating")
+                    .endStatus()
+                    .build());
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
     // past the few seconds credential Secrets are shared for (CredentialSecrets.MAX_AGE)
     advance(Duration.ofSeconds(11));
     client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").delete();
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-        .until(() -> client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").get() != null);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client
+                        .resources(GrafanaServiceAccountToken.class)
+                        .inNamespace(ns)
+                        .withName("orphan")
+                        .get()
+                    != null);
 
     advance(Duration.ofMinutes(3));
-    client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").edit(x -> {
-      x.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of("test.grafanatokens.io/nudge", "1")));
-      return x;
-    });
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).withName("orphan").get() == null);
-    assertThat(logs.lines()).anyMatch(l -> l.contains(ns + "/orphan") && l.contains(tokenId) && l.contains("left to expire"));
+    client
+        .resources(GrafanaServiceAccountToken.class)
+        .inNamespace(ns)
+        .withName("orphan")
+        .edit(
+            x -> {
+              x.getMetadata()
+                  .setAnnotations(
+                      new java.util.HashMap<>(
+                          java.util.Map.of("test.grafanatokens.io/nudge", "1")));
+              return x;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client
+                        .resources(GrafanaServiceAccountToken.class)
+                        .inNamespace(ns)
+                        .withName("orphan")
+                        .get()
+                    == null);
+    assertThat(logs.lines())
+        .anyMatch(
+            l -> l.contains(ns + "/orphan") && l.contains(tokenId) && l.contains("left to expire"));
   }
 
   @Test
   void noTokenIsIssuedInATerminatingNamespace() {
     String ns = "closing";
     cluster.namespaceWithGrafanaAdmin(ns);
-    client.namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
-        .endStatus().build());
-    client.resource(Resources.grafanaToken(ns, "late", grafana.baseUrl(), serviceAccountId)).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      GrafanaServiceAccountToken r = client.resources(GrafanaServiceAccountToken.class).inNamespace(ns)
-          .withName("late").get();
-      return r.getStatus() != null && r.getStatus().getConditions().stream()
-          .anyMatch(c -> StatusBuilder.ISSUING.equals(c.getType()) && c.getMessage().contains("being deleted"));
-    });
+    client
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .withNewStatus()
+                    .withPhase("Terminating")
+                    .endStatus()
+                    .build());
+    client
+        .resource(Resources.grafanaToken(ns, "late", grafana.baseUrl(), serviceAccountId))
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              GrafanaServiceAccountToken r =
+                  client
+                      .resources(GrafanaServiceAccountToken.class)
+                      .inNamespace(ns)
+                      .withName("late")
+                      .get();
+              return r.getStatus() != null
+                  && r.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c ->
+                              StatusBuilder.ISSUING.equals(c.getType())
+                                  && c.getMessage().contains("being deleted"));
+            });
     assertThat(grafana.requestCount(Operation.CREATE_TOKEN)).isZero();
   }
 }

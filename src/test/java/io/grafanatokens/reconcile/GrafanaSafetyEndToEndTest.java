@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.RestartTarget;
 import io.grafanatokens.api.v1alpha1.SecretTemplate;
-import io.grafanatokens.fakes.grafana.Fault;
 import io.grafanatokens.fakes.grafana.FakeGrafana;
+import io.grafanatokens.fakes.grafana.Fault;
 import io.grafanatokens.fakes.grafana.Operation;
 import io.grafanatokens.status.StatusBuilder;
 import io.grafanatokens.testing.ApiServerDispatcher;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rotation promise end to end (the failures it must never cause), with the real wiring: the
- * operator, the CRUD mock and the fake Grafana. The fast tier (RotationSafetyTest) proves each
- * rule pass by pass; these prove the operator as users run it keeps them.
+ * operator, the CRUD mock and the fake Grafana. The fast tier (RotationSafetyTest) proves each rule
+ * pass by pass; these prove the operator as users run it keeps them.
  */
 class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
 
@@ -44,13 +44,15 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
   }
 
   private void rotate(String name, String value) {
-    edit(name, x -> {
-      if (x.getMetadata().getAnnotations() == null) {
-        x.getMetadata().setAnnotations(new HashMap<>());
-      }
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
-      return x;
-    });
+    edit(
+        name,
+        x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new HashMap<>());
+          }
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
+          return x;
+        });
   }
 
   @Test
@@ -69,19 +71,32 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
       for (int i = 0; i < Integer.parseInt(first); i++) {
         theirs = other.mintToken(account, "other-tool-" + i, 0);
       }
-      client.secrets().resource(new SecretBuilder().withNewMetadata().withName("grafana-b").withNamespace(NS)
-          .endMetadata().addToStringData("token", other.mintAdminToken(1)).build()).create();
-      edit("mover", x -> {
-        x.getSpec().getGrafana().setUrl(other.baseUrl());
-        x.getSpec().getGrafana().getServiceAccount().setId(account);
-        x.getSpec().getGrafana().getCredentialsSecretRef().setName("grafana-b");
-        return x;
-      });
+      client
+          .secrets()
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("grafana-b")
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .addToStringData("token", other.mintAdminToken(1))
+                  .build())
+          .create();
+      edit(
+          "mover",
+          x -> {
+            x.getSpec().getGrafana().setUrl(other.baseUrl());
+            x.getSpec().getGrafana().getServiceAccount().setId(account);
+            x.getSpec().getGrafana().getCredentialsSecretRef().setName("grafana-b");
+            return x;
+          });
       await().atMost(Duration.ofSeconds(20)).until(() -> other.authenticates(key(secret("mover"))));
 
       advance(Duration.ofMinutes(6));
       nudge("mover");
-      await().atMost(Duration.ofSeconds(20)).until(() -> get("mover").getStatus().getPendingRevocations() == null);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> get("mover").getStatus().getPendingRevocations() == null);
       assertThat(other.authenticates(theirs)).as("another tool's token at Grafana B").isTrue();
       assertThat(other.requestCount(Operation.DELETE_TOKEN)).isZero();
       assertThat(events("TokenLeftToExpire")).isNotEmpty();
@@ -90,10 +105,30 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
 
   @Test
   void aRestartThatFailedAfterTheSwapIsRedoneBeforeThePreviousKeyIsRevoked() {
-    client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("app")
-        .withNamespace(NS).endMetadata().withNewSpec().withNewTemplate().withNewMetadata().endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("app")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("app:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
     GrafanaServiceAccountToken r = shortLived("envvar");
     RestartTarget t = new RestartTarget();
     t.setKind("Deployment");
@@ -102,24 +137,43 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
     apply(r);
     awaitReady("envvar", "Issued");
     Secret first = secret("envvar");
-    cluster.api().failNext(ApiServerDispatcher.on("patch", "deployments"), FaultMode.REFUSE, 500, "etcd timeout", 2);
+    cluster
+        .api()
+        .failNext(
+            ApiServerDispatcher.on("patch", "deployments"),
+            FaultMode.REFUSE,
+            500,
+            "etcd timeout",
+            2);
     rotate("envvar", "1");
     awaitNewToken("envvar", tokenId(first));
 
     advance(Duration.ofMinutes(6));
     nudge("envvar");
     await().atMost(Duration.ofSeconds(20)).until(() -> restartedAt() != null);
-    assertThat(grafana.authenticates(key(first))).as("revoked only a grace period after the restart").isTrue();
-    await().atMost(Duration.ofSeconds(20)).until(() -> tokenId(secret("envvar")).equals(
-        get("envvar").getStatus().getRestartedFor()));
+    assertThat(grafana.authenticates(key(first)))
+        .as("revoked only a grace period after the restart")
+        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> tokenId(secret("envvar")).equals(get("envvar").getStatus().getRestartedFor()));
     advance(Duration.ofMinutes(5));
     nudge("envvar");
     await().atMost(Duration.ofSeconds(20)).until(() -> !grafana.authenticates(key(first)));
   }
 
   private String restartedAt() {
-    var a = client.apps().deployments().inNamespace(NS).withName("app").get().getSpec().getTemplate().getMetadata()
-        .getAnnotations();
+    var a =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName("app")
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations();
     return a == null ? null : a.get("grafanatokens.io/restartedAt");
   }
 
@@ -131,7 +185,9 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
     r.getSpec().setSecret(st);
     apply(r);
     awaitCondition("label", StatusBuilder.READY, "False", "InvalidSpec");
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> grafana.requestCount(Operation.CREATE_TOKEN) == 0);
   }
 
@@ -146,8 +202,14 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
     awaitCondition("dead", StatusBuilder.READY, "False", "TokenGone");
     advance(Duration.ofSeconds(3));
     nudge("dead");
-    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() ->
-        condition("dead", StatusBuilder.READY).map(c -> "TokenGone".equals(c.getReason())).orElse(false));
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                condition("dead", StatusBuilder.READY)
+                    .map(c -> "TokenGone".equals(c.getReason()))
+                    .orElse(false));
     advance(Duration.ofSeconds(10));
     nudge("dead");
     awaitReady("dead", "Rotated");

@@ -72,12 +72,16 @@ abstract class LifecycleTestBase {
       List<String> leaks = logs.lines().stream().filter(l -> KEY.matcher(l).find()).toList();
       assertThat(leaks).as("log lines holding a key").isEmpty();
       for (Event e : client.events().v1().events().inNamespace(NS).list().getItems()) {
-        assertThat(KEY.matcher(String.valueOf(e.getNote())).find()).as("event note " + e.getNote()).isFalse();
+        assertThat(KEY.matcher(String.valueOf(e.getNote())).find())
+            .as("event note " + e.getNote())
+            .isFalse();
       }
-      for (GrafanaServiceAccountToken r : client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).list()
-          .getItems()) {
+      for (GrafanaServiceAccountToken r :
+          client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).list().getItems()) {
         String status = io.fabric8.kubernetes.client.utils.Serialization.asJson(r.getStatus());
-        assertThat(KEY.matcher(status).find()).as("status of " + r.getMetadata().getName()).isFalse();
+        assertThat(KEY.matcher(status).find())
+            .as("status of " + r.getMetadata().getName())
+            .isFalse();
       }
     } finally {
       logs.close();
@@ -99,25 +103,45 @@ abstract class LifecycleTestBase {
     return client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).get();
   }
 
-  /** Edits the resource like kubectl edit; a 409 from the operator's own status write meanwhile is tried again. */
-  protected GrafanaServiceAccountToken edit(String name, java.util.function.UnaryOperator<GrafanaServiceAccountToken> f) {
+  /**
+   * Edits the resource like kubectl edit; a 409 from the operator's own status write meanwhile is
+   * tried again.
+   */
+  protected GrafanaServiceAccountToken edit(
+      String name, java.util.function.UnaryOperator<GrafanaServiceAccountToken> f) {
     GrafanaServiceAccountToken[] edited = new GrafanaServiceAccountToken[1];
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptionsMatching(
-        e -> e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
-        .until(() -> (edited[0] = client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name)
-            .edit(f)) != null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409)
+        .until(
+            () ->
+                (edited[0] =
+                        client
+                            .resources(GrafanaServiceAccountToken.class)
+                            .inNamespace(NS)
+                            .withName(name)
+                            .edit(f))
+                    != null);
     return edited[0];
   }
 
   /** Makes the operator look at the resource now (the test clock does not fire JOSDK's timers). */
   protected void nudge(String name) {
-    edit(name, r -> {
-      if (r.getMetadata().getAnnotations() == null) {
-        r.getMetadata().setAnnotations(new HashMap<>());
-      }
-      r.getMetadata().getAnnotations().put("test.grafanatokens.io/nudge", String.valueOf(nudges.incrementAndGet()));
-      return r;
-    });
+    edit(
+        name,
+        r -> {
+          if (r.getMetadata().getAnnotations() == null) {
+            r.getMetadata().setAnnotations(new HashMap<>());
+          }
+          r.getMetadata()
+              .getAnnotations()
+              .put("test.grafanatokens.io/nudge", String.valueOf(nudges.incrementAndGet()));
+          return r;
+        });
   }
 
   protected void advance(Duration d) {
@@ -134,12 +158,18 @@ abstract class LifecycleTestBase {
     return r.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
-  protected GrafanaServiceAccountToken awaitCondition(String name, String type, String status, String reason) {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-      Optional<Condition> c = condition(name, type);
-      assertThat(c).as(type + " of " + name).isPresent();
-      assertThat(c.get().getStatus() + "/" + c.get().getReason()).isEqualTo(status + "/" + reason);
-    });
+  protected GrafanaServiceAccountToken awaitCondition(
+      String name, String type, String status, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              Optional<Condition> c = condition(name, type);
+              assertThat(c).as(type + " of " + name).isPresent();
+              assertThat(c.get().getStatus() + "/" + c.get().getReason())
+                  .isEqualTo(status + "/" + reason);
+            });
     return get(name);
   }
 
@@ -152,21 +182,29 @@ abstract class LifecycleTestBase {
   }
 
   protected Secret awaitSecret(String name) {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> secret(name) != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> secret(name) != null);
     return secret(name);
   }
 
   /** Waits until the Secret holds a token other than {@code previousTokenId}. */
   protected Secret awaitNewToken(String secretName, String previousTokenId) {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      Secret s = secret(secretName);
-      return s != null && tokenId(s) != null && !tokenId(s).equals(previousTokenId);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              Secret s = secret(secretName);
+              return s != null && tokenId(s) != null && !tokenId(s).equals(previousTokenId);
+            });
     return secret(secretName);
   }
 
   protected static String tokenId(Secret s) {
-    return s.getMetadata().getAnnotations() == null ? null
+    return s.getMetadata().getAnnotations() == null
+        ? null
         : s.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID);
   }
 
@@ -188,6 +226,7 @@ abstract class LifecycleTestBase {
 
   protected List<Event> events(String reason) {
     return client.events().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason())).toList();
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
   }
 }

@@ -6,7 +6,6 @@ import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenListing;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +15,10 @@ class LivenessCacheTest {
   private static final Duration HOUR = Duration.ofHours(1);
 
   private static TokenListing listing(String... ids) {
-    return TokenListing.complete(java.util.Arrays.stream(ids)
-        .map(id -> new TokenInfo(id, "t-" + id, NOW, NOW.plus(HOUR), false, false)).toList());
+    return TokenListing.complete(
+        java.util.Arrays.stream(ids)
+            .map(id -> new TokenInfo(id, "t-" + id, NOW, NOW.plus(HOUR), false, false))
+            .toList());
   }
 
   @Test
@@ -29,10 +30,16 @@ class LivenessCacheTest {
     cache.put("grafana|a|2", NOW, ticket, listing("16"));
     AtomicInteger lists = new AtomicInteger();
 
-    TokenListing seen = cache.tokens("grafana|a|2", "17", NOW, HOUR, () -> {
-      lists.incrementAndGet();
-      return listing("16", "17");
-    });
+    TokenListing seen =
+        cache.tokens(
+            "grafana|a|2",
+            "17",
+            NOW,
+            HOUR,
+            () -> {
+              lists.incrementAndGet();
+              return listing("16", "17");
+            });
     assertThat(lists).as("a fresh list, taken after the create").hasValue(1);
     assertThat(seen.tokens()).extracting(TokenInfo::id).contains("17");
   }
@@ -41,10 +48,11 @@ class LivenessCacheTest {
   void resourcesOnOneAccountShareAListWithinTheInterval() throws Exception {
     LivenessCache cache = new LivenessCache();
     AtomicInteger lists = new AtomicInteger();
-    LivenessCache.Lister lister = () -> {
-      lists.incrementAndGet();
-      return listing("1", "2");
-    };
+    LivenessCache.Lister lister =
+        () -> {
+          lists.incrementAndGet();
+          return listing("1", "2");
+        };
     cache.tokens("acc", "1", NOW, HOUR, lister);
     cache.tokens("acc", "2", NOW.plusSeconds(60), HOUR, lister);
     assertThat(lists).hasValue(1);
@@ -57,10 +65,15 @@ class LivenessCacheTest {
     LivenessCache cache = new LivenessCache();
     cache.put("acc", NOW, cache.beforeList(), listing("9"));
     AtomicInteger lists = new AtomicInteger();
-    cache.tokens("acc", "9", NOW.plusSeconds(1), HOUR, () -> {
-      lists.incrementAndGet();
-      return listing();
-    });
+    cache.tokens(
+        "acc",
+        "9",
+        NOW.plusSeconds(1),
+        HOUR,
+        () -> {
+          lists.incrementAndGet();
+          return listing();
+        });
     assertThat(lists).hasValue(0);
   }
 
@@ -70,10 +83,19 @@ class LivenessCacheTest {
     cache.created("acc", "5");
     cache.put("acc", NOW, cache.beforeList(), listing("5"));
     AtomicInteger lists = new AtomicInteger();
-    assertThat(cache.tokens("acc", "5", NOW, HOUR, () -> {
-      lists.incrementAndGet();
-      return listing();
-    }).tokens()).hasSize(1);
+    assertThat(
+            cache
+                .tokens(
+                    "acc",
+                    "5",
+                    NOW,
+                    HOUR,
+                    () -> {
+                      lists.incrementAndGet();
+                      return listing();
+                    })
+                .tokens())
+        .hasSize(1);
     assertThat(lists).hasValue(0);
   }
 }

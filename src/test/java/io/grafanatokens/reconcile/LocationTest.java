@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * "Which fields need a new token" is not "where a token id means something"
  * (docs/reference.md#which-tokens-may-be-deleted): a lifetime, name or service-account change
- * re-issues and revokes the previous token after its grace; only a move to another instance
- * leaves it to expire. Records written before locations existed are judged by the migration rule
- * of docs/reference.md#the-secret.
+ * re-issues and revokes the previous token after its grace; only a move to another instance leaves
+ * it to expire. Records written before locations existed are judged by the migration rule of
+ * docs/reference.md#the-secret.
  */
 class LocationTest {
   private final PassHarness h = new PassHarness();
@@ -45,16 +45,26 @@ class LocationTest {
 
   private String condition(String name, String type) {
     var st = h.get(name).getStatus();
-    return st == null ? "-" : st.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-        .map(c -> c.getStatus() + "/" + c.getReason()).orElse("-");
+    return st == null
+        ? "-"
+        : st.getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .findFirst()
+            .map(c -> c.getStatus() + "/" + c.getReason())
+            .orElse("-");
   }
 
   private List<String> leftToExpire() {
     return h.client.events().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> "TokenLeftToExpire".equals(e.getReason())).map(Event::getNote).toList();
+        .filter(e -> "TokenLeftToExpire".equals(e.getReason()))
+        .map(Event::getNote)
+        .toList();
   }
 
-  /** The spec change re-issues at once; the previous key works through its grace and is revoked after it. */
+  /**
+   * The spec change re-issues at once; the previous key works through its grace and is revoked
+   * after it.
+   */
   private void previousTokenRevokedAfterGrace(UnaryOperator<GrafanaServiceAccountToken> change) {
     issued("ci");
     String first = key(h.secret("ci"));
@@ -73,28 +83,32 @@ class LocationTest {
 
   @Test
   void aLifetimeChangeRevokesThePreviousTokenAfterItsGrace() {
-    previousTokenRevokedAfterGrace(x -> {
-      x.getSpec().setSecondsToLive(7200L);
-      return x;
-    });
+    previousTokenRevokedAfterGrace(
+        x -> {
+          x.getSpec().setSecondsToLive(7200L);
+          return x;
+        });
   }
 
   @Test
   void aTokenNameChangeRevokesThePreviousTokenAfterItsGrace() {
-    previousTokenRevokedAfterGrace(x -> {
-      x.getSpec().setTokenName("renamed");
-      return x;
-    });
+    previousTokenRevokedAfterGrace(
+        x -> {
+          x.getSpec().setTokenName("renamed");
+          return x;
+        });
   }
 
   @Test
   void aServiceAccountChangeRevokesThePreviousTokenAtTheAccountItWasIssuedOn() {
     issued("ci");
     String first = key(h.secret("ci"));
-    h.edit("ci", x -> {
-      x.getSpec().getGrafana().getServiceAccount().setId(3L);
-      return x;
-    });
+    h.edit(
+        "ci",
+        x -> {
+          x.getSpec().getGrafana().getServiceAccount().setId(3L);
+          return x;
+        });
     h.settle("ci");
     h.restart();
     h.advance(Duration.ofMinutes(6));
@@ -103,7 +117,9 @@ class LocationTest {
     h.settle("ci");
 
     assertThat(h.provider.works(first)).isFalse();
-    assertThat(h.provider.calls()).filteredOn(c -> c.op() == Op.REVOKE).singleElement()
+    assertThat(h.provider.calls())
+        .filteredOn(c -> c.op() == Op.REVOKE)
+        .singleElement()
         .satisfies(c -> assertThat(c.token()).isNotEqualTo(tokenId(h.secret("ci"))));
   }
 
@@ -112,41 +128,56 @@ class LocationTest {
     issued("ci");
     String firstId = tokenId(h.secret("ci"));
     String first = key(h.secret("ci"));
-    h.edit("ci", x -> {
-      x.getSpec().getGrafana().setUrl(GRAFANA_B);
-      return x;
-    });
+    h.edit(
+        "ci",
+        x -> {
+          x.getSpec().getGrafana().setUrl(GRAFANA_B);
+          return x;
+        });
     h.provider.failNext(Op.CREATE, MemoryTokenProvider.unavailable(), 3);
     for (int i = 0; i < 3; i++) {
       h.pass("ci");
       assertThat(condition("ci", StatusBuilder.ISSUING)).isEqualTo("True/ProviderError");
       h.advance(Duration.ofSeconds(20));
     }
-    assertThat(leftToExpire()).as("not before the new token is in place: until then it is current").isEmpty();
+    assertThat(leftToExpire())
+        .as("not before the new token is in place: until then it is current")
+        .isEmpty();
 
     h.settle("ci");
     h.advance(Duration.ofMinutes(6));
     h.settle("ci");
 
     assertThat(h.provider.works(first)).as("never revoked at another Grafana").isTrue();
-    assertThat(leftToExpire()).singleElement().satisfies(n -> assertThat(n).contains("token " + firstId)
-        .contains("left to expire"));
+    assertThat(leftToExpire())
+        .singleElement()
+        .satisfies(n -> assertThat(n).contains("token " + firstId).contains("left to expire"));
   }
 
   @Test
   void whetherASwapLandedIsJudgedByTheKeyNotByAnIdTheNewGrafanaHandsOutAgain() {
     issued("ci");
     String idAtA = tokenId(h.secret("ci"));
-    h.edit("ci", x -> {
-      x.getSpec().getGrafana().setUrl(GRAFANA_B);
-      return x;
-    });
-    // the swap fails with an unknown outcome; the Secret still holds A's token, whose id B hands out again
-    h.api.failNext(io.grafanatokens.testing.ApiServerDispatcher.on("update", "secrets"),
-        io.grafanatokens.testing.ApiServerDispatcher.FaultMode.REFUSE, 500, "etcd timeout", 1);
+    h.edit(
+        "ci",
+        x -> {
+          x.getSpec().getGrafana().setUrl(GRAFANA_B);
+          return x;
+        });
+    // the swap fails with an unknown outcome; the Secret still holds A's token, whose id B hands
+    // out again
+    h.api.failNext(
+        io.grafanatokens.testing.ApiServerDispatcher.on("update", "secrets"),
+        io.grafanatokens.testing.ApiServerDispatcher.FaultMode.REFUSE,
+        500,
+        "etcd timeout",
+        1);
     h.pass("ci");
-    assertThat(h.provider.live(GRAFANA_B)).extracting(MemoryTokenProvider.Token::id).containsExactly(idAtA);
-    assertThat(condition("ci", StatusBuilder.READY)).as("the old key is not reported as the new one")
+    assertThat(h.provider.live(GRAFANA_B))
+        .extracting(MemoryTokenProvider.Token::id)
+        .containsExactly(idAtA);
+    assertThat(condition("ci", StatusBuilder.READY))
+        .as("the old key is not reported as the new one")
         .isEqualTo("True/Issued");
     assertThat(condition("ci", StatusBuilder.ISSUING)).startsWith("True/");
 
@@ -160,21 +191,31 @@ class LocationTest {
 
   // ---- delete after a move
 
-  /** Issued at A, rotated there (a pending id at A), then moved to B, where ids start again at 1. */
+  /**
+   * Issued at A, rotated there (a pending id at A), then moved to B, where ids start again at 1.
+   */
   private void movedWithAPendingIdAtTheOldGrafana() {
     issued("ci");
-    h.edit("ci", x -> {
-      x.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(SecretAnnotations.ROTATE, "1")));
-      return x;
-    });
+    h.edit(
+        "ci",
+        x -> {
+          x.getMetadata()
+              .setAnnotations(
+                  new java.util.HashMap<>(java.util.Map.of(SecretAnnotations.ROTATE, "1")));
+          return x;
+        });
     h.settle("ci");
-    h.edit("ci", x -> {
-      x.getSpec().getGrafana().setUrl(GRAFANA_B);
-      return x;
-    });
+    h.edit(
+        "ci",
+        x -> {
+          x.getSpec().getGrafana().setUrl(GRAFANA_B);
+          return x;
+        });
     h.settle("ci");
-    assertThat(h.get("ci").getStatus().getPendingRevocations()).extracting(p -> p.getTokenId())
-        .as("the same small id names the token at B").contains(tokenId(h.secret("ci")));
+    assertThat(h.get("ci").getStatus().getPendingRevocations())
+        .extracting(p -> p.getTokenId())
+        .as("the same small id names the token at B")
+        .contains(tokenId(h.secret("ci")));
   }
 
   @Test
@@ -208,20 +249,36 @@ class LocationTest {
 
   /** Rewrites the Secret as an older operator wrote it: no location, pending entries as given. */
   private void olderRecord(String name, String pendingJson) {
-    h.client.secrets().inNamespace(NS).withName(name).edit(s -> {
-      s.getMetadata().getAnnotations().remove(SecretAnnotations.LOCATION);
-      s.getMetadata().getAnnotations().put(SecretAnnotations.PENDING_REVOCATIONS, pendingJson);
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName(name)
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().remove(SecretAnnotations.LOCATION);
+              s.getMetadata()
+                  .getAnnotations()
+                  .put(SecretAnnotations.PENDING_REVOCATIONS, pendingJson);
+              return s;
+            });
   }
 
   @Test
   void anOlderEntryWithTheCurrentTargetIsRevoked() {
     issued("ci");
-    MemoryTokenProvider.Token previous = h.provider.mint(GRAFANA_A, "2", naming("ci") + "0", Duration.ofHours(1));
-    String target = h.secret("ci").getMetadata().getAnnotations().get(SecretAnnotations.TARGET_HASH);
-    olderRecord("ci", "[{\"tokenId\":\"" + previous.id() + "\",\"serviceAccountId\":\"2\",\"target\":\"" + target
-        + "\",\"revokeAt\":\"" + h.now() + "\"}]");
+    MemoryTokenProvider.Token previous =
+        h.provider.mint(GRAFANA_A, "2", naming("ci") + "0", Duration.ofHours(1));
+    String target =
+        h.secret("ci").getMetadata().getAnnotations().get(SecretAnnotations.TARGET_HASH);
+    olderRecord(
+        "ci",
+        "[{\"tokenId\":\""
+            + previous.id()
+            + "\",\"serviceAccountId\":\"2\",\"target\":\""
+            + target
+            + "\",\"revokeAt\":\""
+            + h.now()
+            + "\"}]");
     h.advance(Duration.ofSeconds(1));
 
     h.settle("ci");
@@ -232,14 +289,26 @@ class LocationTest {
   @Test
   void aBareOlderEntryCountsOnlyWhereTheSecretItSitsInWasWritten() {
     issued("ci");
-    MemoryTokenProvider.Token previous = h.provider.mint(GRAFANA_A, "2", naming("ci") + "0", Duration.ofHours(1));
-    String bare = "[{\"tokenId\":\"" + previous.id() + "\",\"serviceAccountId\":\"2\",\"revokeAt\":\"" + h.now() + "\"}]";
-    // the Secret was written by an older operator under other shaping fields: no proof where the entry lives
+    MemoryTokenProvider.Token previous =
+        h.provider.mint(GRAFANA_A, "2", naming("ci") + "0", Duration.ofHours(1));
+    String bare =
+        "[{\"tokenId\":\""
+            + previous.id()
+            + "\",\"serviceAccountId\":\"2\",\"revokeAt\":\""
+            + h.now()
+            + "\"}]";
+    // the Secret was written by an older operator under other shaping fields: no proof where the
+    // entry lives
     olderRecord("ci", bare);
-    h.client.secrets().inNamespace(NS).withName("ci").edit(s -> {
-      s.getMetadata().getAnnotations().put(SecretAnnotations.TARGET_HASH, "0".repeat(64));
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName("ci")
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().put(SecretAnnotations.TARGET_HASH, "0".repeat(64));
+              return s;
+            });
     h.advance(Duration.ofSeconds(1));
     h.pass("ci");
     assertThat(h.provider.works(previous.key())).as("left to expire").isTrue();
@@ -249,12 +318,25 @@ class LocationTest {
   @Test
   void aBareEntryInASecretWrittenAtTheCurrentLocationIsRevoked() {
     issued("ci");
-    MemoryTokenProvider.Token previous = h.provider.mint(GRAFANA_A, "2", naming("ci") + "0", Duration.ofHours(1));
-    h.client.secrets().inNamespace(NS).withName("ci").edit(s -> {
-      s.getMetadata().getAnnotations().put(SecretAnnotations.PENDING_REVOCATIONS, "[{\"tokenId\":\"" + previous.id()
-          + "\",\"serviceAccountId\":\"2\",\"revokeAt\":\"" + h.now() + "\"}]");
-      return s;
-    });
+    MemoryTokenProvider.Token previous =
+        h.provider.mint(GRAFANA_A, "2", naming("ci") + "0", Duration.ofHours(1));
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName("ci")
+        .edit(
+            s -> {
+              s.getMetadata()
+                  .getAnnotations()
+                  .put(
+                      SecretAnnotations.PENDING_REVOCATIONS,
+                      "[{\"tokenId\":\""
+                          + previous.id()
+                          + "\",\"serviceAccountId\":\"2\",\"revokeAt\":\""
+                          + h.now()
+                          + "\"}]");
+              return s;
+            });
     h.advance(Duration.ofSeconds(1));
 
     h.settle("ci");

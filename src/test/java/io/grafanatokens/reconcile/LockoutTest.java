@@ -27,15 +27,25 @@ class LockoutTest {
 
   private String ready(String name) {
     var st = h.get(name).getStatus();
-    return st == null ? "-" : st.getConditions().stream().filter(c -> StatusBuilder.READY.equals(c.getType()))
-        .findFirst().map(c -> c.getStatus() + "/" + c.getReason()).orElse("-");
+    return st == null
+        ? "-"
+        : st.getConditions().stream()
+            .filter(c -> StatusBuilder.READY.equals(c.getType()))
+            .findFirst()
+            .map(c -> c.getStatus() + "/" + c.getReason())
+            .orElse("-");
   }
 
   private void credentialIs(String value) {
-    h.client.secrets().inNamespace(NS).withName(EmbeddedCluster.CREDENTIALS_SECRET).edit(s -> {
-      s.getData().put("token", b64(value));
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName(EmbeddedCluster.CREDENTIALS_SECRET)
+        .edit(
+            s -> {
+              s.getData().put("token", b64(value));
+              return s;
+            });
   }
 
   @Test
@@ -45,7 +55,8 @@ class LockoutTest {
     h.pass("ci");
     assertThat(ready("ci")).isEqualTo("False/CredentialsRejected");
 
-    // the user fixes the password while the account is still locked out: the right one is refused too
+    // the user fixes the password while the account is still locked out: the right one is refused
+    // too
     credentialIs("fixed-key");
     h.provider.reject("fixed-key");
     h.advance(Duration.ofMinutes(1));

@@ -56,13 +56,15 @@ class LostCreatesTest {
   }
 
   private void requestRotation(String name, String value) {
-    h.edit(name, x -> {
-      if (x.getMetadata().getAnnotations() == null) {
-        x.getMetadata().setAnnotations(new HashMap<>());
-      }
-      x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
-      return x;
-    });
+    h.edit(
+        name,
+        x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new HashMap<>());
+          }
+          x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
+          return x;
+        });
   }
 
   private String ready(String name) {
@@ -71,8 +73,13 @@ class LostCreatesTest {
 
   private String condition(String name, String type) {
     var st = h.get(name).getStatus();
-    return st == null ? "-" : st.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-        .map(c -> c.getStatus() + "/" + c.getReason()).orElse("-");
+    return st == null
+        ? "-"
+        : st.getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .findFirst()
+            .map(c -> c.getStatus() + "/" + c.getReason())
+            .orElse("-");
   }
 
   private List<String> created() {
@@ -97,11 +104,16 @@ class LostCreatesTest {
     h.pass("ci");
 
     assertThat(ready("ci")).isEqualTo("True/Rotated");
-    assertThat(tokenName("ci")).as("above the highest counter listed").isEqualTo(naming("ci").name(5));
+    assertThat(tokenName("ci"))
+        .as("above the highest counter listed")
+        .isEqualTo(naming("ci").name(5));
     assertThat(created()).containsExactly(naming("ci").name(2), naming("ci").name(5));
-    assertThat(h.provider.count(Op.LIST)).as("one list for the clash, one after the swap").isEqualTo(2);
-    assertThat(liveNames()).as("the strays are swept").doesNotContain(naming("ci").name(2), naming("ci").name(3),
-        naming("ci").name(4));
+    assertThat(h.provider.count(Op.LIST))
+        .as("one list for the clash, one after the swap")
+        .isEqualTo(2);
+    assertThat(liveNames())
+        .as("the strays are swept")
+        .doesNotContain(naming("ci").name(2), naming("ci").name(3), naming("ci").name(4));
     assertThat(h.provider.works(key(h.secret("ci")))).isTrue();
   }
 
@@ -124,7 +136,8 @@ class LostCreatesTest {
     h.pass("ci");
 
     assertThat(ready("ci")).isEqualTo("True/Rotated");
-    assertThat(created()).as("starts where the last attempt stopped, not at a name found taken")
+    assertThat(created())
+        .as("starts where the last attempt stopped, not at a name found taken")
         .containsExactly(naming("ci").name(5));
   }
 

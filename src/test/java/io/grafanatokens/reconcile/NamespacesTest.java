@@ -25,11 +25,24 @@ class NamespacesTest {
   @Test
   void aRefusedReadIsAskedAgainLaterNotRememberedForever() {
     Namespaces namespaces = new Namespaces(h.client, h.clock);
-    h.api.failNext(ApiServerDispatcher.on("get", "namespaces"), FaultMode.REFUSE, 403, "namespaces is forbidden", 1);
+    h.api.failNext(
+        ApiServerDispatcher.on("get", "namespaces"),
+        FaultMode.REFUSE,
+        403,
+        "namespaces is forbidden",
+        1);
     assertThat(namespaces.terminating("team-a")).isFalse();
     assertThat(namespaces.unreadable("team-a")).isTrue();
-    h.client.namespaces().withName("team-a").edit(n -> new NamespaceBuilder(n).withNewStatus().withPhase("Terminating")
-        .endStatus().build());
+    h.client
+        .namespaces()
+        .withName("team-a")
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .withNewStatus()
+                    .withPhase("Terminating")
+                    .endStatus()
+                    .build());
     h.advance(Duration.ofMinutes(1));
     assertThat(namespaces.terminating("team-a")).as("not asked again at once").isFalse();
     h.advance(Duration.ofMinutes(5));

@@ -28,9 +28,9 @@ import java.util.List;
 
 /**
  * The fast tier: one pass at a time, run by the test against the CRUD mock API and an in-memory
- * provider with a clock that moves only when told. No operator runs, nothing is awaited; a
- * "kill" drops everything the operator remembers and every call it has not yet made, and the next
- * pass is a fresh process. Status is written the way the reconciler writes it.
+ * provider with a clock that moves only when told. No operator runs, nothing is awaited; a "kill"
+ * drops everything the operator remembers and every call it has not yet made, and the next pass is
+ * a fresh process. Status is written the way the reconciler writes it.
  */
 final class PassHarness implements AutoCloseable {
   static final String NS = "team-a";
@@ -52,15 +52,34 @@ final class PassHarness implements AutoCloseable {
 
   PassHarness() {
     provider.deadWhile(api::operatorKilled);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
+    server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
     server.init();
     client = server.createClient();
-    operatorClient = server.createClient(b -> b.withKubernetesSerialization(
-        io.grafanatokens.runtime.LenientReading.serialization()).editOrNewConfig().withRequestRetryBackoffLimit(0)
-        .withUserAgent(ApiServerDispatcher.OPERATOR_AGENT).endConfig());
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    client.secrets().resource(new SecretBuilder().withNewMetadata().withName(EmbeddedCluster.CREDENTIALS_SECRET)
-        .withNamespace(NS).endMetadata().addToData("token", b64(ADMIN_KEY)).build()).create();
+    operatorClient =
+        server.createClient(
+            b ->
+                b.withKubernetesSerialization(
+                        io.grafanatokens.runtime.LenientReading.serialization())
+                    .editOrNewConfig()
+                    .withRequestRetryBackoffLimit(0)
+                    .withUserAgent(ApiServerDispatcher.OPERATOR_AGENT)
+                    .endConfig());
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    client
+        .secrets()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(EmbeddedCluster.CREDENTIALS_SECRET)
+                .withNamespace(NS)
+                .endMetadata()
+                .addToData("token", b64(ADMIN_KEY))
+                .build())
+        .create();
     restart();
   }
 
@@ -68,14 +87,29 @@ final class PassHarness implements AutoCloseable {
   void restart() {
     api.operatorKilled(false);
     Namespaces namespaces = new Namespaces(operatorClient, clock);
-    EventEmitter events = new EventEmitter(operatorClient, clock, "pass-harness", namespaces::sawTerminating);
+    EventEmitter events =
+        new EventEmitter(operatorClient, clock, "pass-harness", namespaces::sawTerminating);
     cache = new ServerSecretCache(operatorClient);
-    deps = new ReconcileDeps(new ProviderRegistry(List.of(provider)), new ServerConnections(operatorClient),
-        OPERATOR_NAMESPACE,
-        new SecretStore(operatorClient, cache),
-        new CredentialSecrets(operatorClient, clock), namespaces, events, TokenMetrics.noop(),
-        new WorkloadRestarter(operatorClient, events), new RetryBook(), new CredentialGate(), new TriggerBook(),
-        new WriteHolds(), new WarningThrottle(), new LivenessCache(), clock, ns -> false, tokenCheckInterval);
+    deps =
+        new ReconcileDeps(
+            new ProviderRegistry(List.of(provider)),
+            new ServerConnections(operatorClient),
+            OPERATOR_NAMESPACE,
+            new SecretStore(operatorClient, cache),
+            new CredentialSecrets(operatorClient, clock),
+            namespaces,
+            events,
+            TokenMetrics.noop(),
+            new WorkloadRestarter(operatorClient, events),
+            new RetryBook(),
+            new CredentialGate(),
+            new TriggerBook(),
+            new WriteHolds(),
+            new WarningThrottle(),
+            new LivenessCache(),
+            clock,
+            ns -> false,
+            tokenCheckInterval);
   }
 
   GrafanaServiceAccountToken token(String name, String url) {
@@ -92,8 +126,13 @@ final class PassHarness implements AutoCloseable {
     return client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).get();
   }
 
-  GrafanaServiceAccountToken edit(String name, java.util.function.UnaryOperator<GrafanaServiceAccountToken> f) {
-    return client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).edit(f);
+  GrafanaServiceAccountToken edit(
+      String name, java.util.function.UnaryOperator<GrafanaServiceAccountToken> f) {
+    return client
+        .resources(GrafanaServiceAccountToken.class)
+        .inNamespace(NS)
+        .withName(name)
+        .edit(f);
   }
 
   /**
@@ -116,10 +155,15 @@ final class PassHarness implements AutoCloseable {
       return null;
     }
     if (o.statusChanged()) {
-      client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).editStatus(x -> {
-        x.setStatus(o.status());
-        return x;
-      });
+      client
+          .resources(GrafanaServiceAccountToken.class)
+          .inNamespace(NS)
+          .withName(name)
+          .editStatus(
+              x -> {
+                x.setStatus(o.status());
+                return x;
+              });
     }
     return o;
   }
@@ -148,29 +192,52 @@ final class PassHarness implements AutoCloseable {
       return null;
     }
     if (result.done()) {
-      edit(name, x -> {
-        x.getMetadata().setFinalizers(new ArrayList<>());
-        return x;
-      });
+      edit(
+          name,
+          x -> {
+            x.getMetadata().setFinalizers(new ArrayList<>());
+            return x;
+          });
     } else if (result.status() != null) {
-      client.resources(GrafanaServiceAccountToken.class).inNamespace(NS).withName(name).editStatus(x -> {
-        x.setStatus(result.status());
-        return x;
-      });
+      client
+          .resources(GrafanaServiceAccountToken.class)
+          .inNamespace(NS)
+          .withName(name)
+          .editStatus(
+              x -> {
+                x.setStatus(result.status());
+                return x;
+              });
     }
     return result;
   }
 
   /** A Deployment "app" in the namespace, to name as a restart target. */
   void deployment() {
-    client.apps().deployments().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
-        .withNewMetadata().withName("app").withNamespace(NS).endMetadata().withNewSpec().withNewTemplate()
-        .withNewMetadata().endMetadata().endTemplate().endSpec().build()).create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withName("app")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewMetadata()
+                .endMetadata()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   /** The restart target naming the Deployment "app". */
   static io.grafanatokens.api.v1alpha1.RestartTarget app() {
-    io.grafanatokens.api.v1alpha1.RestartTarget t = new io.grafanatokens.api.v1alpha1.RestartTarget();
+    io.grafanatokens.api.v1alpha1.RestartTarget t =
+        new io.grafanatokens.api.v1alpha1.RestartTarget();
     t.setKind("Deployment");
     t.setName("app");
     return t;
@@ -179,10 +246,12 @@ final class PassHarness implements AutoCloseable {
   /** An issued resource gets the Deployment "app" as its restart target. */
   void withRestartTarget(String name) {
     deployment();
-    edit(name, x -> {
-      x.getSpec().setRestartTargets(List.of(app()));
-      return x;
-    });
+    edit(
+        name,
+        x -> {
+          x.getSpec().setRestartTargets(List.of(app()));
+          return x;
+        });
     settle(name);
   }
 
@@ -202,7 +271,8 @@ final class PassHarness implements AutoCloseable {
   }
 
   static String tokenId(Secret s) {
-    return s == null || s.getMetadata().getAnnotations() == null ? null
+    return s == null || s.getMetadata().getAnnotations() == null
+        ? null
         : s.getMetadata().getAnnotations().get(SecretAnnotations.TOKEN_ID);
   }
 

@@ -29,13 +29,15 @@ class RestartOwedTest {
   }
 
   private void requestRotation(String name, String value) {
-    h.edit(name, x -> {
-      if (x.getMetadata().getAnnotations() == null) {
-        x.getMetadata().setAnnotations(new HashMap<>());
-      }
-      x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
-      return x;
-    });
+    h.edit(
+        name,
+        x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new HashMap<>());
+          }
+          x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
+          return x;
+        });
   }
 
   @Test
@@ -48,13 +50,16 @@ class RestartOwedTest {
     h.withRestartTarget("env");
     String firstKey = key(h.secret("env"));
     requestRotation("env", "1");
-    h.api.failNext(ApiServerDispatcher.on("patch", "deployments"), FaultMode.REFUSE, 500, "etcd timeout", 2);
+    h.api.failNext(
+        ApiServerDispatcher.on("patch", "deployments"), FaultMode.REFUSE, 500, "etcd timeout", 2);
     h.settle("env");
     assertThat(h.restartedAt()).isNull();
 
-    // past the previous key's revokeAt: the late restart succeeds, the write extending its grace does not
+    // past the previous key's revokeAt: the late restart succeeds, the write extending its grace
+    // does not
     h.advance(Duration.ofMinutes(6));
-    h.api.failNext(ApiServerDispatcher.on("update", "secrets"), FaultMode.REFUSE, 500, "etcd timeout", 1);
+    h.api.failNext(
+        ApiServerDispatcher.on("update", "secrets"), FaultMode.REFUSE, 500, "etcd timeout", 1);
     h.pass("env");
     assertThat(h.restartedAt()).isNotNull();
     assertThat(h.provider.works(firstKey)).as("not revoked in the middle of the rollout").isTrue();

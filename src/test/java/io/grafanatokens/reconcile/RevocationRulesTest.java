@@ -48,13 +48,15 @@ class RevocationRulesTest {
   }
 
   private void requestRotation(String name, String value) {
-    h.edit(name, x -> {
-      if (x.getMetadata().getAnnotations() == null) {
-        x.getMetadata().setAnnotations(new HashMap<>());
-      }
-      x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
-      return x;
-    });
+    h.edit(
+        name,
+        x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new HashMap<>());
+          }
+          x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
+          return x;
+        });
   }
 
   /** Rotated once: the previous token is pending; returns its key. */
@@ -68,30 +70,39 @@ class RevocationRulesTest {
   }
 
   private String reason(String name, String type) {
-    return h.get(name).getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-        .map(c -> c.getStatus() + "/" + c.getReason()).orElse("-");
+    return h.get(name).getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .orElse("-");
   }
 
   private List<Event> events(String reason) {
     return h.client.events().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason())).toList();
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
   }
 
   @Test
   void aKeySwapWithAnUnknownOutcomeIsNeverRolledBackTheNextIssueSweepsItsToken() {
     issued("unknown");
     requestRotation("unknown", "1");
-    h.api.failNext(ApiServerDispatcher.on("update", "secrets"), FaultMode.REFUSE, 504, "timeout", 1);
+    h.api.failNext(
+        ApiServerDispatcher.on("update", "secrets"), FaultMode.REFUSE, 504, "timeout", 1);
     h.pass("unknown");
-    assertThat(h.provider.count(Op.REVOKE)).as("the write may still land: nothing is deleted").isZero();
+    assertThat(h.provider.count(Op.REVOKE))
+        .as("the write may still land: nothing is deleted")
+        .isZero();
     assertThat(h.provider.live(GRAFANA_A)).hasSize(2);
 
     h.advance(Duration.ofSeconds(2));
     h.settle("unknown");
     assertThat(reason("unknown", StatusBuilder.READY)).isEqualTo("True/Rotated");
-    assertThat(h.provider.live(GRAFANA_A)).as("the key in the Secret and the previous one in its grace")
+    assertThat(h.provider.live(GRAFANA_A))
+        .as("the key in the Secret and the previous one in its grace")
         .extracting(MemoryTokenProvider.Token::id)
-        .containsExactlyInAnyOrder(tokenId(h.secret("unknown")),
+        .containsExactlyInAnyOrder(
+            tokenId(h.secret("unknown")),
             h.get("unknown").getStatus().getPendingRevocations().get(0).getTokenId());
   }
 
@@ -99,17 +110,33 @@ class RevocationRulesTest {
   void aPendingTokenAnotherResourcesSecretHoldsStaysPendingAndIsRevokedOnceReleased() {
     String previous = rotated("held");
     String previousId = h.provider.byKey(previous).orElseThrow().id();
-    h.client.secrets().resource(new SecretBuilder().withNewMetadata().withName("copy").withNamespace(NS)
-        .addToLabels(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE)
-        .addToAnnotations(SecretAnnotations.TOKEN_ID, previousId)
-        .addToAnnotations(SecretAnnotations.SERVICE_ACCOUNT_ID, "2")
-        .addNewOwnerReference().withApiVersion("grafanatokens.io/v1alpha1").withKind("GrafanaServiceAccountToken")
-        .withName("other").withUid("other-uid").withController(true).endOwnerReference().endMetadata().build()).create();
+    h.client
+        .secrets()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("copy")
+                .withNamespace(NS)
+                .addToLabels(SecretAnnotations.MANAGED_BY_LABEL, SecretAnnotations.MANAGED_BY_VALUE)
+                .addToAnnotations(SecretAnnotations.TOKEN_ID, previousId)
+                .addToAnnotations(SecretAnnotations.SERVICE_ACCOUNT_ID, "2")
+                .addNewOwnerReference()
+                .withApiVersion("grafanatokens.io/v1alpha1")
+                .withKind("GrafanaServiceAccountToken")
+                .withName("other")
+                .withUid("other-uid")
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .build())
+        .create();
     h.advance(Duration.ofMinutes(6));
     h.settle("held");
     assertThat(h.provider.works(previous)).isTrue();
-    assertThat(h.get("held").getStatus().getPendingRevocations()).as("kept, not dropped")
-        .extracting(PendingRevocation::getTokenId).containsExactly(previousId);
+    assertThat(h.get("held").getStatus().getPendingRevocations())
+        .as("kept, not dropped")
+        .extracting(PendingRevocation::getTokenId)
+        .containsExactly(previousId);
 
     h.client.secrets().inNamespace(NS).withName("copy").delete();
     h.advance(Duration.ofMinutes(1));
@@ -127,7 +154,9 @@ class RevocationRulesTest {
     assertThat(reason("starved", StatusBuilder.ISSUING)).isEqualTo("True/ProviderError");
     h.advance(Duration.ofMinutes(6));
     h.pass("starved");
-    assertThat(h.provider.works(previous)).as("revoked in its time although every issue fails").isFalse();
+    assertThat(h.provider.works(previous))
+        .as("revoked in its time although every issue fails")
+        .isFalse();
   }
 
   @Test
@@ -137,25 +166,32 @@ class RevocationRulesTest {
     h.settle("two");
     String second = h.get("two").getStatus().getPendingRevocations().get(1).getTokenId();
     assertThat(h.get("two").getStatus().getPendingRevocations()).hasSize(2);
-    h.provider.failNext(Op.REVOKE, new PermanentProviderException(Reasons.PROVIDER_REJECTED, "400 bad token"), 1);
+    h.provider.failNext(
+        Op.REVOKE, new PermanentProviderException(Reasons.PROVIDER_REJECTED, "400 bad token"), 1);
     h.advance(Duration.ofMinutes(6));
     h.settle("two");
     assertThat(h.provider.works(first)).as("refused: left to expire").isTrue();
-    assertThat(h.provider.live(GRAFANA_A)).extracting(MemoryTokenProvider.Token::id).doesNotContain(second);
+    assertThat(h.provider.live(GRAFANA_A))
+        .extracting(MemoryTokenProvider.Token::id)
+        .doesNotContain(second);
     assertThat(h.get("two").getStatus().getPendingRevocations()).isNull();
-    assertThat(events(Reasons.LEFT_TO_EXPIRE)).extracting(Event::getNote).anyMatch(n -> n.contains("400 bad token"));
+    assertThat(events(Reasons.LEFT_TO_EXPIRE))
+        .extracting(Event::getNote)
+        .anyMatch(n -> n.contains("400 bad token"));
   }
 
   @Test
   void aSecretNameMoveKilledHalfWayLeavesNoSecretThatPinsThePreviousToken() {
     issued("mover");
     String first = tokenId(h.secret("mover"));
-    h.edit("mover", x -> {
-      SecretTemplate st = new SecretTemplate();
-      st.setName("moved");
-      x.getSpec().setSecret(st);
-      return x;
-    });
+    h.edit(
+        "mover",
+        x -> {
+          SecretTemplate st = new SecretTemplate();
+          st.setName("moved");
+          x.getSpec().setSecret(st);
+          return x;
+        });
     h.api.killOperatorAfter(ApiServerDispatcher.on("create", "secrets"));
     assertThat(h.pass("mover")).isNull();
     assertThat(h.secret("mover")).as("killed before the old Secret was deleted").isNotNull();
@@ -167,36 +203,51 @@ class RevocationRulesTest {
     h.settle("mover");
     h.advance(Duration.ofMinutes(6));
     h.settle("mover");
-    assertThat(h.provider.live(GRAFANA_A)).extracting(MemoryTokenProvider.Token::id).doesNotContain(first);
+    assertThat(h.provider.live(GRAFANA_A))
+        .extracting(MemoryTokenProvider.Token::id)
+        .doesNotContain(first);
   }
 
   @Test
   void aStaleCacheCopyIsReadAgainBeforeTheCreateSoNoTokenIsMintedAndDeleted() {
     issued("stale");
     Secret old = h.secret("stale");
-    h.client.secrets().inNamespace(NS).withName("stale").edit(s -> {
-      s.getMetadata().getAnnotations().put("example.com/touched", "by someone else");
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName("stale")
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().put("example.com/touched", "by someone else");
+              return s;
+            });
     h.cacheLagsBehind(old);
     requestRotation("stale", "1");
     h.pass("stale");
-    assertThat(h.provider.calls()).filteredOn(c -> c.op() != Op.LIST).extracting(Call::op)
+    assertThat(h.provider.calls())
+        .filteredOn(c -> c.op() != Op.LIST)
+        .extracting(Call::op)
         .as("one create, and no delete of a token whose write met a 409")
         .containsExactly(Op.CREATE, Op.CREATE);
     assertThat(tokenId(h.secret("stale"))).isNotEqualTo(tokenId(old));
-    assertThat(h.secret("stale").getMetadata().getAnnotations()).containsEntry("example.com/touched", "by someone else");
+    assertThat(h.secret("stale").getMetadata().getAnnotations())
+        .containsEntry("example.com/touched", "by someone else");
   }
 
   @Test
   void anotherToolStrippingTheOperatorsAnnotationsRotatesNothingAndTheyAreRestored() {
     issued("stripped");
     String id = tokenId(h.secret("stripped"));
-    h.client.secrets().inNamespace(NS).withName("stripped").edit(s -> {
-      s.getMetadata().getAnnotations().remove(SecretAnnotations.KEY_SHA256);
-      s.getMetadata().getAnnotations().remove(SecretAnnotations.APPLIED_METADATA);
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName("stripped")
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().remove(SecretAnnotations.KEY_SHA256);
+              s.getMetadata().getAnnotations().remove(SecretAnnotations.APPLIED_METADATA);
+              return s;
+            });
     h.settle("stripped");
     assertThat(h.provider.count(Op.CREATE)).isEqualTo(1);
     assertThat(tokenId(h.secret("stripped"))).isEqualTo(id);
@@ -213,7 +264,9 @@ class RevocationRulesTest {
     for (int i = 1; i <= 5; i++) {
       h.pass("r" + i);
     }
-    assertThat(h.provider.count(Op.CREATE)).as("one 401 closes the gate for every resource on the Secret").isEqualTo(1);
+    assertThat(h.provider.count(Op.CREATE))
+        .as("one 401 closes the gate for every resource on the Secret")
+        .isEqualTo(1);
     for (int i = 1; i <= 5; i++) {
       assertThat(reason("r" + i, StatusBuilder.READY)).isEqualTo("False/CredentialsRejected");
     }
@@ -221,25 +274,35 @@ class RevocationRulesTest {
     for (int i = 1; i <= 5; i++) {
       h.pass("r" + i);
     }
-    assertThat(h.provider.count(Op.CREATE)).as("once more after Grafana's lockout window, by one resource")
+    assertThat(h.provider.count(Op.CREATE))
+        .as("once more after Grafana's lockout window, by one resource")
         .isEqualTo(2);
     h.advance(Duration.ofMinutes(30));
     for (int i = 1; i <= 5; i++) {
       h.pass("r" + i);
     }
-    assertThat(h.provider.count(Op.CREATE)).as("unchanged Secret after a second 401: never again").isEqualTo(2);
+    assertThat(h.provider.count(Op.CREATE))
+        .as("unchanged Secret after a second 401: never again")
+        .isEqualTo(2);
 
-    h.client.secrets().inNamespace(NS).withName(EmbeddedCluster.CREDENTIALS_SECRET).edit(s -> {
-      s.getData().put("token", PassHarness.b64("new-admin-key"));
-      return s;
-    });
+    h.client
+        .secrets()
+        .inNamespace(NS)
+        .withName(EmbeddedCluster.CREDENTIALS_SECRET)
+        .edit(
+            s -> {
+              s.getData().put("token", PassHarness.b64("new-admin-key"));
+              return s;
+            });
     h.advance(Duration.ofMinutes(1));
     // r3's try of the new Secret gets no answer yet (a 503): the others wait for it
     h.provider.failNext(Op.CREATE, MemoryTokenProvider.unavailable(), 1);
     h.pass("r3");
     h.pass("r1");
     h.pass("r5");
-    assertThat(h.provider.count(Op.CREATE)).as("r3 tries the new Secret, r1 and r5 wait for its answer").isEqualTo(3);
+    assertThat(h.provider.count(Op.CREATE))
+        .as("r3 tries the new Secret, r1 and r5 wait for its answer")
+        .isEqualTo(3);
     h.advance(Duration.ofSeconds(2));
     h.pass("r3");
     assertThat(reason("r3", StatusBuilder.READY)).isEqualTo("True/Issued");
@@ -253,10 +316,12 @@ class RevocationRulesTest {
   void aRenewBeforeOrGracePeriodEditThatMakesTheLifetimeShortWarns() {
     issued("short");
     assertThat(events(Reasons.SHORT_LIFETIME)).isEmpty();
-    h.edit("short", x -> {
-      x.getSpec().setRotation(Resources.rotation("55m", "40m"));
-      return x;
-    });
+    h.edit(
+        "short",
+        x -> {
+          x.getSpec().setRotation(Resources.rotation("55m", "40m"));
+          return x;
+        });
     h.settle("short");
     assertThat(events(Reasons.SHORT_LIFETIME)).hasSize(1);
   }
@@ -264,14 +329,25 @@ class RevocationRulesTest {
   @Test
   void aSecretConflictStillRevokesDueTokens() {
     String previous = rotated("conflict");
-    h.client.secrets().resource(new SecretBuilder().withNewMetadata().withName("theirs").withNamespace(NS).endMetadata()
-        .addToData("token", PassHarness.b64("theirs")).build()).create();
-    h.edit("conflict", x -> {
-      SecretTemplate st = new SecretTemplate();
-      st.setName("theirs");
-      x.getSpec().setSecret(st);
-      return x;
-    });
+    h.client
+        .secrets()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("theirs")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToData("token", PassHarness.b64("theirs"))
+                .build())
+        .create();
+    h.edit(
+        "conflict",
+        x -> {
+          SecretTemplate st = new SecretTemplate();
+          st.setName("theirs");
+          x.getSpec().setSecret(st);
+          return x;
+        });
     h.settle("conflict");
     assertThat(reason("conflict", StatusBuilder.READY)).isEqualTo("False/SecretConflict");
     h.advance(Duration.ofMinutes(6));

@@ -8,11 +8,8 @@ import static io.grafanatokens.reconcile.PassHarness.tokenId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
-import io.grafanatokens.api.v1alpha1.RestartTarget;
 import io.grafanatokens.fakes.memory.MemoryTokenProvider;
 import io.grafanatokens.fakes.memory.MemoryTokenProvider.Call;
 import io.grafanatokens.fakes.memory.MemoryTokenProvider.Op;
@@ -41,7 +38,10 @@ class RotationSafetyTest {
     h.close();
   }
 
-  /** An issued resource with one-hour tokens renewed 20 minutes before expiry, previous keys kept 5 minutes. */
+  /**
+   * An issued resource with one-hour tokens renewed 20 minutes before expiry, previous keys kept 5
+   * minutes.
+   */
   private GrafanaServiceAccountToken issued(String name, String url) {
     GrafanaServiceAccountToken r = h.token(name, url);
     r.getSpec().setSecondsToLive(3600L);
@@ -53,35 +53,46 @@ class RotationSafetyTest {
   }
 
   private void requestRotation(String name, String value) {
-    h.edit(name, x -> {
-      if (x.getMetadata().getAnnotations() == null) {
-        x.getMetadata().setAnnotations(new HashMap<>());
-      }
-      x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
-      return x;
-    });
+    h.edit(
+        name,
+        x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new HashMap<>());
+          }
+          x.getMetadata().getAnnotations().put(SecretAnnotations.ROTATE, value);
+          return x;
+        });
   }
 
   private String ready(String name) {
-    return condition(name, StatusBuilder.READY).map(c -> c.getStatus() + "/" + c.getReason()).orElse("-");
+    return condition(name, StatusBuilder.READY)
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .orElse("-");
   }
 
   private String issuing(String name) {
-    return condition(name, StatusBuilder.ISSUING).map(c -> c.getStatus() + "/" + c.getReason()).orElse("-");
+    return condition(name, StatusBuilder.ISSUING)
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .orElse("-");
   }
 
   private Optional<Condition> condition(String name, String type) {
     var st = h.get(name).getStatus();
-    return st == null ? Optional.empty() : st.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return st == null
+        ? Optional.empty()
+        : st.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   private List<Event> events(String reason) {
     return h.client.events().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason())).toList();
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
   }
 
   private List<Call> revocations(String instance) {
-    return h.provider.calls().stream().filter(c -> c.op() == Op.REVOKE && c.instance().equals(instance)).toList();
+    return h.provider.calls().stream()
+        .filter(c -> c.op() == Op.REVOKE && c.instance().equals(instance))
+        .toList();
   }
 
   // ---- 1. a pending id is revoked only at the instance it was issued at
@@ -93,23 +104,31 @@ class RotationSafetyTest {
     h.settle("moving");
     String pending = h.get("moving").getStatus().getPendingRevocations().get(0).getTokenId();
     // at Grafana B the same small id belongs to some other tool's token
-    MemoryTokenProvider.Token theirs = h.provider.mint(GRAFANA_B, "2", "someone-else", Duration.ofDays(1));
+    MemoryTokenProvider.Token theirs =
+        h.provider.mint(GRAFANA_B, "2", "someone-else", Duration.ofDays(1));
     h.provider.mint(GRAFANA_B, "2", "someone-else-2", Duration.ofDays(1));
     assertThat(theirs.id()).isEqualTo(pending);
 
-    h.edit("moving", x -> {
-      x.getSpec().getGrafana().setUrl(GRAFANA_B);
-      return x;
-    });
+    h.edit(
+        "moving",
+        x -> {
+          x.getSpec().getGrafana().setUrl(GRAFANA_B);
+          return x;
+        });
     h.settle("moving");
-    assertThat(h.provider.live(GRAFANA_B)).extracting(MemoryTokenProvider.Token::key).contains(key(h.secret("moving")));
+    assertThat(h.provider.live(GRAFANA_B))
+        .extracting(MemoryTokenProvider.Token::key)
+        .contains(key(h.secret("moving")));
     h.advance(Duration.ofMinutes(6));
     h.settle("moving");
 
     assertThat(revocations(GRAFANA_B)).as("nothing recorded at A is ever deleted at B").isEmpty();
     assertThat(h.provider.live(GRAFANA_B)).contains(theirs);
-    assertThat(h.get("moving").getStatus().getPendingRevocations()).as("dropped, not retried").isNull();
-    assertThat(events("TokenLeftToExpire")).extracting(Event::getNote)
+    assertThat(h.get("moving").getStatus().getPendingRevocations())
+        .as("dropped, not retried")
+        .isNull();
+    assertThat(events("TokenLeftToExpire"))
+        .extracting(Event::getNote)
         .anyMatch(n -> n.contains("token " + pending) && n.contains("left to expire"));
   }
 
@@ -139,7 +158,8 @@ class RotationSafetyTest {
     h.withRestartTarget("held");
     String firstKey = key(h.secret("held"));
     requestRotation("held", "1");
-    h.api.failNext(ApiServerDispatcher.on("patch", "deployments"), FaultMode.REFUSE, 500, "etcd timeout", 2);
+    h.api.failNext(
+        ApiServerDispatcher.on("patch", "deployments"), FaultMode.REFUSE, 500, "etcd timeout", 2);
     h.settle("held");
     assertThat(ready("held")).isEqualTo("True/Rotated");
     assertThat(h.restartedAt()).isNull();
@@ -147,9 +167,15 @@ class RotationSafetyTest {
     h.advance(Duration.ofMinutes(6));
     h.pass("held");
     assertThat(h.restartedAt()).as("restarted on the next pass").isNotNull();
-    assertThat(h.provider.works(firstKey)).as("the grace starts over after the late restart").isTrue();
-    assertThat(h.get("held").getStatus().getPendingRevocations()).singleElement()
-        .satisfies(p -> assertThat(p.getRevokeAt()).isEqualTo(h.now().plus(Duration.ofMinutes(5)).toString()));
+    assertThat(h.provider.works(firstKey))
+        .as("the grace starts over after the late restart")
+        .isTrue();
+    assertThat(h.get("held").getStatus().getPendingRevocations())
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.getRevokeAt())
+                    .isEqualTo(h.now().plus(Duration.ofMinutes(5)).toString()));
 
     h.advance(Duration.ofMinutes(5));
     h.settle("held");
@@ -162,13 +188,15 @@ class RotationSafetyTest {
   @Test
   void anInvalidLabelValueIsAnInvalidSpecAndNothingIsMinted() {
     GrafanaServiceAccountToken r = h.token("labels", GRAFANA_A);
-    io.grafanatokens.api.v1alpha1.SecretTemplate st = new io.grafanatokens.api.v1alpha1.SecretTemplate();
+    io.grafanatokens.api.v1alpha1.SecretTemplate st =
+        new io.grafanatokens.api.v1alpha1.SecretTemplate();
     st.setLabels(Map.of("owner", "team a"));
     r.getSpec().setSecret(st);
     h.apply(r);
     h.settle("labels");
     assertThat(ready("labels")).isEqualTo("False/InvalidSpec");
-    assertThat(condition("labels", StatusBuilder.READY).get().getMessage()).contains("spec.secret.labels[owner]");
+    assertThat(condition("labels", StatusBuilder.READY).get().getMessage())
+        .contains("spec.secret.labels[owner]");
     assertThat(h.provider.calls()).isEmpty();
   }
 
@@ -177,15 +205,22 @@ class RotationSafetyTest {
     issued("immutable", GRAFANA_A);
     String firstKey = key(h.secret("immutable"));
     h.advance(Duration.ofMinutes(45));
-    h.api.failNext(ApiServerDispatcher.on("update", "secrets"), FaultMode.REFUSE, 422,
-        "Secret \\\"immutable\\\" is invalid: data: Forbidden: field is immutable when `immutable` is set", 100);
+    h.api.failNext(
+        ApiServerDispatcher.on("update", "secrets"),
+        FaultMode.REFUSE,
+        422,
+        "Secret \\\"immutable\\\" is invalid: data: Forbidden: field is immutable when `immutable` is set",
+        100);
 
     h.pass("immutable");
     assertThat(ready("immutable")).as("the key in place is still valid").isEqualTo("True/Issued");
     assertThat(issuing("immutable")).isEqualTo("True/SecretRejected");
-    assertThat(condition("immutable", StatusBuilder.ISSUING).get().getMessage()).contains("immutable");
+    assertThat(condition("immutable", StatusBuilder.ISSUING).get().getMessage())
+        .contains("immutable");
     assertThat(h.provider.count(Op.CREATE)).isEqualTo(2);
-    assertThat(h.provider.live(GRAFANA_A)).as("the token that could not be written is deleted").hasSize(1);
+    assertThat(h.provider.live(GRAFANA_A))
+        .as("the token that could not be written is deleted")
+        .hasSize(1);
 
     for (int i = 0; i < 5; i++) {
       h.advance(Duration.ofMinutes(1));
@@ -194,14 +229,20 @@ class RotationSafetyTest {
     assertThat(h.provider.count(Op.CREATE)).as("no mint loop").isEqualTo(2);
     h.advance(Duration.ofMinutes(10));
     h.pass("immutable");
-    assertThat(ready("immutable")).as("status says the truth once the key expired").isEqualTo("False/Expired");
+    assertThat(ready("immutable"))
+        .as("status says the truth once the key expired")
+        .isEqualTo("False/Expired");
     assertThat(key(h.secret("immutable"))).isEqualTo(firstKey);
   }
 
   @Test
   void aMissingRbacVerbIsSecretRejectedWithTheApiServersMessage() {
-    h.api.failNext(ApiServerDispatcher.on("create", "secrets"), FaultMode.REFUSE, 403,
-        "secrets is forbidden: User cannot create resource secrets", 100);
+    h.api.failNext(
+        ApiServerDispatcher.on("create", "secrets"),
+        FaultMode.REFUSE,
+        403,
+        "secrets is forbidden: User cannot create resource secrets",
+        100);
     h.apply(h.token("rbac", GRAFANA_A));
     h.settle("rbac");
     assertThat(ready("rbac")).isEqualTo("False/SecretRejected");
@@ -231,7 +272,9 @@ class RotationSafetyTest {
     assertThat(ready("dead")).as("not forgotten until the next check").isEqualTo("False/TokenGone");
     h.advance(Duration.ofSeconds(4));
     h.pass("dead");
-    assertThat(ready("dead")).as("the pass that issues reports the new token").isEqualTo("True/Rotated");
+    assertThat(ready("dead"))
+        .as("the pass that issues reports the new token")
+        .isEqualTo("True/Rotated");
     h.settle("dead");
     assertThat(ready("dead")).isEqualTo("True/Rotated");
     assertThat(h.provider.works(key(h.secret("dead")))).isTrue();
@@ -242,15 +285,23 @@ class RotationSafetyTest {
   @Test
   void aRotationCallsCreateThenOneListAndLaterOneDelete() {
     issued("budget", GRAFANA_A);
-    assertThat(h.provider.calls()).extracting(Call::op).as("first issue").containsExactly(Op.CREATE, Op.LIST);
+    assertThat(h.provider.calls())
+        .extracting(Call::op)
+        .as("first issue")
+        .containsExactly(Op.CREATE, Op.LIST);
     h.provider.clearCalls();
 
     h.advance(Duration.ofMinutes(41));
     h.settle("budget");
-    assertThat(h.provider.calls()).extracting(Call::op).as("rotation").containsExactly(Op.CREATE, Op.LIST);
+    assertThat(h.provider.calls())
+        .extracting(Call::op)
+        .as("rotation")
+        .containsExactly(Op.CREATE, Op.LIST);
     h.advance(Duration.ofMinutes(5));
     h.settle("budget");
-    assertThat(h.provider.calls()).extracting(Call::op).containsExactly(Op.CREATE, Op.LIST, Op.REVOKE);
+    assertThat(h.provider.calls())
+        .extracting(Call::op)
+        .containsExactly(Op.CREATE, Op.LIST, Op.REVOKE);
 
     h.provider.clearCalls();
     h.advance(Duration.ofMinutes(10));
@@ -271,9 +322,12 @@ class RotationSafetyTest {
     }
     h.settle("faults");
     assertThat(ready("faults")).isEqualTo("True/Rotated");
-    assertThat(h.provider.calls()).filteredOn(c -> c.op() != Op.REVOKE).extracting(Call::op)
+    assertThat(h.provider.calls())
+        .filteredOn(c -> c.op() != Op.REVOKE)
+        .extracting(Call::op)
         .as("no lookup or list before any create")
-        .containsExactly(Op.CREATE, Op.LIST, Op.CREATE, Op.CREATE, Op.CREATE, Op.CREATE, Op.CREATE, Op.CREATE,
+        .containsExactly(
+            Op.CREATE, Op.LIST, Op.CREATE, Op.CREATE, Op.CREATE, Op.CREATE, Op.CREATE, Op.CREATE,
             Op.CREATE, Op.LIST);
   }
 }

@@ -15,12 +15,14 @@ final class ServerConnections implements ConnectionLookup {
 
   @Override
   public Optional<GrafanaConnection> namespaced(String namespace, String name) {
-    return Optional.ofNullable(client.resources(GrafanaConnection.class).inNamespace(namespace).withName(name).get());
+    return Optional.ofNullable(
+        client.resources(GrafanaConnection.class).inNamespace(namespace).withName(name).get());
   }
 
   @Override
   public Optional<ClusterGrafanaConnection> cluster(String name) {
-    return Optional.ofNullable(client.resources(ClusterGrafanaConnection.class).withName(name).get());
+    return Optional.ofNullable(
+        client.resources(ClusterGrafanaConnection.class).withName(name).get());
   }
 
   @Override

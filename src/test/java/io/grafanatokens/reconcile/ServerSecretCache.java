@@ -13,7 +13,8 @@ import java.util.function.UnaryOperator;
  */
 final class ServerSecretCache implements SecretCache {
   private final KubernetesClient client;
-  private final java.util.Map<String, Secret> stale = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Secret> stale =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   ServerSecretCache(KubernetesClient client) {
     this.client = client;
@@ -37,9 +38,17 @@ final class ServerSecretCache implements SecretCache {
   @Override
   public List<Secret> byIndex(String index, String key) {
     var indexer = SecretCache.indexers().get(index);
-    return client.secrets().inAnyNamespace().withLabel(io.grafanatokens.secret.SecretAnnotations.MANAGED_BY_LABEL,
-        io.grafanatokens.secret.SecretAnnotations.MANAGED_BY_VALUE).list().getItems().stream()
-        .filter(s -> indexer.apply(s).contains(key)).toList();
+    return client
+        .secrets()
+        .inAnyNamespace()
+        .withLabel(
+            io.grafanatokens.secret.SecretAnnotations.MANAGED_BY_LABEL,
+            io.grafanatokens.secret.SecretAnnotations.MANAGED_BY_VALUE)
+        .list()
+        .getItems()
+        .stream()
+        .filter(s -> indexer.apply(s).contains(key))
+        .toList();
   }
 
   @Override

@@ -34,7 +34,9 @@ class YandexAuthOptionsTest extends YandexEndToEndBaseTest {
 
   @Test
   void theMetadataServiceActsAsTheNodesServiceAccount() {
-    iam.addServiceAccount(VM_ACCOUNT).attachToMetadataService(VM_ACCOUNT).grantTokenCreator(VM_ACCOUNT, TARGET);
+    iam.addServiceAccount(VM_ACCOUNT)
+        .attachToMetadataService(VM_ACCOUNT)
+        .grantTokenCreator(VM_ACCOUNT, TARGET);
     apply(YandexSpecs.resource(NS, "vm", YandexSpecs.metadataService(TARGET)));
     awaitReady("vm", "Issued");
     assertThat(iam.authenticates(key(secret("vm")))).isTrue();
@@ -45,16 +47,31 @@ class YandexAuthOptionsTest extends YandexEndToEndBaseTest {
   void ambientOptionsAreNotPermittedOutsideTheListedNamespacesAndCallNothing() throws Exception {
     Files.writeString(workloadTokenFile, "projected-k8s-jwt");
     iam.federateKubernetesToken("projected-k8s-jwt", OPERATOR);
-    iam.addServiceAccount(VM_ACCOUNT).attachToMetadataService(VM_ACCOUNT).grantTokenCreator(VM_ACCOUNT, TARGET);
+    iam.addServiceAccount(VM_ACCOUNT)
+        .attachToMetadataService(VM_ACCOUNT)
+        .grantTokenCreator(VM_ACCOUNT, TARGET);
     namespace(OTHER_NS);
     iam.resetCounters();
-    client.resource(YandexSpecs.resource(OTHER_NS, "wlif", YandexSpecs.workloadIdentity(TARGET, OPERATOR))).create();
-    client.resource(YandexSpecs.resource(OTHER_NS, "vm", YandexSpecs.metadataService(TARGET))).create();
+    client
+        .resource(
+            YandexSpecs.resource(OTHER_NS, "wlif", YandexSpecs.workloadIdentity(TARGET, OPERATOR)))
+        .create();
+    client
+        .resource(YandexSpecs.resource(OTHER_NS, "vm", YandexSpecs.metadataService(TARGET)))
+        .create();
 
     for (String name : new String[] {"wlif", "vm"}) {
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(readyIn(OTHER_NS, name))
-          .hasValueSatisfying(c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/NotPermitted")));
-      assertThat(readyIn(OTHER_NS, name).get().getMessage()).contains("AMBIENT_CREDENTIALS_NAMESPACES");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(readyIn(OTHER_NS, name))
+                      .hasValueSatisfying(
+                          c ->
+                              assertThat(c.getStatus() + "/" + c.getReason())
+                                  .isEqualTo("False/NotPermitted")));
+      assertThat(readyIn(OTHER_NS, name).get().getMessage())
+          .contains("AMBIENT_CREDENTIALS_NAMESPACES");
     }
     assertThat(iam.totalRequests()).as("no request to any Yandex endpoint").isZero();
     assertThat(client.secrets().inNamespace(OTHER_NS).withName("wlif").get()).isNull();
@@ -66,9 +83,19 @@ class YandexAuthOptionsTest extends YandexEndToEndBaseTest {
     iam.addServiceAccount("ajeteambreader000000").grantTokenCreator("ajeteambreader000000", TARGET);
     AuthorizedKeyFile teamB = iam.createAuthorizedKey("ajeteambreader000000");
     keySecret(OTHER_NS, "team-b-key", teamB);
-    client.resource(YandexSpecs.resource(OTHER_NS, "prom", YandexSpecs.authorizedKey(TARGET, "team-b-key"))).create();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(readyIn(OTHER_NS, "prom"))
-        .hasValueSatisfying(c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("True/Issued")));
+    client
+        .resource(
+            YandexSpecs.resource(OTHER_NS, "prom", YandexSpecs.authorizedKey(TARGET, "team-b-key")))
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(readyIn(OTHER_NS, "prom"))
+                    .hasValueSatisfying(
+                        c ->
+                            assertThat(c.getStatus() + "/" + c.getReason())
+                                .isEqualTo("True/Issued")));
   }
 
   @Test
@@ -76,7 +103,8 @@ class YandexAuthOptionsTest extends YandexEndToEndBaseTest {
     Files.writeString(workloadTokenFile, "projected-k8s-jwt");
     apply(YandexSpecs.resource(NS, "late", YandexSpecs.workloadIdentity(TARGET, OPERATOR)));
     awaitCondition("late", StatusBuilder.READY, "False", "CredentialsRejected");
-    assertThat(condition("late", StatusBuilder.READY).get().getMessage()).contains("federated credential");
+    assertThat(condition("late", StatusBuilder.READY).get().getMessage())
+        .contains("federated credential");
 
     // no credentials Secret can change here: the federation is fixed outside Kubernetes
     iam.federateKubernetesToken("projected-k8s-jwt", OPERATOR);
@@ -86,11 +114,17 @@ class YandexAuthOptionsTest extends YandexEndToEndBaseTest {
   }
 
   private Optional<Condition> readyIn(String namespace, String name) {
-    GrafanaServiceAccountToken r = client.resources(GrafanaServiceAccountToken.class).inNamespace(namespace)
-        .withName(name).get();
+    GrafanaServiceAccountToken r =
+        client
+            .resources(GrafanaServiceAccountToken.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .get();
     if (r == null || r.getStatus() == null || r.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return r.getStatus().getConditions().stream().filter(c -> StatusBuilder.READY.equals(c.getType())).findFirst();
+    return r.getStatus().getConditions().stream()
+        .filter(c -> StatusBuilder.READY.equals(c.getType()))
+        .findFirst();
   }
 }

@@ -21,20 +21,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real operator against the CRUD mock API and the fake Yandex IAM (every YC_* setting points
- * at it). The operator's clock runs two days behind the system clock, on which the fake stamps
- * Date and writes expiresAt: an IAM with a skewed clock, which only L = expiresAt - Date survives.
- * After each test: no IAM token, JWT or key material in logs, Events or status.
+ * The real operator against the CRUD mock API and the fake Yandex IAM (every YC_* setting points at
+ * it). The operator's clock runs two days behind the system clock, on which the fake stamps Date
+ * and writes expiresAt: an IAM with a skewed clock, which only L = expiresAt - Date survives. After
+ * each test: no IAM token, JWT or key material in logs, Events or status.
  */
 abstract class YandexEndToEndBaseTest extends LifecycleTestBase {
   static final String OPERATOR = "ajeoperator000000000";
   static final String TARGET = "ajeprometheusreader0";
   static final String KEY_SECRET = "yc-sa-key";
   static final Duration IAM_LIFETIME = Duration.ofHours(12);
-  static final Pattern SECRET_SHAPES = Pattern.compile("t1\\.[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{20,}|PRIVATE KEY");
+  static final Pattern SECRET_SHAPES =
+      Pattern.compile("t1\\.[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{20,}|PRIVATE KEY");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   protected FakeYandexIam iam;
   protected AuthorizedKeyFile key;
@@ -67,8 +67,8 @@ abstract class YandexEndToEndBaseTest extends LifecycleTestBase {
         for (Event e : client.events().v1().events().inNamespace(ns).list().getItems()) {
           texts.add(String.valueOf(e.getNote()));
         }
-        for (GrafanaServiceAccountToken r : client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).list()
-            .getItems()) {
+        for (GrafanaServiceAccountToken r :
+            client.resources(GrafanaServiceAccountToken.class).inNamespace(ns).list().getItems()) {
           texts.add(io.fabric8.kubernetes.client.utils.Serialization.asJson(r.getStatus()));
         }
       }
@@ -89,14 +89,27 @@ abstract class YandexEndToEndBaseTest extends LifecycleTestBase {
     return YandexSpecs.resource(NS, name, YandexSpecs.authorizedKey(TARGET, KEY_SECRET));
   }
 
-  /** Puts the authorized key's JSON into a Secret as `kubectl create secret generic --from-file` would. */
+  /**
+   * Puts the authorized key's JSON into a Secret as `kubectl create secret generic --from-file`
+   * would.
+   */
   protected void keySecret(String namespace, String name, AuthorizedKeyFile file) {
-    client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-        .addToStringData("authorized-key.json", file.json()).build()).createOr(c -> c.update());
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData("authorized-key.json", file.json())
+                .build())
+        .createOr(c -> c.update());
   }
 
   protected void namespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .createOr(c -> c.update());
   }
 

@@ -25,8 +25,11 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
     apply(yandexToken("denied"));
     awaitFailure("denied", "PermissionDenied");
     assertThat(condition("denied", StatusBuilder.READY).get().getMessage())
-        .contains("grant the role iam.serviceAccounts.tokenCreator on service account " + TARGET
-            + " to service account " + OPERATOR);
+        .contains(
+            "grant the role iam.serviceAccounts.tokenCreator on service account "
+                + TARGET
+                + " to service account "
+                + OPERATOR);
     assertThat(events("PermissionDenied")).isNotEmpty();
 
     iam.grantTokenCreator(OPERATOR, TARGET);
@@ -37,16 +40,20 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
 
   @Test
   void anUnknownServiceAccountIsServiceAccountNotFound() {
-    apply(YandexSpecs.resource(NS, "missing", YandexSpecs.authorizedKey("ajenosuchaccount0000", KEY_SECRET)));
+    apply(
+        YandexSpecs.resource(
+            NS, "missing", YandexSpecs.authorizedKey("ajenosuchaccount0000", KEY_SECRET)));
     awaitFailure("missing", "ServiceAccountNotFound");
-    assertThat(condition("missing", StatusBuilder.READY).get().getMessage()).contains("ajenosuchaccount0000");
+    assertThat(condition("missing", StatusBuilder.READY).get().getMessage())
+        .contains("ajenosuchaccount0000");
   }
 
   @Test
   void anInvalidArgumentIsProviderRejected() {
     apply(YandexSpecs.resource(NS, "bad-id", YandexSpecs.authorizedKey("Not_An_Id", KEY_SECRET)));
     awaitFailure("bad-id", "ProviderRejected");
-    assertThat(condition("bad-id", StatusBuilder.READY).get().getMessage()).contains("INVALID_ARGUMENT");
+    assertThat(condition("bad-id", StatusBuilder.READY).get().getMessage())
+        .contains("INVALID_ARGUMENT");
   }
 
   @Test
@@ -59,7 +66,8 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
     advance(Duration.ofMinutes(2));
     nudge("rejected");
     awaitFailure("rejected", "CredentialsRejected");
-    assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).as("not retried with the same Secret")
+    assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN))
+        .as("not retried with the same Secret")
         .isEqualTo(exchanges);
 
     AuthorizedKeyFile fresh = iam.createAuthorizedKey(OPERATOR);
@@ -111,11 +119,13 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
     Secret first = secret("stuck");
     iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.HTTP_500, 1000);
 
-    advance(Duration.between(clock.instant(), Instant.parse(ready.getStatus().getRenewalTime())).plusSeconds(1));
+    advance(
+        Duration.between(clock.instant(), Instant.parse(ready.getStatus().getRenewalTime()))
+            .plusSeconds(1));
     nudge("stuck");
     awaitCondition("stuck", StatusBuilder.ISSUING, "True", "ProviderError");
-    assertThat(condition("stuck", StatusBuilder.READY)).hasValueSatisfying(c ->
-        assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(condition("stuck", StatusBuilder.READY))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
     assertThat(key(secret("stuck"))).isEqualTo(key(first));
 
     advance(Duration.ofHours(5));
@@ -131,15 +141,26 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
     awaitReady("lost", "Issued");
     String held = key(secret("lost"));
     // the swap fails with an unknown outcome (the client retries once by itself, and fails again)
-    cluster.api().failNext(io.grafanatokens.testing.ApiServerDispatcher.on("update", "secrets"),
-        io.grafanatokens.testing.ApiServerDispatcher.FaultMode.REFUSE, 500, "etcd timeout", 2);
+    cluster
+        .api()
+        .failNext(
+            io.grafanatokens.testing.ApiServerDispatcher.on("update", "secrets"),
+            io.grafanatokens.testing.ApiServerDispatcher.FaultMode.REFUSE,
+            500,
+            "etcd timeout",
+            2);
     // older than IAM's reuse window, so the next answer is a new token
     advance(Duration.ofMinutes(10));
-    edit("lost", x -> {
-      x.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of("grafanatokens.io/rotate", "1")));
-      return x;
-    });
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+    edit(
+        "lost",
+        x -> {
+          x.getMetadata()
+              .setAnnotations(
+                  new java.util.HashMap<>(java.util.Map.of("grafanatokens.io/rotate", "1")));
+          return x;
+        });
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> iam.tokensMintedFor(TARGET).size() == 2);
     String unwritten = iam.tokensMintedFor(TARGET).get(1);
     assertThat(key(secret("lost"))).isEqualTo(held);
@@ -147,7 +168,9 @@ class YandexFailuresTest extends YandexEndToEndBaseTest {
     advance(Duration.ofSeconds(3));
     nudge("lost");
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> iam.wasRevoked(unwritten));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> iam.wasRevoked(unwritten));
     awaitReady("lost", "Rotated");
     assertThat(iam.authenticates(key(secret("lost")))).isTrue();
     assertThat(key(secret("lost"))).isNotEqualTo(unwritten);

@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Issue, renewal, same-token answers, grace-period revocation and delete for yandexCloud, end to end. */
+/**
+ * Issue, renewal, same-token answers, grace-period revocation and delete for yandexCloud, end to
+ * end.
+ */
 class YandexLifecycleTest extends YandexEndToEndBaseTest {
 
   @Test
@@ -35,10 +38,13 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
         .containsEntry(SecretAnnotations.TOKEN_ID, handleOf(token))
         .containsEntry(SecretAnnotations.TOKEN_NAME, "prom-" + uid8 + "-1")
         .containsEntry(SecretAnnotations.SERVICE_ACCOUNT_ID, TARGET);
-    Instant expiresAt = Instant.parse(s.getMetadata().getAnnotations().get(SecretAnnotations.EXPIRES_AT));
-    // the fake's expiresAt is two days off our clock; expiresAt - Date gives 12 h (less 1 s when the
+    Instant expiresAt =
+        Instant.parse(s.getMetadata().getAnnotations().get(SecretAnnotations.EXPIRES_AT));
+    // the fake's expiresAt is two days off our clock; expiresAt - Date gives 12 h (less 1 s when
+    // the
     // fake's second ticks between writing the body and stamping Date)
-    assertThat(Duration.between(issuedAt, expiresAt)).isBetween(IAM_LIFETIME.minusSeconds(1), IAM_LIFETIME);
+    assertThat(Duration.between(issuedAt, expiresAt))
+        .isBetween(IAM_LIFETIME.minusSeconds(1), IAM_LIFETIME);
 
     GrafanaServiceAccountTokenStatus st = r.getStatus();
     assertThat(st.getProvider()).isEqualTo("yandexCloud");
@@ -48,9 +54,12 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     assertThat(Instant.parse(st.getExpiresAt())).isEqualTo(expiresAt);
     // default renewBefore: L/3 = 4 h, minus a jitter below min(L/10, 15 min)
     assertThat(Instant.parse(st.getRenewalTime()))
-        .isBetween(expiresAt.minus(Duration.ofHours(4)).minus(Duration.ofMinutes(15)), expiresAt.minus(Duration.ofHours(4)));
-    assertThat(condition("prom", StatusBuilder.ISSUING)).hasValueSatisfying(c ->
-        assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/Idle"));
+        .isBetween(
+            expiresAt.minus(Duration.ofHours(4)).minus(Duration.ofMinutes(15)),
+            expiresAt.minus(Duration.ofHours(4)));
+    assertThat(condition("prom", StatusBuilder.ISSUING))
+        .hasValueSatisfying(
+            c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/Idle"));
     assertThat(events("Issued")).hasSize(1);
   }
 
@@ -63,7 +72,9 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
 
     advance(Duration.between(clock.instant(), renewal).minusSeconds(5));
     nudge("renew");
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> tokenId(first).equals(tokenId(secret("renew"))));
 
     advance(Duration.ofSeconds(10));
@@ -72,12 +83,16 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     GrafanaServiceAccountToken rotated = awaitReady("renew", "Rotated");
     assertThat(iam.authenticates(key(second))).isTrue();
     assertThat(rotated.getStatus().getRotationCount()).isEqualTo(2L);
-    assertThat(rotated.getStatus().getPendingRevocations()).as("no gracePeriod: nothing to revoke").isNull();
+    assertThat(rotated.getStatus().getPendingRevocations())
+        .as("no gracePeriod: nothing to revoke")
+        .isNull();
     assertThat(iam.authenticates(key(first))).as("the previous token is left to expire").isTrue();
     assertThat(iam.requestCount(YandexOperation.REVOKE)).isZero();
     assertThat(events("Rotated")).hasSize(1);
     assertThat(events("Revoked")).isEmpty();
-    assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).as("the operator's own token is cached").isEqualTo(1);
+    assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN))
+        .as("the operator's own token is cached")
+        .isEqualTo(1);
   }
 
   @Test
@@ -89,9 +104,11 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     iam.returnSameTokenNext(1);
     requestRotation("same", "first");
     awaitCondition("same", StatusBuilder.ISSUING, "True", "SameTokenReturned");
-    assertThat(condition("same", StatusBuilder.READY)).hasValueSatisfying(c ->
-        assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("True/Issued"));
-    assertThat(secret("same").getMetadata().getResourceVersion()).as("no write")
+    assertThat(condition("same", StatusBuilder.READY))
+        .hasValueSatisfying(
+            c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("True/Issued"));
+    assertThat(secret("same").getMetadata().getResourceVersion())
+        .as("no write")
         .isEqualTo(first.getMetadata().getResourceVersion());
     assertThat(events("Rotated")).isEmpty();
     assertThat(events("SameTokenReturned")).isNotEmpty();
@@ -102,8 +119,9 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     Secret second = awaitNewToken("same", tokenId(first));
     awaitReady("same", "Rotated");
     assertThat(key(second)).isNotEqualTo(key(first));
-    assertThat(condition("same", StatusBuilder.ISSUING)).hasValueSatisfying(c ->
-        assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/Idle"));
+    assertThat(condition("same", StatusBuilder.ISSUING))
+        .hasValueSatisfying(
+            c -> assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/Idle"));
     assertThat(iam.authenticates(key(first))).isTrue();
   }
 
@@ -118,18 +136,26 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     requestRotation("grace", "now");
     Secret second = awaitNewToken("grace", tokenId(first));
     GrafanaServiceAccountToken rotated = awaitReady("grace", "Rotated");
-    assertThat(rotated.getStatus().getPendingRevocations()).singleElement().satisfies(p -> {
-      assertThat(p.getTokenId()).isEqualTo(handleOf(key(first)));
-      assertThat(Instant.parse(p.getRevokeAt())).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
-    });
+    assertThat(rotated.getStatus().getPendingRevocations())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getTokenId()).isEqualTo(handleOf(key(first)));
+              assertThat(Instant.parse(p.getRevokeAt()))
+                  .isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
+            });
     assertThat(iam.authenticates(key(first))).as("valid during the grace period").isTrue();
 
     advance(Duration.ofMinutes(10));
     nudge("grace");
     await().atMost(Duration.ofSeconds(20)).until(() -> iam.wasRevoked(key(first)));
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("grace").getStatus().getPendingRevocations() == null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("grace").getStatus().getPendingRevocations() == null);
     assertThat(iam.authenticates(key(first))).isFalse();
-    assertThat(iam.authenticates(key(secret("grace")))).as("the Secret never holds a revoked token").isTrue();
+    assertThat(iam.authenticates(key(secret("grace"))))
+        .as("the Secret never holds a revoked token")
+        .isTrue();
     assertThat(key(secret("grace"))).isEqualTo(key(second));
     assertThat(events("Revoked")).hasSize(1);
   }
@@ -182,7 +208,8 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> get("restart") == null);
     assertThat(iam.requestCount(YandexOperation.REVOKE)).isZero();
     assertThat(iam.authenticates(token)).isTrue();
-    assertThat(logs.lines()).anyMatch(l -> l.contains(handleOf(token)) && l.contains("left to expire"));
+    assertThat(logs.lines())
+        .anyMatch(l -> l.contains(handleOf(token)) && l.contains("left to expire"));
   }
 
   @Test
@@ -214,7 +241,9 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     cluster.startOperator();
 
     iam.returnSameTokenNext(1);
-    cluster.api().failNext(ApiServerDispatcher.on("create", "secrets"), FaultMode.REFUSE, 422, "invalid", 1);
+    cluster
+        .api()
+        .failNext(ApiServerDispatcher.on("create", "secrets"), FaultMode.REFUSE, 422, "invalid", 1);
     apply(yandexToken("second"));
     // a refused write mints nothing again for 10 minutes (docs/reference.md#issuing-crash-safe)
     awaitCondition("second", StatusBuilder.READY, "False", "SecretRejected");
@@ -229,13 +258,16 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
 
   /**
    * Requests a rotation a minute later: a new token must expire later than the held one, or
-   * docs/reference.md#yandexcloud-specifics counts the answer as the same token (expiries are whole seconds).
+   * docs/reference.md#yandexcloud-specifics counts the answer as the same token (expiries are whole
+   * seconds).
    */
   private void requestRotation(String name, String value) {
     advance(Duration.ofMinutes(1));
-    edit(name, x -> {
-      x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
-      return x;
-    });
+    edit(
+        name,
+        x -> {
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
+          return x;
+        });
   }
 }

@@ -13,10 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.Test;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
-/** The shipped logback.xml: LOG_FORMAT=json gives one JSON object a line; wire loggers stay at INFO. */
+/**
+ * The shipped logback.xml: LOG_FORMAT=json gives one JSON object a line; wire loggers stay at INFO.
+ */
 @SuppressWarnings("unchecked")
 class LoggingConfigTest {
 
@@ -32,7 +34,8 @@ class LoggingConfigTest {
 
   private static JsonNode encode(LoggerContext ctx, LoggingEvent event) throws Exception {
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender("json");
+    OutputStreamAppender<ILoggingEvent> appender =
+        (OutputStreamAppender<ILoggingEvent>) root.getAppender("json");
     assertThat(appender).as("LOG_FORMAT=json selects the json appender").isNotNull();
     assertThat(root.getAppender("text")).isNull();
     String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
@@ -45,13 +48,20 @@ class LoggingConfigTest {
   void jsonFormatWritesTheFormattedMessageAndTheResourceContext() throws Exception {
     LoggerContext ctx = configured("json", "INFO");
     try {
-      LoggingEvent event = new LoggingEvent(Logger.class.getName(), ctx.getLogger("io.grafanatokens.reconcile.X"),
-          Level.INFO, "issued token {} in Secret {}", null, new Object[] {"x-1", "dashboards-ci"});
+      LoggingEvent event =
+          new LoggingEvent(
+              Logger.class.getName(),
+              ctx.getLogger("io.grafanatokens.reconcile.X"),
+              Level.INFO,
+              "issued token {} in Secret {}",
+              null,
+              new Object[] {"x-1", "dashboards-ci"});
       event.setMDCPropertyMap(Map.of("namespace", "team-a", "name", "dashboards-ci"));
       event.setTimeStamp(Instant.parse("2026-11-22T10:15:00.123Z").toEpochMilli());
       JsonNode json = encode(ctx, event);
       // what log stores show: the text, not the {} pattern
-      assertThat(json.path("message").asText()).isEqualTo("issued token x-1 in Secret dashboards-ci");
+      assertThat(json.path("message").asText())
+          .isEqualTo("issued token x-1 in Secret dashboards-ci");
       assertThat(json.toString()).doesNotContain("{}");
       assertThat(json.path("level").asText()).isEqualTo("INFO");
       assertThat(json.path("loggerName").asText()).isEqualTo("io.grafanatokens.reconcile.X");
@@ -68,12 +78,19 @@ class LoggingConfigTest {
   void jsonFormatKeepsAStackTraceInsideTheOneLine() throws Exception {
     LoggerContext ctx = configured("json", "INFO");
     try {
-      LoggingEvent event = new LoggingEvent(Logger.class.getName(), ctx.getLogger("io.grafanatokens.runtime.X"),
-          Level.WARN, "failed: {}", new IllegalStateException("boom"), new Object[] {"reason"});
+      LoggingEvent event =
+          new LoggingEvent(
+              Logger.class.getName(),
+              ctx.getLogger("io.grafanatokens.runtime.X"),
+              Level.WARN,
+              "failed: {}",
+              new IllegalStateException("boom"),
+              new Object[] {"reason"});
       event.setMDCPropertyMap(Map.of()); // a bare LoggerContext has no MDC adapter to read it from
       JsonNode json = encode(ctx, event);
       assertThat(json.path("message").asText()).isEqualTo("failed: reason");
-      assertThat(json.path("stackTrace").asText()).startsWith("java.lang.IllegalStateException: boom");
+      assertThat(json.path("stackTrace").asText())
+          .startsWith("java.lang.IllegalStateException: boom");
     } finally {
       ctx.stop();
     }
@@ -84,8 +101,13 @@ class LoggingConfigTest {
     LoggerContext ctx = configured("text", "TRACE");
     try {
       assertThat(ctx.getLogger("io.grafanatokens").isTraceEnabled()).isTrue();
-      for (String wire : new String[] {"io.fabric8.kubernetes.client.http", "jdk.httpclient",
-          "software.amazon.awssdk.request", "org.apache.http.wire"}) {
+      for (String wire :
+          new String[] {
+            "io.fabric8.kubernetes.client.http",
+            "jdk.httpclient",
+            "software.amazon.awssdk.request",
+            "org.apache.http.wire"
+          }) {
         assertThat(ctx.getLogger(wire).isDebugEnabled()).as(wire).isFalse();
         assertThat(ctx.getLogger(wire + ".sub").isDebugEnabled()).as(wire + ".sub").isFalse();
       }

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Startup against a cluster that cannot work: one line naming the cause and the
- * fix, /readyz false meanwhile, a non-zero exit status after STARTUP_TIMEOUT, no stack traces; and
- * a CRD that appears during the wait is simply picked up.
+ * Startup against a cluster that cannot work: one line naming the cause and the fix, /readyz false
+ * meanwhile, a non-zero exit status after STARTUP_TIMEOUT, no stack traces; and a CRD that appears
+ * during the wait is simply picked up.
  */
 class StartupTest {
   private static final String CRD_GROUP = "grafanatokens.io";
@@ -60,13 +60,21 @@ class StartupTest {
   }
 
   private Launch launch(OperatorConfig config, KubernetesClient client) {
-    return GrafanaTokenOperatorMain.launch(config, client, clock, OperatorRuntime.defaultProviders(config, clock),
-        "startup-test", false, false);
+    return GrafanaTokenOperatorMain.launch(
+        config,
+        client,
+        clock,
+        OperatorRuntime.defaultProviders(config, clock),
+        "startup-test",
+        false,
+        false);
   }
 
   private int status(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static int freePort() throws IOException {
@@ -84,10 +92,17 @@ class StartupTest {
   }
 
   private void assertOneCleanLine(String problem, String timeout) {
-    assertThat(ourWarnings()).containsExactly(
-        new Event("WARN", StartupCheck.class.getName(), problem + " (retrying for up to " + timeout + ")", false),
-        new Event("ERROR", GrafanaTokenOperatorMain.class.getName(), problem, false));
-    assertThat(logs.events()).as("no stack trace from anyone while waiting").noneMatch(Event::hasThrowable);
+    assertThat(ourWarnings())
+        .containsExactly(
+            new Event(
+                "WARN",
+                StartupCheck.class.getName(),
+                problem + " (retrying for up to " + timeout + ")",
+                false),
+            new Event("ERROR", GrafanaTokenOperatorMain.class.getName(), problem, false));
+    assertThat(logs.events())
+        .as("no stack trace from anyone while waiting")
+        .noneMatch(Event::hasThrowable);
   }
 
   @Test
@@ -95,20 +110,29 @@ class StartupTest {
     int apiPort = freePort(); // closed again: nothing listens there
     int httpPort = freePort();
     String url = "https://127.0.0.1:" + apiPort + "/";
-    try (KubernetesClient client = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder().withMasterUrl(url).withOauthToken("t").build()).build()) {
-      OperatorConfig config = config(Map.of("HTTP_PORT", String.valueOf(httpPort), "STARTUP_TIMEOUT", "2s"));
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl(url).withOauthToken("t").build())
+            .build()) {
+      OperatorConfig config =
+          config(Map.of("HTTP_PORT", String.valueOf(httpPort), "STARTUP_TIMEOUT", "2s"));
 
-      CompletableFuture<Launch> launching = CompletableFuture.supplyAsync(() -> launch(config, client));
+      CompletableFuture<Launch> launching =
+          CompletableFuture.supplyAsync(() -> launch(config, client));
       // while it waits: alive, not ready
-      await().atMost(Duration.ofSeconds(3)).ignoreExceptionsInstanceOf(ConnectException.class)
+      await()
+          .atMost(Duration.ofSeconds(3))
+          .ignoreExceptionsInstanceOf(ConnectException.class)
           .until(() -> status(httpPort, "/healthz") == 200);
       assertThat(status(httpPort, "/readyz")).isEqualTo(503);
       Launch launch = launching.get(30, TimeUnit.SECONDS);
 
-      String problem = "cannot reach the Kubernetes API at " + url + ": connection refused; check KUBECONFIG";
+      String problem =
+          "cannot reach the Kubernetes API at " + url + ": connection refused; check KUBECONFIG";
       assertThat(launch.runtime()).isEmpty();
-      assertThat(launch.exitStatus()).isEqualTo(GrafanaTokenOperatorMain.EXIT_STARTUP_FAILED).isNotZero();
+      assertThat(launch.exitStatus())
+          .isEqualTo(GrafanaTokenOperatorMain.EXIT_STARTUP_FAILED)
+          .isNotZero();
       assertThat(launch.problem()).isEqualTo(problem);
       assertOneCleanLine(problem, "2s");
     }
@@ -123,7 +147,8 @@ class StartupTest {
 
       assertThat(launch.runtime()).isEmpty();
       assertThat(launch.exitStatus()).isEqualTo(GrafanaTokenOperatorMain.EXIT_STARTUP_FAILED);
-      assertThat(launch.problem()).isEqualTo("the GrafanaServiceAccountToken CRD is not installed: kubectl apply -k crds/");
+      assertThat(launch.problem())
+          .isEqualTo("the GrafanaServiceAccountToken CRD is not installed: kubectl apply -k crds/");
       assertOneCleanLine(StartupCheck.CRD_MISSING, "1s");
       // it asked, more than once, and never started a controller (no watch)
       assertThat(cluster.api().operatorCalls())
@@ -138,9 +163,14 @@ class StartupTest {
     try (EmbeddedCluster cluster = EmbeddedCluster.create(clock, Map.of())) {
       cluster.api().unserve(CRD_GROUP);
       OperatorConfig config = config(Map.of("STARTUP_TIMEOUT", "5s"));
-      CompletableFuture<Launch> launching = CompletableFuture.supplyAsync(() -> launch(config, cluster.operatorClient()));
-      await().atMost(Duration.ofSeconds(10)).until(() -> ourWarnings().stream()
-          .anyMatch(e -> e.message().startsWith(StartupCheck.CRD_MISSING)));
+      CompletableFuture<Launch> launching =
+          CompletableFuture.supplyAsync(() -> launch(config, cluster.operatorClient()));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  ourWarnings().stream()
+                      .anyMatch(e -> e.message().startsWith(StartupCheck.CRD_MISSING)));
 
       cluster.api().serve(CRD_GROUP);
 
@@ -150,7 +180,13 @@ class StartupTest {
         assertThat(launch.exitStatus()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(runtime::ready);
         assertThat(status(runtime.httpPort(), "/readyz")).isEqualTo(200);
-        assertThat(cluster.client().resources(GrafanaServiceAccountToken.class).inAnyNamespace().list().getItems())
+        assertThat(
+                cluster
+                    .client()
+                    .resources(GrafanaServiceAccountToken.class)
+                    .inAnyNamespace()
+                    .list()
+                    .getItems())
             .isEmpty();
       }
       assertThat(ourWarnings()).extracting(Event::level).containsExactly("WARN");
@@ -160,14 +196,23 @@ class StartupTest {
   @Test
   void forbiddenListInAWatchedNamespaceNamesTheNamespaceAndTheRbacFix() {
     try (EmbeddedCluster cluster = EmbeddedCluster.create(clock, Map.of())) {
-      cluster.api().failNext(ApiServerDispatcher.on("list", PLURAL), FaultMode.REFUSE, 403,
-          "grafanaserviceaccounttokens.grafanatokens.io is forbidden", 1000);
+      cluster
+          .api()
+          .failNext(
+              ApiServerDispatcher.on("list", PLURAL),
+              FaultMode.REFUSE,
+              403,
+              "grafanaserviceaccounttokens.grafanatokens.io is forbidden",
+              1000);
 
-      Launch launch = launch(config(Map.of("STARTUP_TIMEOUT", "1s", "WATCH_NAMESPACES", "team-a")),
-          cluster.operatorClient());
+      Launch launch =
+          launch(
+              config(Map.of("STARTUP_TIMEOUT", "1s", "WATCH_NAMESPACES", "team-a")),
+              cluster.operatorClient());
 
-      String problem = "the operator may not list grafanaserviceaccounttokens in namespace team-a (403): "
-          + "grafanaserviceaccounttokens.grafanatokens.io is forbidden; apply its RBAC: kubectl apply -k deploy/";
+      String problem =
+          "the operator may not list grafanaserviceaccounttokens in namespace team-a (403): "
+              + "grafanaserviceaccounttokens.grafanatokens.io is forbidden; apply its RBAC: kubectl apply -k deploy/";
       assertThat(launch.problem()).isEqualTo(problem);
       assertOneCleanLine(problem, "1s");
     }

@@ -11,7 +11,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
-/** Shared values for the Secret tests; hashes and encodings are computed here, not by the code under test. */
+/**
+ * Shared values for the Secret tests; hashes and encodings are computed here, not by the code under
+ * test.
+ */
 final class SecretFixtures {
   static final String NS = "team-a";
   static final String UID = "x7k2p9qa-1b2c-4d5e-8f90-123456789abc";
@@ -35,12 +38,21 @@ final class SecretFixtures {
   }
 
   static OwnerReference controllerRef(String uid) {
-    return new OwnerReferenceBuilder().withApiVersion("grafanatokens.io/v1alpha1").withKind("GrafanaServiceAccountToken")
-        .withName("someone").withUid(uid).withController(true).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion("grafanatokens.io/v1alpha1")
+        .withKind("GrafanaServiceAccountToken")
+        .withName("someone")
+        .withUid(uid)
+        .withController(true)
+        .build();
   }
 
   static OwnerReference plainRef(String uid) {
-    return new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("cm").withUid(uid)
+    return new OwnerReferenceBuilder()
+        .withApiVersion("v1")
+        .withKind("ConfigMap")
+        .withName("cm")
+        .withUid(uid)
         .build();
   }
 
@@ -49,16 +61,24 @@ final class SecretFixtures {
   }
 
   static CurrentToken token(String id, String key) {
-    return new CurrentToken(id, "dashboards-ci-x7k2p9qa-4", "2", ISSUED, EXPIRES, key, TARGET_HASH, LOCATION);
+    return new CurrentToken(
+        id, "dashboards-ci-x7k2p9qa-4", "2", ISSUED, EXPIRES, key, TARGET_HASH, LOCATION);
   }
 
   static SecretLayout layout() {
     return layout("token", null, Map.of(), Map.of());
   }
 
-  static SecretLayout layout(String key, String urlKey, Map<String, String> labels, Map<String, String> annotations) {
-    return new SecretLayout(NS, "dashboards-ci", key, urlKey, urlKey == null ? null : "https://grafana.example.com",
-        labels, annotations);
+  static SecretLayout layout(
+      String key, String urlKey, Map<String, String> labels, Map<String, String> annotations) {
+    return new SecretLayout(
+        NS,
+        "dashboards-ci",
+        key,
+        urlKey,
+        urlKey == null ? null : "https://grafana.example.com",
+        labels,
+        annotations);
   }
 
   static String b64(String s) {
@@ -71,7 +91,9 @@ final class SecretFixtures {
 
   static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -37,32 +37,53 @@ class TokenSecretStateTest {
   }
 
   private static Secret secret(Map<String, String> labels, OwnerReference... refs) {
-    return new SecretBuilder().withNewMetadata().withName("dashboards-ci").withLabels(labels)
-        .withOwnerReferences(refs).endMetadata().build();
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("dashboards-ci")
+        .withLabels(labels)
+        .withOwnerReferences(refs)
+        .endMetadata()
+        .build();
   }
 
   // ---- ownership
 
   static Stream<Arguments> ownership() {
-    OwnerReference nonController = new OwnerReferenceBuilder(controllerRef(UID)).withController(false).build();
-    OwnerReference nullController = new OwnerReferenceBuilder(controllerRef(UID)).withController(null).build();
+    OwnerReference nonController =
+        new OwnerReferenceBuilder(controllerRef(UID)).withController(false).build();
+    OwnerReference nullController =
+        new OwnerReferenceBuilder(controllerRef(UID)).withController(null).build();
     Map<String, String> managed = Map.of(MANAGED, "grafana-token-operator");
     return Stream.of(
         arguments("no Secret", null, Ownership.ABSENT),
         arguments("our controller reference", secret(managed, controllerRef(UID)), Ownership.OWNED),
-        arguments("our controller, label gone", secret(Map.of(), controllerRef(UID)), Ownership.OWNED),
-        arguments("our controller among other references", secret(managed, plainRef("x"), controllerRef(UID)),
+        arguments(
+            "our controller, label gone", secret(Map.of(), controllerRef(UID)), Ownership.OWNED),
+        arguments(
+            "our controller among other references",
+            secret(managed, plainRef("x"), controllerRef(UID)),
             Ownership.OWNED),
-        arguments("another resource's controller", secret(managed, controllerRef(OTHER_UID)), Ownership.FOREIGN),
+        arguments(
+            "another resource's controller",
+            secret(managed, controllerRef(OTHER_UID)),
+            Ownership.FOREIGN),
         arguments("managed, no owner (Retain)", secret(managed), Ownership.ADOPTABLE),
-        arguments("managed, non-controller references only", secret(managed, plainRef("x"), nonController),
+        arguments(
+            "managed, non-controller references only",
+            secret(managed, plainRef("x"), nonController),
             Ownership.ADOPTABLE),
-        arguments("managed, controller flag null", secret(managed, nullController), Ownership.ADOPTABLE),
+        arguments(
+            "managed, controller flag null", secret(managed, nullController), Ownership.ADOPTABLE),
         arguments("unlabelled, no owner", secret(Map.of()), Ownership.FOREIGN),
-        arguments("no labels at all", new SecretBuilder().withNewMetadata().withName("s").endMetadata().build(),
+        arguments(
+            "no labels at all",
+            new SecretBuilder().withNewMetadata().withName("s").endMetadata().build(),
             Ownership.FOREIGN),
         arguments("another managed-by value", secret(Map.of(MANAGED, "helm")), Ownership.FOREIGN),
-        arguments("unlabelled, someone's controller", secret(Map.of(), controllerRef(OTHER_UID)), Ownership.FOREIGN));
+        arguments(
+            "unlabelled, someone's controller",
+            secret(Map.of(), controllerRef(OTHER_UID)),
+            Ownership.FOREIGN));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -92,38 +113,84 @@ class TokenSecretStateTest {
   static Stream<Arguments> keyEdited() {
     return Stream.<Arguments>of(
         arguments("as written", (UnaryOperator<Secret>) s -> s, false),
-        arguments("others' data key added", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
-            .addToData("extra", b64("x")).build(), false),
-        arguments("key rewritten with the same value", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
-            .addToData("token", b64(KEY)).build(), false),
-        arguments("key changed", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
-            .addToData("token", b64("edited")).build(), true),
-        arguments("key emptied", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
-            .addToData("token", "").build(), true),
-        arguments("key removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
-            .removeFromData("token").build(), true),
-        arguments("all data removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).withData(null).build(), true),
-        arguments("not base64", (UnaryOperator<Secret>) s -> new SecretBuilder(s)
-            .addToData("token", "!!!").build(), true),
+        arguments(
+            "others' data key added",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).addToData("extra", b64("x")).build(),
+            false),
+        arguments(
+            "key rewritten with the same value",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).addToData("token", b64(KEY)).build(),
+            false),
+        arguments(
+            "key changed",
+            (UnaryOperator<Secret>)
+                s -> new SecretBuilder(s).addToData("token", b64("edited")).build(),
+            true),
+        arguments(
+            "key emptied",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).addToData("token", "").build(),
+            true),
+        arguments(
+            "key removed",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).removeFromData("token").build(),
+            true),
+        arguments(
+            "all data removed",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).withData(null).build(),
+            true),
+        arguments(
+            "not base64",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).addToData("token", "!!!").build(),
+            true),
         // another tool stripping an annotation is no reason to rotate: the next write restores it
-        arguments("key-sha256 removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .removeFromAnnotations(SecretAnnotations.KEY_SHA256).endMetadata().build(), false),
-        arguments("key-sha256 changed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .addToAnnotations(SecretAnnotations.KEY_SHA256, sha256("other")).endMetadata().build(), true),
-        arguments("no token recorded", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .removeFromAnnotations(SecretAnnotations.TOKEN_ID).endMetadata().addToData("token", b64("x")).build(),
+        arguments(
+            "key-sha256 removed",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .removeFromAnnotations(SecretAnnotations.KEY_SHA256)
+                        .endMetadata()
+                        .build(),
+            false),
+        arguments(
+            "key-sha256 changed",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .addToAnnotations(SecretAnnotations.KEY_SHA256, sha256("other"))
+                        .endMetadata()
+                        .build(),
+            true),
+        arguments(
+            "no token recorded",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .removeFromAnnotations(SecretAnnotations.TOKEN_ID)
+                        .endMetadata()
+                        .addToData("token", b64("x"))
+                        .build(),
             false));
   }
 
   @Test
   void aMissingAppliedMetadataReadsTheKeyWhereTheSpecSaysAndIsNoEdit() {
-    Secret stripped = new SecretBuilder(written()).editMetadata()
-        .removeFromAnnotations(SecretAnnotations.APPLIED_METADATA).endMetadata().build();
+    Secret stripped =
+        new SecretBuilder(written())
+            .editMetadata()
+            .removeFromAnnotations(SecretAnnotations.APPLIED_METADATA)
+            .endMetadata()
+            .build();
 
     TokenSecretState state = TokenSecretState.of(stripped, UID, "token");
     assertThat(state.keyEdited()).isFalse();
     assertThat(state.current()).isPresent();
-    assertThat(TokenSecretState.of(stripped, UID, "elsewhere").keyEdited()).as("no key at the spec's data key").isTrue();
+    assertThat(TokenSecretState.of(stripped, UID, "elsewhere").keyEdited())
+        .as("no key at the spec's data key")
+        .isTrue();
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -147,7 +214,8 @@ class TokenSecretStateTest {
 
   @Test
   void stringDataIsReadWhenDataLacksTheKey() {
-    Secret s = new SecretBuilder(written()).removeFromData("token").addToStringData("token", KEY).build();
+    Secret s =
+        new SecretBuilder(written()).removeFromData("token").addToStringData("token", KEY).build();
 
     TokenSecretState state = TokenSecretState.of(s, UID);
 
@@ -159,16 +227,24 @@ class TokenSecretStateTest {
 
   @Test
   void currentIsEmptyWithoutATokenId() {
-    Secret s = new SecretBuilder(written()).editMetadata().removeFromAnnotations(SecretAnnotations.TOKEN_ID)
-        .endMetadata().build();
+    Secret s =
+        new SecretBuilder(written())
+            .editMetadata()
+            .removeFromAnnotations(SecretAnnotations.TOKEN_ID)
+            .endMetadata()
+            .build();
 
     assertThat(TokenSecretState.of(s, UID).current()).isEmpty();
   }
 
   @Test
   void currentIsEmptyWithoutAppliedMetadataToFindTheKey() {
-    Secret s = new SecretBuilder(written()).editMetadata().removeFromAnnotations(SecretAnnotations.APPLIED_METADATA)
-        .endMetadata().build();
+    Secret s =
+        new SecretBuilder(written())
+            .editMetadata()
+            .removeFromAnnotations(SecretAnnotations.APPLIED_METADATA)
+            .endMetadata()
+            .build();
 
     TokenSecretState state = TokenSecretState.of(s, UID);
 
@@ -184,15 +260,21 @@ class TokenSecretStateTest {
   @ParameterizedTest(name = "expires-at [{0}]")
   @MethodSource
   void unparseableTimes(String value) {
-    Secret s = new SecretBuilder(written()).editMetadata()
-        .addToAnnotations(SecretAnnotations.EXPIRES_AT, value)
-        .addToAnnotations(SecretAnnotations.ISSUED_AT, value).endMetadata().build();
+    Secret s =
+        new SecretBuilder(written())
+            .editMetadata()
+            .addToAnnotations(SecretAnnotations.EXPIRES_AT, value)
+            .addToAnnotations(SecretAnnotations.ISSUED_AT, value)
+            .endMetadata()
+            .build();
 
-    assertThat(TokenSecretState.of(s, UID).current()).hasValueSatisfying(t -> {
-      assertThat(t.expiresAt()).isNull();
-      assertThat(t.issuedAt()).isNull();
-      assertThat(t.tokenId()).isEqualTo("17");
-    });
+    assertThat(TokenSecretState.of(s, UID).current())
+        .hasValueSatisfying(
+            t -> {
+              assertThat(t.expiresAt()).isNull();
+              assertThat(t.issuedAt()).isNull();
+              assertThat(t.tokenId()).isEqualTo("17");
+            });
   }
 
   @Test
@@ -212,9 +294,11 @@ class TokenSecretStateTest {
         arguments("not json", List.of()),
         arguments("{\"tokenId\":\"1\"}", List.of()),
         arguments("[]", List.of()),
-        arguments("[{\"tokenId\":\"16\",\"serviceAccountId\":\"2\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]",
+        arguments(
+            "[{\"tokenId\":\"16\",\"serviceAccountId\":\"2\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]",
             List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z"))),
-        arguments("[{\"tokenId\":\"16\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]",
+        arguments(
+            "[{\"tokenId\":\"16\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]",
             List.of(new PendingRevocation("16", null, null, "2026-11-22T10:25:00Z"))));
   }
 
@@ -226,12 +310,19 @@ class TokenSecretStateTest {
 
   @Test
   void withoutPendingDropsOnlyThatAnnotationAndLeavesTheOriginal() {
-    Secret s = TokenSecrets.desired(null, layout(), owner(), token(),
-        List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z")), "r1");
+    Secret s =
+        TokenSecrets.desired(
+            null,
+            layout(),
+            owner(),
+            token(),
+            List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z")),
+            "r1");
 
     Secret stripped = TokenSecretState.withoutPending(s);
 
-    assertThat(stripped.getMetadata().getAnnotations()).doesNotContainKey(SecretAnnotations.PENDING_REVOCATIONS);
+    assertThat(stripped.getMetadata().getAnnotations())
+        .doesNotContainKey(SecretAnnotations.PENDING_REVOCATIONS);
     Map<String, String> expected = new java.util.HashMap<>(s.getMetadata().getAnnotations());
     expected.remove(SecretAnnotations.PENDING_REVOCATIONS);
     assertThat(stripped.getMetadata().getAnnotations()).isEqualTo(expected);
@@ -244,15 +335,17 @@ class TokenSecretStateTest {
   void withoutPendingOnASecretWithoutAnnotations() {
     Secret bare = new SecretBuilder().withNewMetadata().withName("s").endMetadata().build();
 
-    assertThat(TokenSecretState.withoutPending(bare).getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(TokenSecretState.withoutPending(bare).getMetadata().getAnnotations())
+        .isNullOrEmpty();
   }
 
   // ---- applied metadata
 
   @Test
   void appliedMetadataParsesAndIgnoresUnknownFields() {
-    AppliedMetadata a = TokenSecretState.parseApplied(
-        "{\"labels\":[\"l\"],\"annotations\":[\"a\"],\"key\":\"token\",\"urlKey\":\"url\",\"future\":1}");
+    AppliedMetadata a =
+        TokenSecretState.parseApplied(
+            "{\"labels\":[\"l\"],\"annotations\":[\"a\"],\"key\":\"token\",\"urlKey\":\"url\",\"future\":1}");
 
     assertThat(a).isEqualTo(new AppliedMetadata(List.of("l"), List.of("a"), "token", "url"));
     assertThat(TokenSecretState.parseApplied("garbage")).isEqualTo(AppliedMetadata.NONE);

@@ -87,7 +87,8 @@ class TokenSecretsTest {
         arguments("grafanatokens.io/expires-at", "2026-11-23T10:15:00Z"),
         arguments("grafanatokens.io/key-sha256", sha256(KEY)),
         arguments("grafanatokens.io/target-hash", TARGET_HASH),
-        arguments("grafanatokens.io/pending-revocations",
+        arguments(
+            "grafanatokens.io/pending-revocations",
             "[{\"tokenId\":\"16\",\"serviceAccountId\":\"2\",\"revokeAt\":\"2026-11-22T10:25:00Z\"}]"),
         arguments("grafanatokens.io/rotate-request", "2026-11-22"));
   }
@@ -109,11 +110,14 @@ class TokenSecretsTest {
 
   @Test
   void pendingRevocationsAreAJsonArrayOfTheThreeFields() throws Exception {
-    List<PendingRevocation> two = List.of(new PendingRevocation("15", "2", null, "2026-11-22T10:20:00Z"),
-        new PendingRevocation("16", "3", null, "2026-11-22T10:25:00Z"));
+    List<PendingRevocation> two =
+        List.of(
+            new PendingRevocation("15", "2", null, "2026-11-22T10:20:00Z"),
+            new PendingRevocation("16", "3", null, "2026-11-22T10:25:00Z"));
     Secret s = TokenSecrets.desired(null, layout(), owner(), token(), two, null);
 
-    JsonNode json = JSON.readTree(s.getMetadata().getAnnotations().get(SecretAnnotations.PENDING_REVOCATIONS));
+    JsonNode json =
+        JSON.readTree(s.getMetadata().getAnnotations().get(SecretAnnotations.PENDING_REVOCATIONS));
     assertThat(json.isArray()).isTrue();
     assertThat(json).hasSize(2);
     List<String> fields = new ArrayList<>();
@@ -122,15 +126,21 @@ class TokenSecretsTest {
     assertThat(json.get(1).get("tokenId").asText()).isEqualTo("16");
     assertThat(json.get(1).get("serviceAccountId").asText()).isEqualTo("3");
     assertThat(json.get(1).get("revokeAt").asText()).isEqualTo("2026-11-22T10:25:00Z");
-    assertThat(TokenSecretState.parsePending(s.getMetadata().getAnnotations().get(SecretAnnotations.PENDING_REVOCATIONS)))
+    assertThat(
+            TokenSecretState.parsePending(
+                s.getMetadata().getAnnotations().get(SecretAnnotations.PENDING_REVOCATIONS)))
         .isEqualTo(two);
   }
 
   @Test
   void noPendingRevocationsAndNoRotateRequestMeanNoAnnotations() {
     assertThat(fresh().getMetadata().getAnnotations())
-        .doesNotContainKeys(SecretAnnotations.PENDING_REVOCATIONS, SecretAnnotations.ROTATE_REQUEST);
-    assertThat(TokenSecrets.desired(null, layout(), owner(), token(), null, null).getMetadata().getAnnotations())
+        .doesNotContainKeys(
+            SecretAnnotations.PENDING_REVOCATIONS, SecretAnnotations.ROTATE_REQUEST);
+    assertThat(
+            TokenSecrets.desired(null, layout(), owner(), token(), null, null)
+                .getMetadata()
+                .getAnnotations())
         .doesNotContainKey(SecretAnnotations.PENDING_REVOCATIONS);
   }
 
@@ -141,15 +151,23 @@ class TokenSecretsTest {
     Secret after = TokenSecrets.desired(before, layout(), owner(), token(), List.of(), null);
 
     assertThat(after.getMetadata().getAnnotations())
-        .doesNotContainKeys(SecretAnnotations.PENDING_REVOCATIONS, SecretAnnotations.ROTATE_REQUEST);
+        .doesNotContainKeys(
+            SecretAnnotations.PENDING_REVOCATIONS, SecretAnnotations.ROTATE_REQUEST);
   }
 
   @Test
   void appliedMetadataRecordsTheLayout() throws Exception {
-    Secret s = TokenSecrets.desired(null, layout("tok", "url", Map.of("l2", "v", "l1", "v"), Map.of("a.io/x", "1")),
-        owner(), token(), List.of(), null);
+    Secret s =
+        TokenSecrets.desired(
+            null,
+            layout("tok", "url", Map.of("l2", "v", "l1", "v"), Map.of("a.io/x", "1")),
+            owner(),
+            token(),
+            List.of(),
+            null);
 
-    JsonNode json = JSON.readTree(s.getMetadata().getAnnotations().get(SecretAnnotations.APPLIED_METADATA));
+    JsonNode json =
+        JSON.readTree(s.getMetadata().getAnnotations().get(SecretAnnotations.APPLIED_METADATA));
     assertThat(json.get("labels").toString()).isEqualTo("[\"l1\",\"l2\"]");
     assertThat(json.get("annotations").toString()).isEqualTo("[\"a.io/x\"]");
     assertThat(json.get("key").asText()).isEqualTo("tok");
@@ -175,24 +193,37 @@ class TokenSecretsTest {
 
     Secret s = TokenSecrets.desired(existing, layout(), null, token(), List.of(), null);
 
-    assertThat(s.getMetadata().getOwnerReferences()).isEqualTo(existing.getMetadata().getOwnerReferences());
-    assertThat(TokenSecrets.desired(null, layout(), null, token(), List.of(), null).getMetadata().getOwnerReferences())
+    assertThat(s.getMetadata().getOwnerReferences())
+        .isEqualTo(existing.getMetadata().getOwnerReferences());
+    assertThat(
+            TokenSecrets.desired(null, layout(), null, token(), List.of(), null)
+                .getMetadata()
+                .getOwnerReferences())
         .isNullOrEmpty();
   }
 
   @Test
   void specLabelsAndAnnotationsAreCopied() {
-    Secret s = TokenSecrets.desired(null, layout("token", null, Map.of("app", "x"), Map.of("example.com/a", "1")),
-        owner(), token(), List.of(), null);
+    Secret s =
+        TokenSecrets.desired(
+            null,
+            layout("token", null, Map.of("app", "x"), Map.of("example.com/a", "1")),
+            owner(),
+            token(),
+            List.of(),
+            null);
 
-    assertThat(s.getMetadata().getLabels()).containsEntry("app", "x")
+    assertThat(s.getMetadata().getLabels())
+        .containsEntry("app", "x")
         .containsEntry("app.kubernetes.io/managed-by", "grafana-token-operator");
     assertThat(s.getMetadata().getAnnotations()).containsEntry("example.com/a", "1");
   }
 
   @Test
   void urlKeyHoldsTheBaseUrl() {
-    Secret s = TokenSecrets.desired(null, layout("token", "url", Map.of(), Map.of()), owner(), token(), List.of(), null);
+    Secret s =
+        TokenSecrets.desired(
+            null, layout("token", "url", Map.of(), Map.of()), owner(), token(), List.of(), null);
 
     assertThat(s.getData()).containsOnlyKeys("token", "url");
     assertThat(unb64(s.getData().get("url"))).isEqualTo("https://grafana.example.com");
@@ -200,10 +231,13 @@ class TokenSecretsTest {
 
   @Test
   void emptyUrlKeyMeansNone() {
-    SecretLayout l = new SecretLayout(NS, "dashboards-ci", "token", "", "https://grafana.example.com", null, null);
+    SecretLayout l =
+        new SecretLayout(
+            NS, "dashboards-ci", "token", "", "https://grafana.example.com", null, null);
 
     assertThat(l.urlKey()).isNull();
-    assertThat(TokenSecrets.desired(null, l, owner(), token(), List.of(), null).getData()).containsOnlyKeys("token");
+    assertThat(TokenSecrets.desired(null, l, owner(), token(), List.of(), null).getData())
+        .containsOnlyKeys("token");
   }
 
   // ---- an existing Secret: others' things are kept
@@ -212,15 +246,18 @@ class TokenSecretsTest {
   void othersDataLabelsAnnotationsAndOwnerReferencesAreKept() {
     Secret existing = withOthersStuff(fresh());
 
-    Secret s = TokenSecrets.desired(existing, layout(), owner(), token("18", "new-key"), List.of(), null);
+    Secret s =
+        TokenSecrets.desired(existing, layout(), owner(), token("18", "new-key"), List.of(), null);
 
     assertThat(s.getData()).containsEntry("ca.crt", b64("others' data"));
     assertThat(unb64(s.getData().get("token"))).isEqualTo("new-key");
     assertThat(s.getMetadata().getLabels()).containsEntry("team", "a");
-    assertThat(s.getMetadata().getAnnotations()).containsEntry("example.com/note", "keep me")
+    assertThat(s.getMetadata().getAnnotations())
+        .containsEntry("example.com/note", "keep me")
         .containsEntry(SecretAnnotations.TOKEN_ID, "18")
         .containsEntry(SecretAnnotations.KEY_SHA256, sha256("new-key"));
-    assertThat(s.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
+    assertThat(s.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid)
         .containsExactlyInAnyOrder("cm-uid", UID);
     assertThat(s.getMetadata().getResourceVersion()).isEqualTo("42");
   }
@@ -231,16 +268,30 @@ class TokenSecretsTest {
 
     Secret s = TokenSecrets.desired(existing, layout(), owner(), token(), List.of(), null);
 
-    assertThat(s.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid).containsExactly(UID);
+    assertThat(s.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid)
+        .containsExactly(UID);
   }
 
   @Test
   void desiredDoesNotModifyTheExistingSecret() {
-    Secret existing = withOthersStuff(TokenSecrets.desired(null,
-        layout("token", "url", Map.of("l", "1"), Map.of("a.io/a", "1")), owner(), token(), PENDING, "r1"));
+    Secret existing =
+        withOthersStuff(
+            TokenSecrets.desired(
+                null,
+                layout("token", "url", Map.of("l", "1"), Map.of("a.io/a", "1")),
+                owner(),
+                token(),
+                PENDING,
+                "r1"));
     Secret copy = new SecretBuilder(existing).build();
 
-    TokenSecrets.desired(existing, layout("other", null, Map.of(), Map.of()), owner(), token("18", "k2"), List.of(),
+    TokenSecrets.desired(
+        existing,
+        layout("other", null, Map.of(), Map.of()),
+        owner(),
+        token("18", "k2"),
+        List.of(),
         null);
 
     assertThat(existing).isEqualTo(copy);
@@ -248,12 +299,20 @@ class TokenSecretsTest {
 
   @Test
   void adoptingAnUnmanagedLookingSecretAddsTheManagedByLabel() {
-    Secret existing = new SecretBuilder().withNewMetadata().withName("dashboards-ci").withNamespace(NS)
-        .addToLabels("team", "a").endMetadata().addToData("other", b64("x")).build();
+    Secret existing =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("dashboards-ci")
+            .withNamespace(NS)
+            .addToLabels("team", "a")
+            .endMetadata()
+            .addToData("other", b64("x"))
+            .build();
 
     Secret s = TokenSecrets.desired(existing, layout(), owner(), token(), List.of(), null);
 
-    assertThat(s.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "grafana-token-operator")
+    assertThat(s.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "grafana-token-operator")
         .containsEntry("team", "a");
     assertThat(s.getData()).containsKeys("token", "other");
   }
@@ -263,24 +322,43 @@ class TokenSecretsTest {
   static Stream<Arguments> layoutChanges() {
     return Stream.of(
         // name, before, after, data keys expected after (besides others' "ca.crt")
-        arguments("key moves", layout("token", null, Map.of(), Map.of()), layout("api-key", null, Map.of(), Map.of()),
+        arguments(
+            "key moves",
+            layout("token", null, Map.of(), Map.of()),
+            layout("api-key", null, Map.of(), Map.of()),
             List.of("api-key")),
-        arguments("urlKey added", layout("token", null, Map.of(), Map.of()), layout("token", "url", Map.of(), Map.of()),
+        arguments(
+            "urlKey added",
+            layout("token", null, Map.of(), Map.of()),
+            layout("token", "url", Map.of(), Map.of()),
             List.of("token", "url")),
-        arguments("urlKey removed", layout("token", "url", Map.of(), Map.of()), layout("token", null, Map.of(), Map.of()),
+        arguments(
+            "urlKey removed",
+            layout("token", "url", Map.of(), Map.of()),
+            layout("token", null, Map.of(), Map.of()),
             List.of("token")),
-        arguments("urlKey renamed", layout("token", "url", Map.of(), Map.of()),
-            layout("token", "grafana-url", Map.of(), Map.of()), List.of("token", "grafana-url")),
-        arguments("key and urlKey swap", layout("token", "url", Map.of(), Map.of()),
-            layout("url", "token", Map.of(), Map.of()), List.of("token", "url")),
-        arguments("key takes the old urlKey", layout("token", "url", Map.of(), Map.of()),
-            layout("url", null, Map.of(), Map.of()), List.of("url")));
+        arguments(
+            "urlKey renamed",
+            layout("token", "url", Map.of(), Map.of()),
+            layout("token", "grafana-url", Map.of(), Map.of()),
+            List.of("token", "grafana-url")),
+        arguments(
+            "key and urlKey swap",
+            layout("token", "url", Map.of(), Map.of()),
+            layout("url", "token", Map.of(), Map.of()),
+            List.of("token", "url")),
+        arguments(
+            "key takes the old urlKey",
+            layout("token", "url", Map.of(), Map.of()),
+            layout("url", null, Map.of(), Map.of()),
+            List.of("url")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void layoutChanges(String name, SecretLayout before, SecretLayout after, List<String> ourKeys) {
-    Secret existing = withOthersStuff(TokenSecrets.desired(null, before, owner(), token(), List.of(), null));
+    Secret existing =
+        withOthersStuff(TokenSecrets.desired(null, before, owner(), token(), List.of(), null));
 
     Secret s = TokenSecrets.desired(existing, after, owner(), token(), List.of(), null);
 
@@ -297,8 +375,9 @@ class TokenSecretsTest {
   @Test
   void keyMoveReadsBackFromTheNewKey() {
     Secret before = TokenSecrets.desired(null, layout(), owner(), token(), List.of(), null);
-    Secret after = TokenSecrets.desired(before, layout("api-key", null, Map.of(), Map.of()), owner(), token(),
-        List.of(), null);
+    Secret after =
+        TokenSecrets.desired(
+            before, layout("api-key", null, Map.of(), Map.of()), owner(), token(), List.of(), null);
 
     TokenSecretState state = TokenSecretState.of(after, UID);
 
@@ -309,12 +388,28 @@ class TokenSecretsTest {
 
   @Test
   void removedSpecLabelsAndAnnotationsAreRemovedOthersStay() {
-    Secret before = withOthersStuff(TokenSecrets.desired(null,
-        layout("token", null, Map.of("keep", "1", "drop", "1"), Map.of("a.io/keep", "1", "a.io/drop", "1")),
-        owner(), token(), List.of(), null));
+    Secret before =
+        withOthersStuff(
+            TokenSecrets.desired(
+                null,
+                layout(
+                    "token",
+                    null,
+                    Map.of("keep", "1", "drop", "1"),
+                    Map.of("a.io/keep", "1", "a.io/drop", "1")),
+                owner(),
+                token(),
+                List.of(),
+                null));
 
-    Secret after = TokenSecrets.desired(before,
-        layout("token", null, Map.of("keep", "2"), Map.of("a.io/keep", "2")), owner(), token(), List.of(), null);
+    Secret after =
+        TokenSecrets.desired(
+            before,
+            layout("token", null, Map.of("keep", "2"), Map.of("a.io/keep", "2")),
+            owner(),
+            token(),
+            List.of(),
+            null);
 
     assertThat(after.getMetadata().getLabels())
         .containsEntry("keep", "2")
@@ -348,8 +443,12 @@ class TokenSecretsTest {
     assertThat(s.getMetadata().getAnnotations())
         .containsEntry(SecretAnnotations.TOKEN_ID, "18")
         .containsEntry(SecretAnnotations.KEY_SHA256, sha256("k2"))
-        .doesNotContainKeys(SecretAnnotations.TOKEN_NAME, SecretAnnotations.SERVICE_ACCOUNT_ID,
-            SecretAnnotations.ISSUED_AT, SecretAnnotations.EXPIRES_AT, SecretAnnotations.TARGET_HASH);
+        .doesNotContainKeys(
+            SecretAnnotations.TOKEN_NAME,
+            SecretAnnotations.SERVICE_ACCOUNT_ID,
+            SecretAnnotations.ISSUED_AT,
+            SecretAnnotations.EXPIRES_AT,
+            SecretAnnotations.TARGET_HASH);
   }
 
   // ---- sameContent
@@ -357,26 +456,86 @@ class TokenSecretsTest {
   static Stream<Arguments> sameContent() {
     return Stream.<Arguments>of(
         arguments("identical rewrite", (UnaryOperator<Secret>) s -> s, true),
-        arguments("resourceVersion only", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .withResourceVersion("99").endMetadata().build(), true),
-        arguments("data differs", (UnaryOperator<Secret>) s -> new SecretBuilder(s).addToData("token", b64("x"))
-            .build(), false),
-        arguments("others' label added (kept)", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .addToLabels("x", "y").endMetadata().build(), true),
-        arguments("spec label edited", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .addToLabels("app", "edited").endMetadata().build(), false),
-        arguments("managed-by label removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .removeFromLabels("app.kubernetes.io/managed-by").endMetadata().build(), false),
-        arguments("spec annotation removed", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .removeFromAnnotations("example.com/a").endMetadata().build(), false),
-        arguments("pending revocations dropped", (UnaryOperator<Secret>) s -> TokenSecretState.withoutPending(s),
+        arguments(
+            "resourceVersion only",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .withResourceVersion("99")
+                        .endMetadata()
+                        .build(),
+            true),
+        arguments(
+            "data differs",
+            (UnaryOperator<Secret>) s -> new SecretBuilder(s).addToData("token", b64("x")).build(),
             false),
-        arguments("annotation differs", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .addToAnnotations(SecretAnnotations.EXPIRES_AT, "2030-01-01T00:00:00Z").endMetadata().build(), false),
-        arguments("owner reference differs", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .withOwnerReferences(controllerRef(OTHER_UID)).endMetadata().build(), false),
-        arguments("owner reference missing", (UnaryOperator<Secret>) s -> new SecretBuilder(s).editMetadata()
-            .withOwnerReferences().endMetadata().build(), false));
+        arguments(
+            "others' label added (kept)",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s).editMetadata().addToLabels("x", "y").endMetadata().build(),
+            true),
+        arguments(
+            "spec label edited",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .addToLabels("app", "edited")
+                        .endMetadata()
+                        .build(),
+            false),
+        arguments(
+            "managed-by label removed",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .removeFromLabels("app.kubernetes.io/managed-by")
+                        .endMetadata()
+                        .build(),
+            false),
+        arguments(
+            "spec annotation removed",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .removeFromAnnotations("example.com/a")
+                        .endMetadata()
+                        .build(),
+            false),
+        arguments(
+            "pending revocations dropped",
+            (UnaryOperator<Secret>) s -> TokenSecretState.withoutPending(s),
+            false),
+        arguments(
+            "annotation differs",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .addToAnnotations(SecretAnnotations.EXPIRES_AT, "2030-01-01T00:00:00Z")
+                        .endMetadata()
+                        .build(),
+            false),
+        arguments(
+            "owner reference differs",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s)
+                        .editMetadata()
+                        .withOwnerReferences(controllerRef(OTHER_UID))
+                        .endMetadata()
+                        .build(),
+            false),
+        arguments(
+            "owner reference missing",
+            (UnaryOperator<Secret>)
+                s ->
+                    new SecretBuilder(s).editMetadata().withOwnerReferences().endMetadata().build(),
+            false));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -398,7 +557,8 @@ class TokenSecretsTest {
   @Test
   void rewritingWithTheSameInputsIsIdempotent() {
     SecretLayout l = layout("token", "url", Map.of("a", "1"), Map.of("a.io/a", "1"));
-    Secret once = TokenSecrets.desired(withOthersStuff(fresh()), l, owner(), token(), PENDING, "r1");
+    Secret once =
+        TokenSecrets.desired(withOthersStuff(fresh()), l, owner(), token(), PENDING, "r1");
 
     Secret twice = TokenSecrets.desired(once, l, owner(), token(), PENDING, "r1");
 
@@ -409,19 +569,26 @@ class TokenSecretsTest {
 
   @Test
   void releasedDropsOnlyThisOwnersReference() {
-    Secret existing = new SecretBuilder(fresh()).editMetadata()
-        .addToOwnerReferences(plainRef("cm-uid"))
-        .addToOwnerReferences(plainRef(OTHER_UID))
-        .endMetadata().build();
+    Secret existing =
+        new SecretBuilder(fresh())
+            .editMetadata()
+            .addToOwnerReferences(plainRef("cm-uid"))
+            .addToOwnerReferences(plainRef(OTHER_UID))
+            .endMetadata()
+            .build();
 
     Secret released = TokenSecrets.released(existing, UID);
 
-    assertThat(released.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
+    assertThat(released.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid)
         .containsExactly("cm-uid", OTHER_UID);
     assertThat(released.getData()).isEqualTo(existing.getData());
-    assertThat(released.getMetadata().getAnnotations()).isEqualTo(existing.getMetadata().getAnnotations());
+    assertThat(released.getMetadata().getAnnotations())
+        .isEqualTo(existing.getMetadata().getAnnotations());
     assertThat(released.getMetadata().getLabels()).isEqualTo(existing.getMetadata().getLabels());
-    assertThat(existing.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid).contains(UID);
+    assertThat(existing.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid)
+        .contains(UID);
   }
 
   @Test
@@ -429,8 +596,10 @@ class TokenSecretsTest {
     Secret released = TokenSecrets.released(fresh(), UID);
 
     assertThat(released.getMetadata().getOwnerReferences()).isEmpty();
-    assertThat(TokenSecretState.of(released, UID).ownership()).isEqualTo(TokenSecretState.Ownership.ADOPTABLE);
-    assertThat(TokenSecretState.of(released, OTHER_UID).ownership()).isEqualTo(TokenSecretState.Ownership.ADOPTABLE);
+    assertThat(TokenSecretState.of(released, UID).ownership())
+        .isEqualTo(TokenSecretState.Ownership.ADOPTABLE);
+    assertThat(TokenSecretState.of(released, OTHER_UID).ownership())
+        .isEqualTo(TokenSecretState.Ownership.ADOPTABLE);
   }
 
   @Test
@@ -449,15 +618,17 @@ class TokenSecretsTest {
     TokenSecretState state = TokenSecretState.of(s, UID);
 
     assertThat(state.ownership()).isEqualTo(TokenSecretState.Ownership.OWNED);
-    assertThat(state.current()).hasValueSatisfying(t -> {
-      assertThat(t.tokenId()).isEqualTo("17");
-      assertThat(t.tokenName()).isEqualTo("dashboards-ci-x7k2p9qa-4");
-      assertThat(t.serviceAccountId()).isEqualTo("2");
-      assertThat(t.issuedAt()).isEqualTo(ISSUED);
-      assertThat(t.expiresAt()).isEqualTo(EXPIRES);
-      assertThat(t.key()).isEqualTo(KEY);
-      assertThat(t.targetHash()).isEqualTo(TARGET_HASH);
-    });
+    assertThat(state.current())
+        .hasValueSatisfying(
+            t -> {
+              assertThat(t.tokenId()).isEqualTo("17");
+              assertThat(t.tokenName()).isEqualTo("dashboards-ci-x7k2p9qa-4");
+              assertThat(t.serviceAccountId()).isEqualTo("2");
+              assertThat(t.issuedAt()).isEqualTo(ISSUED);
+              assertThat(t.expiresAt()).isEqualTo(EXPIRES);
+              assertThat(t.key()).isEqualTo(KEY);
+              assertThat(t.targetHash()).isEqualTo(TARGET_HASH);
+            });
     assertThat(state.keyEdited()).isFalse();
     assertThat(state.pendingRevocations()).isEqualTo(PENDING);
     assertThat(state.rotateRequest()).hasValue("r1");

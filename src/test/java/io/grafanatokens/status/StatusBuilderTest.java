@@ -19,13 +19,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** docs/reference.md#status: conditions in metav1.Condition shape; lastTransitionTime changes only on a flip. */
+/**
+ * docs/reference.md#status: conditions in metav1.Condition shape; lastTransitionTime changes only
+ * on a flip.
+ */
 class StatusBuilderTest {
-  private static final Clock T0 = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
+  private static final Clock T0 =
+      Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Clock T1 = Clock.offset(T0, Duration.ofMinutes(5));
   private static final String GLSA = "glsa_" + "Ab3".repeat(10) + "Xy" + "_0123abcd";
-  private static final CurrentToken TOKEN = new CurrentToken("17", "dashboards-ci-x7k2p9qa-4", "2",
-      Instant.parse("2026-11-22T10:15:00.123Z"), Instant.parse("2026-11-23T10:15:00.999Z"), GLSA, "h", "l");
+  private static final CurrentToken TOKEN =
+      new CurrentToken(
+          "17",
+          "dashboards-ci-x7k2p9qa-4",
+          "2",
+          Instant.parse("2026-11-22T10:15:00.123Z"),
+          Instant.parse("2026-11-23T10:15:00.999Z"),
+          GLSA,
+          "h",
+          "l");
 
   /** The status after a first pass at T0: Ready=True Issued, Issuing=False Idle, generation 3. */
   private static GrafanaServiceAccountTokenStatus issued() {
@@ -39,54 +51,84 @@ class StatusBuilderTest {
   }
 
   private static Condition condition(GrafanaServiceAccountTokenStatus s, String type) {
-    return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    return s.getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
   }
 
   // ---- lastTransitionTime
 
   static Stream<Arguments> lastTransitionTime() {
     return Stream.<Arguments>of(
-        arguments("same status, same reason", (UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "Token 17 issued."),
-            "Ready", "2026-11-22T10:15:00Z"),
-        arguments("same status, new reason and message", (UnaryOperator<StatusBuilder>) b -> b.ready("Rotated", "x"),
-            "Ready", "2026-11-22T10:15:00Z"),
-        arguments("Ready flips to False", (UnaryOperator<StatusBuilder>) b -> b.notReady("Expired", "gone"),
-            "Ready", "2026-11-22T10:20:00Z"),
-        arguments("Issuing flips to True", (UnaryOperator<StatusBuilder>) b -> b.issuing("Renewing", "due"),
-            "Issuing", "2026-11-22T10:20:00Z"),
-        arguments("Issuing stays False", (UnaryOperator<StatusBuilder>) StatusBuilder::idle,
-            "Issuing", "2026-11-22T10:15:00Z"),
-        arguments("untouched condition", (UnaryOperator<StatusBuilder>) b -> b.notReady("Expired", "gone"),
-            "Issuing", "2026-11-22T10:15:00Z"));
+        arguments(
+            "same status, same reason",
+            (UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "Token 17 issued."),
+            "Ready",
+            "2026-11-22T10:15:00Z"),
+        arguments(
+            "same status, new reason and message",
+            (UnaryOperator<StatusBuilder>) b -> b.ready("Rotated", "x"),
+            "Ready",
+            "2026-11-22T10:15:00Z"),
+        arguments(
+            "Ready flips to False",
+            (UnaryOperator<StatusBuilder>) b -> b.notReady("Expired", "gone"),
+            "Ready",
+            "2026-11-22T10:20:00Z"),
+        arguments(
+            "Issuing flips to True",
+            (UnaryOperator<StatusBuilder>) b -> b.issuing("Renewing", "due"),
+            "Issuing",
+            "2026-11-22T10:20:00Z"),
+        arguments(
+            "Issuing stays False",
+            (UnaryOperator<StatusBuilder>) StatusBuilder::idle,
+            "Issuing",
+            "2026-11-22T10:15:00Z"),
+        arguments(
+            "untouched condition",
+            (UnaryOperator<StatusBuilder>) b -> b.notReady("Expired", "gone"),
+            "Issuing",
+            "2026-11-22T10:15:00Z"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
-  void lastTransitionTime(String name, UnaryOperator<StatusBuilder> pass, String type, String expected) {
-    GrafanaServiceAccountTokenStatus next = pass.apply(new StatusBuilder(issued(), 3L, T1.instant())).build();
+  void lastTransitionTime(
+      String name, UnaryOperator<StatusBuilder> pass, String type, String expected) {
+    GrafanaServiceAccountTokenStatus next =
+        pass.apply(new StatusBuilder(issued(), 3L, T1.instant())).build();
 
     assertThat(condition(next, type).getLastTransitionTime()).isEqualTo(expected);
   }
 
   @Test
   void flipBackAndForthResetsEachTime() {
-    GrafanaServiceAccountTokenStatus failing = new StatusBuilder(issued(), 3L, T1.instant())
-        .issuing("ProviderError", "502").build();
-    GrafanaServiceAccountTokenStatus stillFailing = new StatusBuilder(failing, 3L, T1.instant().plusSeconds(60))
-        .issuing("RateLimited", "429").build();
-    GrafanaServiceAccountTokenStatus recovered = new StatusBuilder(stillFailing, 3L, T1.instant().plusSeconds(120))
-        .idle().build();
+    GrafanaServiceAccountTokenStatus failing =
+        new StatusBuilder(issued(), 3L, T1.instant()).issuing("ProviderError", "502").build();
+    GrafanaServiceAccountTokenStatus stillFailing =
+        new StatusBuilder(failing, 3L, T1.instant().plusSeconds(60))
+            .issuing("RateLimited", "429")
+            .build();
+    GrafanaServiceAccountTokenStatus recovered =
+        new StatusBuilder(stillFailing, 3L, T1.instant().plusSeconds(120)).idle().build();
 
-    assertThat(condition(failing, "Issuing").getLastTransitionTime()).isEqualTo("2026-11-22T10:20:00Z");
-    assertThat(condition(stillFailing, "Issuing").getLastTransitionTime()).isEqualTo("2026-11-22T10:20:00Z");
+    assertThat(condition(failing, "Issuing").getLastTransitionTime())
+        .isEqualTo("2026-11-22T10:20:00Z");
+    assertThat(condition(stillFailing, "Issuing").getLastTransitionTime())
+        .isEqualTo("2026-11-22T10:20:00Z");
     assertThat(condition(stillFailing, "Issuing").getReason()).isEqualTo("RateLimited");
-    assertThat(condition(recovered, "Issuing").getLastTransitionTime()).isEqualTo("2026-11-22T10:22:00Z");
+    assertThat(condition(recovered, "Issuing").getLastTransitionTime())
+        .isEqualTo("2026-11-22T10:22:00Z");
   }
 
   @Test
   void firstConditionGetsNowTruncatedToSeconds() {
-    GrafanaServiceAccountTokenStatus s = new StatusBuilder(null, 1L, Instant.parse("2026-11-22T10:15:00.789Z"))
-        .notReady("CredentialsNotFound", "no Secret").build();
+    GrafanaServiceAccountTokenStatus s =
+        new StatusBuilder(null, 1L, Instant.parse("2026-11-22T10:15:00.789Z"))
+            .notReady("CredentialsNotFound", "no Secret")
+            .build();
 
     Condition ready = condition(s, "Ready");
     assertThat(ready.getStatus()).isEqualTo("False");
@@ -96,22 +138,34 @@ class StatusBuilderTest {
 
   static Stream<Arguments> conditionShapes() {
     return Stream.<Arguments>of(
-        arguments((UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "m"), "Ready", "True", "Issued"),
-        arguments((UnaryOperator<StatusBuilder>) b -> b.notReady("Expired", "m"), "Ready", "False", "Expired"),
-        arguments((UnaryOperator<StatusBuilder>) b -> b.issuing("KeyEdited", "m"), "Issuing", "True", "KeyEdited"),
+        arguments(
+            (UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "m"), "Ready", "True", "Issued"),
+        arguments(
+            (UnaryOperator<StatusBuilder>) b -> b.notReady("Expired", "m"),
+            "Ready",
+            "False",
+            "Expired"),
+        arguments(
+            (UnaryOperator<StatusBuilder>) b -> b.issuing("KeyEdited", "m"),
+            "Issuing",
+            "True",
+            "KeyEdited"),
         arguments((UnaryOperator<StatusBuilder>) StatusBuilder::idle, "Issuing", "False", "Idle"));
   }
 
   @ParameterizedTest(name = "{1}={2} {3}")
   @MethodSource
-  void conditionShapes(UnaryOperator<StatusBuilder> pass, String type, String status, String reason) {
+  void conditionShapes(
+      UnaryOperator<StatusBuilder> pass, String type, String status, String reason) {
     StatusBuilder b = pass.apply(new StatusBuilder(null, 2L, T0.instant()));
 
-    assertThat(b.condition(type)).hasValueSatisfying(c -> {
-      assertThat(c.getStatus()).isEqualTo(status);
-      assertThat(c.getReason()).isEqualTo(reason);
-      assertThat(c.getMessage()).isNotBlank();
-    });
+    assertThat(b.condition(type))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo(status);
+              assertThat(c.getReason()).isEqualTo(reason);
+              assertThat(c.getMessage()).isNotBlank();
+            });
     assertThat(b.build().getConditions()).hasSize(1);
   }
 
@@ -119,29 +173,36 @@ class StatusBuilderTest {
 
   @Test
   void observedGenerationOnStatusAndOnConditionsSetInThisPass() {
-    GrafanaServiceAccountTokenStatus next = new StatusBuilder(issued(), 4L, T1.instant())
-        .ready("Issued", "Token 17 issued.").idle().build();
+    GrafanaServiceAccountTokenStatus next =
+        new StatusBuilder(issued(), 4L, T1.instant())
+            .ready("Issued", "Token 17 issued.")
+            .idle()
+            .build();
 
     assertThat(next.getObservedGeneration()).isEqualTo(4L);
-    assertThat(next.getConditions()).extracting(Condition::getObservedGeneration).containsExactly(4L, 4L);
+    assertThat(next.getConditions())
+        .extracting(Condition::getObservedGeneration)
+        .containsExactly(4L, 4L);
     assertThat(issued().getObservedGeneration()).isEqualTo(3L);
   }
 
   @Test
   void observedGenerationIsSetEvenWithoutConditionChanges() {
-    assertThat(new StatusBuilder(issued(), 5L, T1.instant()).build().getObservedGeneration()).isEqualTo(5L);
+    assertThat(new StatusBuilder(issued(), 5L, T1.instant()).build().getObservedGeneration())
+        .isEqualTo(5L);
   }
 
   // ---- unchanged()
 
   @Test
   void identicalRebuildIsUnchanged() {
-    StatusBuilder b = new StatusBuilder(issued(), 3L, T1.instant())
-        .ready("Issued", "Token 17 issued.")
-        .idle()
-        .token("grafana", TOKEN, 4)
-        .secretName("dashboards-ci")
-        .renewalTime(Instant.parse("2026-11-23T02:15:00Z"));
+    StatusBuilder b =
+        new StatusBuilder(issued(), 3L, T1.instant())
+            .ready("Issued", "Token 17 issued.")
+            .idle()
+            .token("grafana", TOKEN, 4)
+            .secretName("dashboards-ci")
+            .renewalTime(Instant.parse("2026-11-23T02:15:00Z"));
 
     assertThat(b.unchanged()).isTrue();
     assertThat(b.build()).isEqualTo(issued());
@@ -155,25 +216,58 @@ class StatusBuilderTest {
   static Stream<Arguments> changes() {
     return Stream.<Arguments>of(
         arguments("new generation", 4L, (UnaryOperator<StatusBuilder>) b -> b),
-        arguments("new reason", 3L, (UnaryOperator<StatusBuilder>) b -> b.ready("Rotated", "Token 17 issued.")),
-        arguments("new message", 3L, (UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "other")),
-        arguments("status flip", 3L, (UnaryOperator<StatusBuilder>) b -> b.issuing("Renewing", "due")),
-        arguments("new token", 3L, (UnaryOperator<StatusBuilder>) b -> b.token("grafana", new CurrentToken("18",
-            "dashboards-ci-x7k2p9qa-5", "2", TOKEN.issuedAt(), TOKEN.expiresAt(), "k", "h", "l"), 5)),
-        arguments("rotation count", 3L, (UnaryOperator<StatusBuilder>) b -> b.token("grafana", TOKEN, 5)),
-        arguments("renewal time", 3L, (UnaryOperator<StatusBuilder>) b -> b.renewalTime(Instant.parse(
-            "2026-11-23T02:16:00Z"))),
+        arguments(
+            "new reason",
+            3L,
+            (UnaryOperator<StatusBuilder>) b -> b.ready("Rotated", "Token 17 issued.")),
+        arguments(
+            "new message", 3L, (UnaryOperator<StatusBuilder>) b -> b.ready("Issued", "other")),
+        arguments(
+            "status flip", 3L, (UnaryOperator<StatusBuilder>) b -> b.issuing("Renewing", "due")),
+        arguments(
+            "new token",
+            3L,
+            (UnaryOperator<StatusBuilder>)
+                b ->
+                    b.token(
+                        "grafana",
+                        new CurrentToken(
+                            "18",
+                            "dashboards-ci-x7k2p9qa-5",
+                            "2",
+                            TOKEN.issuedAt(),
+                            TOKEN.expiresAt(),
+                            "k",
+                            "h",
+                            "l"),
+                        5)),
+        arguments(
+            "rotation count", 3L, (UnaryOperator<StatusBuilder>) b -> b.token("grafana", TOKEN, 5)),
+        arguments(
+            "renewal time",
+            3L,
+            (UnaryOperator<StatusBuilder>)
+                b -> b.renewalTime(Instant.parse("2026-11-23T02:16:00Z"))),
         arguments("secret name", 3L, (UnaryOperator<StatusBuilder>) b -> b.secretName("other")),
         arguments("provider", 3L, (UnaryOperator<StatusBuilder>) b -> b.provider("yandexCloud")),
-        arguments("last rotate request", 3L, (UnaryOperator<StatusBuilder>) b -> b.lastRotateRequest("r1")),
-        arguments("pending revocations", 3L, (UnaryOperator<StatusBuilder>) b -> b.pendingRevocations(
-            List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z")))));
+        arguments(
+            "last rotate request",
+            3L,
+            (UnaryOperator<StatusBuilder>) b -> b.lastRotateRequest("r1")),
+        arguments(
+            "pending revocations",
+            3L,
+            (UnaryOperator<StatusBuilder>)
+                b ->
+                    b.pendingRevocations(
+                        List.of(new PendingRevocation("16", "2", null, "2026-11-22T10:25:00Z")))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void changes(String name, long generation, UnaryOperator<StatusBuilder> pass) {
-    assertThat(pass.apply(new StatusBuilder(issued(), generation, T1.instant())).unchanged()).isFalse();
+    assertThat(pass.apply(new StatusBuilder(issued(), generation, T1.instant())).unchanged())
+        .isFalse();
   }
 
   @Test
@@ -185,16 +279,19 @@ class StatusBuilderTest {
   void buildingDoesNotTouchThePreviousStatus() {
     GrafanaServiceAccountTokenStatus previous = issued();
 
-    new StatusBuilder(previous, 9L, T1.instant()).notReady("Expired", "gone").issuing("ProviderError", "502")
-        .pendingRevocations(List.of(new PendingRevocation("16", "2", null, "x"))).build();
+    new StatusBuilder(previous, 9L, T1.instant())
+        .notReady("Expired", "gone")
+        .issuing("ProviderError", "502")
+        .pendingRevocations(List.of(new PendingRevocation("16", "2", null, "x")))
+        .build();
 
     assertThat(previous).isEqualTo(issued());
   }
 
   @Test
   void emptyPendingRevocationsAreOmitted() {
-    GrafanaServiceAccountTokenStatus s = new StatusBuilder(null, 1L, T0.instant()).pendingRevocations(List.of())
-        .build();
+    GrafanaServiceAccountTokenStatus s =
+        new StatusBuilder(null, 1L, T0.instant()).pendingRevocations(List.of()).build();
 
     assertThat(s.getPendingRevocations()).isNull();
   }
@@ -206,7 +303,10 @@ class StatusBuilderTest {
     String iam = "t1.9euelZqUzJDIlJqTlZ6Yz5LKnZyJj-3rnpWaypiNlpCVnZLGnpyOlo6OzJU";
     return Stream.of(
         arguments("short text", "Token 17 issued.", "Token 17 issued."),
-        arguments("Grafana key", "create answered " + GLSA + " unexpectedly", "create answered *** unexpectedly"),
+        arguments(
+            "Grafana key",
+            "create answered " + GLSA + " unexpectedly",
+            "create answered *** unexpectedly"),
         arguments("JWT", "bearer " + jwt, "bearer ***"),
         arguments("Yandex IAM token", "iam " + iam + " rejected", "iam *** rejected"),
         arguments("two keys", GLSA + " and " + GLSA, "*** and ***"),
@@ -218,10 +318,15 @@ class StatusBuilderTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void messages(String name, String message, String expected) {
-    GrafanaServiceAccountTokenStatus s = new StatusBuilder(null, 1L, T0.instant()).notReady("ProviderRejected", message)
-        .issuing("ProviderRejected", message).build();
+    GrafanaServiceAccountTokenStatus s =
+        new StatusBuilder(null, 1L, T0.instant())
+            .notReady("ProviderRejected", message)
+            .issuing("ProviderRejected", message)
+            .build();
 
-    assertThat(condition(s, "Ready").getMessage()).isEqualTo(expected).hasSizeLessThanOrEqualTo(256);
+    assertThat(condition(s, "Ready").getMessage())
+        .isEqualTo(expected)
+        .hasSizeLessThanOrEqualTo(256);
     assertThat(condition(s, "Issuing").getMessage()).isEqualTo(expected);
   }
 
@@ -229,8 +334,13 @@ class StatusBuilderTest {
   void aKeyPastTheCutNeverLeavesAPrefixBehind() {
     String message = "x".repeat(240) + GLSA;
 
-    String cut = new StatusBuilder(null, 1L, T0.instant()).notReady("ProviderRejected", message).build()
-        .getConditions().get(0).getMessage();
+    String cut =
+        new StatusBuilder(null, 1L, T0.instant())
+            .notReady("ProviderRejected", message)
+            .build()
+            .getConditions()
+            .get(0)
+            .getMessage();
 
     assertThat(cut).isEqualTo("x".repeat(240) + "***").doesNotContain("glsa_");
   }
@@ -239,12 +349,15 @@ class StatusBuilderTest {
 
   @Test
   void readyIsSortedBeforeIssuing() {
-    GrafanaServiceAccountTokenStatus s = new StatusBuilder(null, 1L, T0.instant())
-        .issuing("SecretMissing", "first issue")
-        .notReady("SecretMissing", "no key yet")
-        .build();
+    GrafanaServiceAccountTokenStatus s =
+        new StatusBuilder(null, 1L, T0.instant())
+            .issuing("SecretMissing", "first issue")
+            .notReady("SecretMissing", "no key yet")
+            .build();
 
-    assertThat(s.getConditions()).extracting(Condition::getType).containsExactly("Ready", "Issuing");
+    assertThat(s.getConditions())
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "Issuing");
   }
 
   @Test
@@ -252,15 +365,21 @@ class StatusBuilderTest {
     GrafanaServiceAccountTokenStatus reversed = issued();
     reversed.setConditions(List.of(condition(issued(), "Issuing"), condition(issued(), "Ready")));
 
-    GrafanaServiceAccountTokenStatus s = new StatusBuilder(reversed, 3L, T1.instant()).idle().build();
+    GrafanaServiceAccountTokenStatus s =
+        new StatusBuilder(reversed, 3L, T1.instant()).idle().build();
 
-    assertThat(s.getConditions()).extracting(Condition::getType).containsExactly("Ready", "Issuing");
+    assertThat(s.getConditions())
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "Issuing");
   }
 
   @Test
   void settingAConditionAgainReplacesIt() {
-    GrafanaServiceAccountTokenStatus s = new StatusBuilder(null, 1L, T0.instant())
-        .issuing("Renewing", "a").issuing("ProviderError", "b").build();
+    GrafanaServiceAccountTokenStatus s =
+        new StatusBuilder(null, 1L, T0.instant())
+            .issuing("Renewing", "a")
+            .issuing("ProviderError", "b")
+            .build();
 
     assertThat(s.getConditions()).hasSize(1);
     assertThat(s.getConditions().get(0).getReason()).isEqualTo("ProviderError");

@@ -39,14 +39,15 @@ final class ApiCalls {
     if (resource.equals("namespaces") && named) {
       namespace = "";
     }
-    String verb = switch (method.toUpperCase()) {
-      case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> named ? "delete" : "deletecollection";
-      default -> method.toLowerCase();
-    };
+    String verb =
+        switch (method.toUpperCase()) {
+          case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> named ? "delete" : "deletecollection";
+          default -> method.toLowerCase();
+        };
     return new Call(verb, group, resource, namespace, byOperator);
   }
 }

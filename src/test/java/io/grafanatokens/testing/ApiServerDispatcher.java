@@ -13,31 +13,36 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Queue;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
- * The CRUD mock's dispatcher with what tests need from a real API server: a record of every
- * call (verb, group, resource, namespace) for the RBAC check, injected failures (refused before
- * acting, or failing after acting — an unknown outcome), and an answer to the
- * SelfSubjectRulesReview that leader election asks first.
+ * The CRUD mock's dispatcher with what tests need from a real API server: a record of every call
+ * (verb, group, resource, namespace) for the RBAC check, injected failures (refused before acting,
+ * or failing after acting — an unknown outcome), and an answer to the SelfSubjectRulesReview that
+ * leader election asks first.
  */
 public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   /** One API call as RBAC sees it. */
-  public record Call(String verb, String group, String resource, String namespace, boolean byOperator) {}
+  public record Call(
+      String verb, String group, String resource, String namespace, boolean byOperator) {}
 
   /** The User-Agent of the operator's own client, to tell its calls from the test's. */
   public static final String OPERATOR_AGENT = "grafana-token-operator";
 
   /** Refuse without acting, or act and then answer with an error. */
-  public enum FaultMode { REFUSE, FAIL_AFTER_APPLYING }
+  public enum FaultMode {
+    REFUSE,
+    FAIL_AFTER_APPLYING
+  }
 
-  private record Fault(Predicate<Call> matches, FaultMode mode, int code, String message, int[] remaining) {}
+  private record Fault(
+      Predicate<Call> matches, FaultMode mode, int code, String message, int[] remaining) {}
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
@@ -49,6 +54,7 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   /** Something to do before the next request whose call and path match is applied. */
   private record Before(Predicate<Call> call, String pathPart, Runnable action, boolean[] done) {}
+
   private volatile boolean operatorKilled;
   private volatile Predicate<Call> killAfter;
   private volatile Predicate<Call> killBefore;
@@ -58,7 +64,11 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String agent = request.getHeader("User-Agent");
-    Call call = ApiCalls.parse(request.getMethod(), request.getPath(), agent != null && agent.startsWith(OPERATOR_AGENT));
+    Call call =
+        ApiCalls.parse(
+            request.getMethod(),
+            request.getPath(),
+            agent != null && agent.startsWith(OPERATOR_AGENT));
     calls.add(call);
     for (BiConsumer<Call, String> l : listeners) {
       l.accept(call, request.getPath());
@@ -98,12 +108,18 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     }
     if (call.verb().equals("create") && terminatingNamespaces.contains(call.namespace())) {
       // a real API server's answer to new content in a namespace being deleted
-      return status(403, call.resource() + " is forbidden: unable to create new content in namespace "
-          + call.namespace() + " because it is being terminated");
+      return status(
+          403,
+          call.resource()
+              + " is forbidden: unable to create new content in namespace "
+              + call.namespace()
+              + " because it is being terminated");
     }
     if (unservedGroups.contains(call.group())) {
       // a real API server's answer for a group it does not serve (no CRD): a plain-text 404
-      return new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/plain; charset=utf-8")
+      return new MockResponse()
+          .setResponseCode(404)
+          .setHeader("Content-Type", "text/plain; charset=utf-8")
           .setBody("404 page not found\n");
     }
     for (Fault f : faults) {
@@ -127,21 +143,30 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
    * Stores a new object as a create through the API would (uid, resourceVersion, creation time),
    * without the HTTP round trip and the mock's scan of every stored object for an existing one,
    * which makes creating many objects quadratic. For bulk set-up only: before any client watches
-   * (no watch event is sent) and with names not yet taken; the next write through the API
-   * publishes it to the server's threads.
+   * (no watch event is sent) and with names not yet taken; the next write through the API publishes
+   * it to the server's threads.
    */
   public void preload(String collectionPath, HasMetadata object) {
     GenericKubernetesResource r = JSON.convertValue(object, GenericKubernetesResource.class);
     r.getMetadata().setUid(UUID.randomUUID().toString());
-    r.getMetadata().setCreationTimestamp(ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
-        .format(DateTimeFormatter.ISO_INSTANT));
+    r.getMetadata()
+        .setCreationTimestamp(
+            ZonedDateTime.now(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_INSTANT));
     r.getMetadata().setResourceVersion(Long.toString(requestResourceVersion()));
     r.getMetadata().setGeneration(1L);
-    processEvent(collectionPath, getKey(collectionPath).add(new Attribute("name", r.getMetadata().getName())), null, r,
+    processEvent(
+        collectionPath,
+        getKey(collectionPath).add(new Attribute("name", r.getMetadata().getName())),
+        null,
+        r,
         JSON.asJson(r));
   }
 
-  /** From now on the namespace refuses new objects, as one being deleted does (what it holds stays). */
+  /**
+   * From now on the namespace refuses new objects, as one being deleted does (what it holds stays).
+   */
   public void terminating(String namespace) {
     terminatingNamespaces.add(namespace);
   }
@@ -187,20 +212,24 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   /**
-   * Deletes the object at this path in place, on the calling (server) thread: what a delete sent
-   * by someone else meanwhile does, for a {@link #beforeNext} action, which cannot wait for a call
-   * of its own.
+   * Deletes the object at this path in place, on the calling (server) thread: what a delete sent by
+   * someone else meanwhile does, for a {@link #beforeNext} action, which cannot wait for a call of
+   * its own.
    */
   public void deleteNow(String objectPath) {
     handleDelete(objectPath);
   }
 
   /** The next {@code times} calls matching the predicate fail with this code. */
-  public void failNext(Predicate<Call> matches, FaultMode mode, int code, String message, int times) {
+  public void failNext(
+      Predicate<Call> matches, FaultMode mode, int code, String message, int times) {
     faults.add(new Fault(matches, mode, code, message, new int[] {times}));
   }
 
-  /** Told of every call as it arrives, with the request's path and query (the benchmark counts by it). */
+  /**
+   * Told of every call as it arrives, with the request's path and query (the benchmark counts by
+   * it).
+   */
   public void onCall(BiConsumer<Call, String> listener) {
     listeners.add(listener);
   }
@@ -219,18 +248,29 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private static MockResponse status(int code, String message) {
-    String reason = switch (code) {
-      case 409 -> "Conflict";
-      case 422 -> "Invalid";
-      case 403 -> "Forbidden";
-      case 404 -> "NotFound";
-      default -> "InternalError";
-    };
-    return new MockResponse().setResponseCode(code).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-        + "\"status\":\"Failure\",\"message\":\"" + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+    String reason =
+        switch (code) {
+          case 409 -> "Conflict";
+          case 422 -> "Invalid";
+          case 403 -> "Forbidden";
+          case 404 -> "NotFound";
+          default -> "InternalError";
+        };
+    return new MockResponse()
+        .setResponseCode(code)
+        .setBody(
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                + "\"status\":\"Failure\",\"message\":\""
+                + message
+                + "\",\"reason\":\""
+                + reason
+                + "\",\"code\":"
+                + code
+                + "}");
   }
 
-  private static final String SELF_SUBJECT_RULES_REVIEW = "{\"apiVersion\":\"authorization.k8s.io/v1\","
-      + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"resourceRules\":[{\"verbs\":[\"*\"],"
-      + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[]}}";
+  private static final String SELF_SUBJECT_RULES_REVIEW =
+      "{\"apiVersion\":\"authorization.k8s.io/v1\","
+          + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"resourceRules\":[{\"verbs\":[\"*\"],"
+          + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[]}}";
 }

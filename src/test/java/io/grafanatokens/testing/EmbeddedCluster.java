@@ -35,19 +35,28 @@ public final class EmbeddedCluster implements AutoCloseable {
   private EmbeddedCluster(Clock clock, Map<String, String> env) {
     this.clock = clock;
     this.env = env;
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        api, false);
+    this.server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
     server.init();
-    this.client = server.createClient(b -> b.withKubernetesSerialization(LenientReading.serialization()));
+    this.client =
+        server.createClient(b -> b.withKubernetesSerialization(LenientReading.serialization()));
     // the operator has a client of its own, as in a cluster: its calls are told apart for the RBAC
     // check; one quick retry of a failed request, like a real client's backoff but without the wait
-    this.operatorClient = server.createClient(b -> b.withKubernetesSerialization(LenientReading.serialization())
-        .editOrNewConfig().withRequestRetryBackoffLimit(1)
-        .withRequestRetryBackoffInterval(20).withUserAgent(ApiServerDispatcher.OPERATOR_AGENT).endConfig());
+    this.operatorClient =
+        server.createClient(
+            b ->
+                b.withKubernetesSerialization(LenientReading.serialization())
+                    .editOrNewConfig()
+                    .withRequestRetryBackoffLimit(1)
+                    .withRequestRetryBackoffInterval(20)
+                    .withUserAgent(ApiServerDispatcher.OPERATOR_AGENT)
+                    .endConfig());
     this.grafana = FakeGrafana.builder().clock(clock).start();
   }
 
-  /** Starts the mock API and the fake Grafana; the operator starts with {@link #startOperator()}. */
+  /**
+   * Starts the mock API and the fake Grafana; the operator starts with {@link #startOperator()}.
+   */
   public static EmbeddedCluster create(Clock clock, Map<String, String> env) {
     return new EmbeddedCluster(clock, env);
   }
@@ -63,14 +72,23 @@ public final class EmbeddedCluster implements AutoCloseable {
     return newOperator(instanceName, extraEnv, Duration.ofSeconds(15));
   }
 
-  /** An instance whose leader lease lasts {@code leaseDuration}: a takeover test need not wait 15 s. */
-  public OperatorRuntime newOperator(String instanceName, Map<String, String> extraEnv, Duration leaseDuration) {
+  /**
+   * An instance whose leader lease lasts {@code leaseDuration}: a takeover test need not wait 15 s.
+   */
+  public OperatorRuntime newOperator(
+      String instanceName, Map<String, String> extraEnv, Duration leaseDuration) {
     Map<String, String> all = new HashMap<>(env);
     all.putIfAbsent("HTTP_PORT", "0");
     all.putAll(extraEnv);
     OperatorConfig config = OperatorConfig.from(all);
-    return OperatorRuntime.create(operatorClient, config, clock, OperatorRuntime.defaultProviders(config, clock),
-        instanceName, false, leaseDuration);
+    return OperatorRuntime.create(
+        operatorClient,
+        config,
+        clock,
+        OperatorRuntime.defaultProviders(config, clock),
+        instanceName,
+        false,
+        leaseDuration);
   }
 
   /** The operator started by {@link #startOperator()}. */
@@ -85,12 +103,24 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
   }
 
-  /** A namespace with a credentials Secret holding a bearer token of an Admin service account in org 1. */
+  /**
+   * A namespace with a credentials Secret holding a bearer token of an Admin service account in org
+   * 1.
+   */
   public String namespaceWithGrafanaAdmin(String namespace) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .createOr(c -> c.update());
-    Secret creds = new SecretBuilder().withNewMetadata().withName(CREDENTIALS_SECRET).withNamespace(namespace)
-        .endMetadata().addToStringData("token", grafana.mintAdminToken(1)).build();
+    Secret creds =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(CREDENTIALS_SECRET)
+            .withNamespace(namespace)
+            .endMetadata()
+            .addToStringData("token", grafana.mintAdminToken(1))
+            .build();
     client.secrets().resource(creds).createOr(c -> c.update());
     return namespace;
   }

@@ -15,6 +15,7 @@ import java.util.List;
 public final class FailedTestLog extends AppenderBase<ILoggingEvent> {
   /** The last lines only: a test that loops on an error must not exhaust the heap. */
   static final int MAX_LINES = 5_000;
+
   private static final Deque<String> LINES = new ArrayDeque<>();
   private static int dropped;
 

@@ -32,8 +32,12 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
       b.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
     }
     lines.add(b.toString());
-    events.add(new Event(e.getLevel().toString(), e.getLoggerName(), e.getFormattedMessage(),
-        e.getThrowableProxy() != null));
+    events.add(
+        new Event(
+            e.getLevel().toString(),
+            e.getLoggerName(),
+            e.getFormattedMessage(),
+            e.getThrowableProxy() != null));
   }
 
   public List<String> lines() {

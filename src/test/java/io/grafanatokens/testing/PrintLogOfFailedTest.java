@@ -40,8 +40,13 @@ public final class PrintLogOfFailedTest implements BeforeEachCallback, TestWatch
   static void print(ExtensionContext context, PrintStream out) {
     FailedTestLog.Snapshot log = FailedTestLog.snapshot();
     StringBuilder b = new StringBuilder();
-    b.append("---- log of failed test ").append(context.getDisplayName()).append(" (")
-        .append(context.getRequiredTestClass().getName()).append("): ").append(log.lines().size()).append(" lines");
+    b.append("---- log of failed test ")
+        .append(context.getDisplayName())
+        .append(" (")
+        .append(context.getRequiredTestClass().getName())
+        .append("): ")
+        .append(log.lines().size())
+        .append(" lines");
     if (log.dropped() > 0) {
       b.append(", the first ").append(log.dropped()).append(" dropped");
     }

@@ -15,7 +15,10 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.slf4j.LoggerFactory;
 
-/** logback-test.xml and PrintLogOfFailedTest: quiet when green, the log when red, DEBUG still captured. */
+/**
+ * logback-test.xml and PrintLogOfFailedTest: quiet when green, the log when red, DEBUG still
+ * captured.
+ */
 class TestLoggingTest {
   private static final String EXAMPLE = "grafanatokens.printLogExample";
 
@@ -29,9 +32,11 @@ class TestLoggingTest {
 
   @Test
   void testsLogToTheFailedTestBufferAndNotToTheConsole() {
-    Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+    Logger root =
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
     assertThat(root.getAppender("failed-test-log")).isInstanceOf(FailedTestLog.class);
-    assertThat(root.iteratorForAppenders()).toIterable()
+    assertThat(root.iteratorForAppenders())
+        .toIterable()
         .noneMatch(a -> a instanceof ch.qos.logback.core.ConsoleAppender);
   }
 
@@ -43,10 +48,11 @@ class TestLoggingTest {
     System.setProperty(EXAMPLE, "true");
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      results = EngineTestKit.engine("junit-jupiter")
-          .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
-          .selectors(selectClass(Example.class))
-          .execute();
+      results =
+          EngineTestKit.engine("junit-jupiter")
+              .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+              .selectors(selectClass(Example.class))
+              .execute();
     } finally {
       System.setOut(console);
       System.clearProperty(EXAMPLE);

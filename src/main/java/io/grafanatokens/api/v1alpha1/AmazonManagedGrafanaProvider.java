@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -31,19 +30,49 @@ public class AmazonManagedGrafanaProvider {
           + "own AWS identity is used (only in namespaces listed in AMBIENT_CREDENTIALS_NAMESPACES).")
   private NamedSecretRef credentialsSecretRef;
 
-  @JsonPropertyDescription("Endpoint override (VPC endpoint, FIPS); honoured only with credentialsSecretRef.")
+  @JsonPropertyDescription(
+      "Endpoint override (VPC endpoint, FIPS); honoured only with credentialsSecretRef.")
   @Pattern(GrafanaProvider.URL_PATTERN)
   @Size(max = 2048)
   private String endpoint;
 
-  public String getWorkspaceId() { return workspaceId; }
-  public void setWorkspaceId(String workspaceId) { this.workspaceId = workspaceId; }
-  public String getRegion() { return region; }
-  public void setRegion(String region) { this.region = region; }
-  public String getServiceAccountId() { return serviceAccountId; }
-  public void setServiceAccountId(String serviceAccountId) { this.serviceAccountId = serviceAccountId; }
-  public NamedSecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
-  public void setCredentialsSecretRef(NamedSecretRef v) { this.credentialsSecretRef = v; }
-  public String getEndpoint() { return endpoint; }
-  public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+  public String getWorkspaceId() {
+    return workspaceId;
+  }
+
+  public void setWorkspaceId(String workspaceId) {
+    this.workspaceId = workspaceId;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  public void setRegion(String region) {
+    this.region = region;
+  }
+
+  public String getServiceAccountId() {
+    return serviceAccountId;
+  }
+
+  public void setServiceAccountId(String serviceAccountId) {
+    this.serviceAccountId = serviceAccountId;
+  }
+
+  public NamedSecretRef getCredentialsSecretRef() {
+    return credentialsSecretRef;
+  }
+
+  public void setCredentialsSecretRef(NamedSecretRef v) {
+    this.credentialsSecretRef = v;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
 }

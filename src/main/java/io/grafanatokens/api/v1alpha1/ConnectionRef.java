@@ -14,7 +14,8 @@ public class ConnectionRef {
   public static final String NAMESPACED = "GrafanaConnection";
   public static final String CLUSTER = "ClusterGrafanaConnection";
 
-  @JsonPropertyDescription("GrafanaConnection (default: in this namespace) or ClusterGrafanaConnection.")
+  @JsonPropertyDescription(
+      "GrafanaConnection (default: in this namespace) or ClusterGrafanaConnection.")
   @SchemaFrom(type = ConnectionKind.class)
   private String kind;
 
@@ -30,10 +31,21 @@ public class ConnectionRef {
     this.name = name;
   }
 
-  public String getKind() { return kind; }
-  public void setKind(String kind) { this.kind = kind; }
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
+  public String getKind() {
+    return kind;
+  }
+
+  public void setKind(String kind) {
+    this.kind = kind;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
 
   /** The kind after defaulting. */
   public String kindOrDefault() {

@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -33,12 +32,35 @@ public class CredentialsSecretRef {
   @JsonPropertyDescription("Data key of the basic-auth password; default password.")
   private String passwordKey;
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public String getTokenKey() { return tokenKey; }
-  public void setTokenKey(String tokenKey) { this.tokenKey = tokenKey; }
-  public String getUsernameKey() { return usernameKey; }
-  public void setUsernameKey(String usernameKey) { this.usernameKey = usernameKey; }
-  public String getPasswordKey() { return passwordKey; }
-  public void setPasswordKey(String passwordKey) { this.passwordKey = passwordKey; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getTokenKey() {
+    return tokenKey;
+  }
+
+  public void setTokenKey(String tokenKey) {
+    this.tokenKey = tokenKey;
+  }
+
+  public String getUsernameKey() {
+    return usernameKey;
+  }
+
+  public void setUsernameKey(String usernameKey) {
+    this.usernameKey = usernameKey;
+  }
+
+  public String getPasswordKey() {
+    return passwordKey;
+  }
+
+  public void setPasswordKey(String passwordKey) {
+    this.passwordKey = passwordKey;
+  }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * disabled schema still reaches the reconciler's validation instead of failing deserialisation.
  */
 public enum DeletionPolicy {
-  @JsonProperty("Revoke") REVOKE,
-  @JsonProperty("Retain") RETAIN
+  @JsonProperty("Revoke")
+  REVOKE,
+  @JsonProperty("Retain")
+  RETAIN
 }

@@ -27,22 +27,54 @@ public class GrafanaConnectionStatus {
   @JsonPropertyDescription("Tokens that name this connection now.")
   private Integer tokens;
 
-  public Long getObservedGeneration() { return observedGeneration; }
-  public void setObservedGeneration(Long v) { this.observedGeneration = v; }
-  public List<Condition> getConditions() { return conditions; }
-  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
-  public String getProvider() { return provider; }
-  public void setProvider(String provider) { this.provider = provider; }
-  public String getTarget() { return target; }
-  public void setTarget(String target) { this.target = target; }
-  public Integer getTokens() { return tokens; }
-  public void setTokens(Integer tokens) { this.tokens = tokens; }
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long v) {
+    this.observedGeneration = v;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getProvider() {
+    return provider;
+  }
+
+  public void setProvider(String provider) {
+    this.provider = provider;
+  }
+
+  public String getTarget() {
+    return target;
+  }
+
+  public void setTarget(String target) {
+    this.target = target;
+  }
+
+  public Integer getTokens() {
+    return tokens;
+  }
+
+  public void setTokens(Integer tokens) {
+    this.tokens = tokens;
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GrafanaConnectionStatus s && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(conditions, s.conditions) && Objects.equals(provider, s.provider)
-        && Objects.equals(target, s.target) && Objects.equals(tokens, s.tokens);
+    return o instanceof GrafanaConnectionStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(provider, s.provider)
+        && Objects.equals(target, s.target)
+        && Objects.equals(tokens, s.tokens);
   }
 
   @Override

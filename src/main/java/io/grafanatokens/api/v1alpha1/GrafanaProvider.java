@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -28,23 +27,54 @@ public class GrafanaProvider {
   private Long orgId;
 
   @Required
-  @JsonPropertyDescription("Secret in this namespace with a bearer token or a username and password.")
+  @JsonPropertyDescription(
+      "Secret in this namespace with a bearer token or a username and password.")
   private CredentialsSecretRef credentialsSecretRef;
 
   @JsonPropertyDescription("TLS settings for the Grafana URL.")
   private Tls tls;
 
-  @JsonPropertyDescription("The service account the token is created for: exactly one of id or name.")
+  @JsonPropertyDescription(
+      "The service account the token is created for: exactly one of id or name.")
   private ServiceAccountRef serviceAccount;
 
-  public String getUrl() { return url; }
-  public void setUrl(String url) { this.url = url; }
-  public Long getOrgId() { return orgId; }
-  public void setOrgId(Long orgId) { this.orgId = orgId; }
-  public CredentialsSecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
-  public void setCredentialsSecretRef(CredentialsSecretRef v) { this.credentialsSecretRef = v; }
-  public Tls getTls() { return tls; }
-  public void setTls(Tls tls) { this.tls = tls; }
-  public ServiceAccountRef getServiceAccount() { return serviceAccount; }
-  public void setServiceAccount(ServiceAccountRef serviceAccount) { this.serviceAccount = serviceAccount; }
+  public String getUrl() {
+    return url;
+  }
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public Long getOrgId() {
+    return orgId;
+  }
+
+  public void setOrgId(Long orgId) {
+    this.orgId = orgId;
+  }
+
+  public CredentialsSecretRef getCredentialsSecretRef() {
+    return credentialsSecretRef;
+  }
+
+  public void setCredentialsSecretRef(CredentialsSecretRef v) {
+    this.credentialsSecretRef = v;
+  }
+
+  public Tls getTls() {
+    return tls;
+  }
+
+  public void setTls(Tls tls) {
+    this.tls = tls;
+  }
+
+  public ServiceAccountRef getServiceAccount() {
+    return serviceAccount;
+  }
+
+  public void setServiceAccount(ServiceAccountRef serviceAccount) {
+    this.serviceAccount = serviceAccount;
+  }
 }

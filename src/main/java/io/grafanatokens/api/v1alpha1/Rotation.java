@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -19,7 +18,9 @@ public class Rotation {
       "How long before expiry the token is renewed; > 0; default one third of the granted lifetime.")
   @Pattern(DURATION_PATTERN)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "spec.rotation.renewBefore must be greater than 0")
+  @ValidationRule(
+      value = "duration(self) > duration('0s')",
+      message = "spec.rotation.renewBefore must be greater than 0")
   private String renewBefore;
 
   @JsonPropertyDescription(
@@ -29,8 +30,19 @@ public class Rotation {
   @Size(max = 32)
   private String gracePeriod;
 
-  public String getRenewBefore() { return renewBefore; }
-  public void setRenewBefore(String renewBefore) { this.renewBefore = renewBefore; }
-  public String getGracePeriod() { return gracePeriod; }
-  public void setGracePeriod(String gracePeriod) { this.gracePeriod = gracePeriod; }
+  public String getRenewBefore() {
+    return renewBefore;
+  }
+
+  public void setRenewBefore(String renewBefore) {
+    this.renewBefore = renewBefore;
+  }
+
+  public String getGracePeriod() {
+    return gracePeriod;
+  }
+
+  public void setGracePeriod(String gracePeriod) {
+    this.gracePeriod = gracePeriod;
+  }
 }

@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,7 +12,8 @@ import java.util.Map;
 /** The Secret the key is written to. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "!has(self.urlKey) || self.urlKey == '' || self.urlKey != (has(self.key) ? self.key : 'token')",
+    value =
+        "!has(self.urlKey) || self.urlKey == '' || self.urlKey != (has(self.key) ? self.key : 'token')",
     message = "spec.secret.urlKey must differ from spec.secret.key")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class SecretTemplate {
@@ -47,14 +47,43 @@ public class SecretTemplate {
       message = "spec.secret.annotations may not set keys under grafanatokens.io/")
   private Map<String, String> annotations;
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public String getKey() { return key; }
-  public void setKey(String key) { this.key = key; }
-  public String getUrlKey() { return urlKey; }
-  public void setUrlKey(String urlKey) { this.urlKey = urlKey; }
-  public Map<String, String> getLabels() { return labels; }
-  public void setLabels(Map<String, String> labels) { this.labels = labels; }
-  public Map<String, String> getAnnotations() { return annotations; }
-  public void setAnnotations(Map<String, String> annotations) { this.annotations = annotations; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  public void setKey(String key) {
+    this.key = key;
+  }
+
+  public String getUrlKey() {
+    return urlKey;
+  }
+
+  public void setUrlKey(String urlKey) {
+    this.urlKey = urlKey;
+  }
+
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  public Map<String, String> getAnnotations() {
+    return annotations;
+  }
+
+  public void setAnnotations(Map<String, String> annotations) {
+    this.annotations = annotations;
+  }
 }

@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -27,22 +26,47 @@ public class ServiceAccountRef {
   private Long id;
 
   @Size(min = 1, max = 190)
-  @JsonPropertyDescription("Exact name of the service account (looked up with /api/serviceaccounts/search).")
+  @JsonPropertyDescription(
+      "Exact name of the service account (looked up with /api/serviceaccounts/search).")
   private String name;
 
   @JsonPropertyDescription("With name: create the service account when it does not exist.")
   private Boolean createIfMissing;
 
-  @JsonPropertyDescription("Role of a service account created by createIfMissing: Viewer, Editor, Admin or None.")
+  @JsonPropertyDescription(
+      "Role of a service account created by createIfMissing: Viewer, Editor, Admin or None.")
   @SchemaFrom(type = ServiceAccountRole.class)
   private String role;
 
-  public Long getId() { return id; }
-  public void setId(Long id) { this.id = id; }
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public Boolean getCreateIfMissing() { return createIfMissing; }
-  public void setCreateIfMissing(Boolean createIfMissing) { this.createIfMissing = createIfMissing; }
-  public String getRole() { return role; }
-  public void setRole(String role) { this.role = role; }
+  public Long getId() {
+    return id;
+  }
+
+  public void setId(Long id) {
+    this.id = id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public Boolean getCreateIfMissing() {
+    return createIfMissing;
+  }
+
+  public void setCreateIfMissing(Boolean createIfMissing) {
+    this.createIfMissing = createIfMissing;
+  }
+
+  public String getRole() {
+    return role;
+  }
+
+  public void setRole(String role) {
+    this.role = role;
+  }
 }

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * {@code enum}; the field stays a String for the reason given on {@link DeletionPolicy}.
  */
 public enum ServiceAccountRole {
-  @JsonProperty("Viewer") VIEWER,
-  @JsonProperty("Editor") EDITOR,
-  @JsonProperty("Admin") ADMIN,
-  @JsonProperty("None") NONE
+  @JsonProperty("Viewer")
+  VIEWER,
+  @JsonProperty("Editor")
+  EDITOR,
+  @JsonProperty("Admin")
+  ADMIN,
+  @JsonProperty("None")
+  NONE
 }

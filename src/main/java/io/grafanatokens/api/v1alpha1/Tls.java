@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -15,8 +14,19 @@ public class Tls {
   @JsonPropertyDescription("Skip certificate verification. For tests only.")
   private Boolean insecureSkipVerify;
 
-  public SecretKeyRef getCaSecretRef() { return caSecretRef; }
-  public void setCaSecretRef(SecretKeyRef caSecretRef) { this.caSecretRef = caSecretRef; }
-  public Boolean getInsecureSkipVerify() { return insecureSkipVerify; }
-  public void setInsecureSkipVerify(Boolean insecureSkipVerify) { this.insecureSkipVerify = insecureSkipVerify; }
+  public SecretKeyRef getCaSecretRef() {
+    return caSecretRef;
+  }
+
+  public void setCaSecretRef(SecretKeyRef caSecretRef) {
+    this.caSecretRef = caSecretRef;
+  }
+
+  public Boolean getInsecureSkipVerify() {
+    return insecureSkipVerify;
+  }
+
+  public void setInsecureSkipVerify(Boolean insecureSkipVerify) {
+    this.insecureSkipVerify = insecureSkipVerify;
+  }
 }

@@ -13,13 +13,19 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "has(self.id) != has(self.name)", message = "spec.serviceAccount needs exactly one of id or name")
-@ValidationRule(value = "has(self.name) || !has(self.createIfMissing)",
+@ValidationRule(
+    value = "has(self.id) != has(self.name)",
+    message = "spec.serviceAccount needs exactly one of id or name")
+@ValidationRule(
+    value = "has(self.name) || !has(self.createIfMissing)",
     message = "spec.serviceAccount.createIfMissing is only allowed with name")
-@ValidationRule(value = "has(self.name) || !has(self.role)", message = "spec.serviceAccount.role is only allowed with name")
+@ValidationRule(
+    value = "has(self.name) || !has(self.role)",
+    message = "spec.serviceAccount.role is only allowed with name")
 public class TokenServiceAccount {
-  @JsonPropertyDescription("grafana: the numeric id; amazonManagedGrafana: the workspace service account id; "
-      + "yandexCloud: the service account id (at most 50 characters).")
+  @JsonPropertyDescription(
+      "grafana: the numeric id; amazonManagedGrafana: the workspace service account id; "
+          + "yandexCloud: the service account id (at most 50 characters).")
   @Size(min = 1, max = 50)
   private String id;
 
@@ -27,19 +33,44 @@ public class TokenServiceAccount {
   @Size(min = 1, max = 190)
   private String name;
 
-  @JsonPropertyDescription("grafana only, with name: create the service account when it does not exist.")
+  @JsonPropertyDescription(
+      "grafana only, with name: create the service account when it does not exist.")
   private Boolean createIfMissing;
 
-  @JsonPropertyDescription("grafana only: the role of a service account created by createIfMissing.")
+  @JsonPropertyDescription(
+      "grafana only: the role of a service account created by createIfMissing.")
   @SchemaFrom(type = ServiceAccountRole.class)
   private String role;
 
-  public String getId() { return id; }
-  public void setId(String id) { this.id = id; }
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public Boolean getCreateIfMissing() { return createIfMissing; }
-  public void setCreateIfMissing(Boolean createIfMissing) { this.createIfMissing = createIfMissing; }
-  public String getRole() { return role; }
-  public void setRole(String role) { this.role = role; }
+  public String getId() {
+    return id;
+  }
+
+  public void setId(String id) {
+    this.id = id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public Boolean getCreateIfMissing() {
+    return createIfMissing;
+  }
+
+  public void setCreateIfMissing(Boolean createIfMissing) {
+    this.createIfMissing = createIfMissing;
+  }
+
+  public String getRole() {
+    return role;
+  }
+
+  public void setRole(String role) {
+    this.role = role;
+  }
 }

@@ -1,7 +1,6 @@
 package io.grafanatokens.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -25,10 +24,27 @@ public class YandexCloudProvider {
   @Size(max = 2048)
   private String endpoint;
 
-  public String getServiceAccountId() { return serviceAccountId; }
-  public void setServiceAccountId(String serviceAccountId) { this.serviceAccountId = serviceAccountId; }
-  public YandexAuth getAuth() { return auth; }
-  public void setAuth(YandexAuth auth) { this.auth = auth; }
-  public String getEndpoint() { return endpoint; }
-  public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+  public String getServiceAccountId() {
+    return serviceAccountId;
+  }
+
+  public void setServiceAccountId(String serviceAccountId) {
+    this.serviceAccountId = serviceAccountId;
+  }
+
+  public YandexAuth getAuth() {
+    return auth;
+  }
+
+  public void setAuth(YandexAuth auth) {
+    this.auth = auth;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
 }

@@ -5,10 +5,15 @@ package io.grafanatokens.provider.amg;
  * account, with whose credentials. Never holds key material.
  *
  * @param credentialsSecret the Secret the keys come from; null for the operator's own identity
- * @param accessKeyId the access key id of those keys (not a secret); null for the operator's own identity
+ * @param accessKeyId the access key id of those keys (not a secret); null for the operator's own
+ *     identity
  */
 record AmgCall(
-    Operation operation, String region, String workspaceId, String serviceAccountId, String credentialsSecret,
+    Operation operation,
+    String region,
+    String workspaceId,
+    String serviceAccountId,
+    String credentialsSecret,
     String accessKeyId) {
 
   /** The three token operations and the IAM action each needs. */
@@ -40,7 +45,11 @@ record AmgCall(
 
   /** E.g. "create a token on service account 3 of workspace g-0123456789". */
   String what() {
-    return operation.verb + " on service account " + serviceAccountId + " of workspace " + workspaceId;
+    return operation.verb
+        + " on service account "
+        + serviceAccountId
+        + " of workspace "
+        + workspaceId;
   }
 
   /** Short: "the keys in Secret aws-creds" or "the operator's AWS identity". */

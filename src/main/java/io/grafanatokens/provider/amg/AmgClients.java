@@ -24,7 +24,10 @@ import software.amazon.awssdk.services.grafana.GrafanaClient;
  * to drop; nothing is closed per call.
  */
 final class AmgClients implements AutoCloseable {
-  /** A handful of distinct accounts and regions is normal; more means churn, so start over rather than grow. */
+  /**
+   * A handful of distinct accounts and regions is normal; more means churn, so start over rather
+   * than grow.
+   */
   private static final int MAX_CACHED = 32;
 
   /** The two clients of one target: creates never retry inside the SDK, lists and deletes may. */
@@ -41,13 +44,17 @@ final class AmgClients implements AutoCloseable {
   AmgClients(Duration timeout, Supplier<RetryStrategy> callRetries) {
     this.timeout = timeout;
     this.callRetries = callRetries;
-    this.http = UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout).build();
+    this.http =
+        UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout).build();
     AtomicInteger n = new AtomicInteger();
-    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
-      Thread t = new Thread(r, "amg-sdk-timeouts-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = new Thread(r, "amg-sdk-timeouts-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     // idle timer threads go away: tests start many operators and the pool is rarely busy
     pool.setKeepAliveTime(30, TimeUnit.SECONDS);
     pool.allowCoreThreadTimeOut(true);
@@ -56,15 +63,20 @@ final class AmgClients implements AutoCloseable {
   }
 
   /** The clients for one region, endpoint override and set of credentials. */
-  Pair forTarget(String region, Optional<URI> endpoint, String credentialsIdentity,
+  Pair forTarget(
+      String region,
+      Optional<URI> endpoint,
+      String credentialsIdentity,
       AwsCredentialsProvider credentials) {
     Target key = new Target(region, endpoint, credentialsIdentity);
     Pair cached = cache.get(key);
     if (cached != null) {
       return cached;
     }
-    Pair built = new Pair(build(key, credentials, callRetries.get()),
-        build(key, credentials, AmgRetryPolicy.forCreates()));
+    Pair built =
+        new Pair(
+            build(key, credentials, callRetries.get()),
+            build(key, credentials, AmgRetryPolicy.forCreates()));
     if (cache.size() >= MAX_CACHED) {
       // dropped clients hold nothing of their own (shared HTTP client and timers)
       cache.clear();
@@ -73,28 +85,35 @@ final class AmgClients implements AutoCloseable {
     return raced != null ? raced : built;
   }
 
-  private GrafanaClient build(Target key, AwsCredentialsProvider credentials, RetryStrategy retries) {
-    var builder = GrafanaClient.builder()
-        .region(Region.of(key.region()))
-        .credentialsProvider(credentials)
-        .httpClient(http)
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .retryStrategy(retries)
-            .apiCallAttemptTimeout(timeout)
-            // the attempts and the short pauses between them
-            .apiCallTimeout(timeout.multipliedBy(Math.max(1, retries.maxAttempts())).plusSeconds(2))
-            .scheduledExecutorService(timers)
-            .build());
+  private GrafanaClient build(
+      Target key, AwsCredentialsProvider credentials, RetryStrategy retries) {
+    var builder =
+        GrafanaClient.builder()
+            .region(Region.of(key.region()))
+            .credentialsProvider(credentials)
+            .httpClient(http)
+            .overrideConfiguration(
+                ClientOverrideConfiguration.builder()
+                    .retryStrategy(retries)
+                    .apiCallAttemptTimeout(timeout)
+                    // the attempts and the short pauses between them
+                    .apiCallTimeout(
+                        timeout.multipliedBy(Math.max(1, retries.maxAttempts())).plusSeconds(2))
+                    .scheduledExecutorService(timers)
+                    .build());
     key.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
   @Override
   public void close() {
-    cache.values().forEach(p -> {
-      p.calls().close();
-      p.creates().close();
-    });
+    cache
+        .values()
+        .forEach(
+            p -> {
+              p.calls().close();
+              p.creates().close();
+            });
     cache.clear();
     http.close();
     timers.shutdownNow();

@@ -1,8 +1,8 @@
 package io.grafanatokens.provider.amg;
 
 import io.grafanatokens.api.v1alpha1.NamedSecretRef;
-import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.SecretLookup;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,7 +33,8 @@ final class AmgCredentials {
   private final String secretName;
   private final String accessKeyId;
 
-  private AmgCredentials(AwsCredentialsProvider provider, String identity, String secretName, String accessKeyId) {
+  private AmgCredentials(
+      AwsCredentialsProvider provider, String identity, String secretName, String accessKeyId) {
     this.provider = provider;
     this.identity = identity;
     this.secretName = secretName;
@@ -49,12 +50,16 @@ final class AmgCredentials {
    * Keys accessKeyId, secretAccessKey and optional sessionToken of the Secret; CredentialsNotFound
    * naming the Secret and every key missing.
    */
-  static AmgCredentials fromSecret(NamedSecretRef ref, SecretLookup secrets) throws PermanentProviderException {
+  static AmgCredentials fromSecret(NamedSecretRef ref, SecretLookup secrets)
+      throws PermanentProviderException {
     String name = ref.getName();
     Optional<Map<String, String>> data = secrets.data(name);
     if (data.isEmpty()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + name
-          + " (spec.amazonManagedGrafana.credentialsSecretRef) not found");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
+          "credentials Secret "
+              + name
+              + " (spec.amazonManagedGrafana.credentialsSecretRef) not found");
     }
     // kubectl create secret --from-file and `echo` leave a newline; AWS keys never hold whitespace
     String accessKeyId = strip(data.get().get(ACCESS_KEY_ID));
@@ -68,27 +73,45 @@ final class AmgCredentials {
       missing.add(SECRET_ACCESS_KEY);
     }
     if (!missing.isEmpty()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + name
-          + " has no key " + String.join(" and no key ", missing) + " (expected " + ACCESS_KEY_ID + ", "
-          + SECRET_ACCESS_KEY + " and optionally " + SESSION_TOKEN + ")");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
+          "credentials Secret "
+              + name
+              + " has no key "
+              + String.join(" and no key ", missing)
+              + " (expected "
+              + ACCESS_KEY_ID
+              + ", "
+              + SECRET_ACCESS_KEY
+              + " and optionally "
+              + SESSION_TOKEN
+              + ")");
     }
     requireHeaderSafe(name, ACCESS_KEY_ID, accessKeyId);
     boolean session = sessionToken != null && !sessionToken.isEmpty();
     if (session) {
       requireHeaderSafe(name, SESSION_TOKEN, sessionToken);
     }
-    AwsCredentials credentials = session
-        ? AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)
-        : AwsBasicCredentials.create(accessKeyId, secretAccessKey);
-    String identity = "static:" + accessKeyId + ":" + sha256(secretAccessKey + "\n" + (session ? sessionToken : ""));
-    return new AmgCredentials(StaticCredentialsProvider.create(credentials), identity, name, accessKeyId);
+    AwsCredentials credentials =
+        session
+            ? AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)
+            : AwsBasicCredentials.create(accessKeyId, secretAccessKey);
+    String identity =
+        "static:"
+            + accessKeyId
+            + ":"
+            + sha256(secretAccessKey + "\n" + (session ? sessionToken : ""));
+    return new AmgCredentials(
+        StaticCredentialsProvider.create(credentials), identity, name, accessKeyId);
   }
 
   AwsCredentialsProvider provider() {
     return provider;
   }
 
-  /** Equal for equal credentials: part of the client cache key (a hash stands in for the secret). */
+  /**
+   * Equal for equal credentials: part of the client cache key (a hash stands in for the secret).
+   */
   String identity() {
     return identity;
   }
@@ -98,22 +121,33 @@ final class AmgCredentials {
     return secretName;
   }
 
-  /** The access key id from the Secret (an identifier, not a secret); null for the operator's own identity. */
+  /**
+   * The access key id from the Secret (an identifier, not a secret); null for the operator's own
+   * identity.
+   */
   String accessKeyId() {
     return accessKeyId;
   }
 
   @Override
   public String toString() {
-    return "AmgCredentials[" + (secretName == null ? "ambient" : accessKeyId + " from Secret " + secretName) + ", ***]";
+    return "AmgCredentials["
+        + (secretName == null ? "ambient" : accessKeyId + " from Secret " + secretName)
+        + ", ***]";
   }
 
-  private static void requireHeaderSafe(String secret, String key, String value) throws PermanentProviderException {
+  private static void requireHeaderSafe(String secret, String key, String value)
+      throws PermanentProviderException {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x21 || c == 0x7f) {
-        throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-            "key " + key + " of Secret " + secret + " holds whitespace or control characters, which an AWS "
+        throw new PermanentProviderException(
+            Reasons.CREDENTIALS_NOT_FOUND,
+            "key "
+                + key
+                + " of Secret "
+                + secret
+                + " holds whitespace or control characters, which an AWS "
                 + "signature cannot carry");
       }
     }

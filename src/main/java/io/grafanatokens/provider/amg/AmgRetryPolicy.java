@@ -11,14 +11,15 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
- * How the SDK may retry by itself. Creates never (docs/reference.md#issuing-crash-safe: the operator retries
- * with a new name); lists and deletes only for quick blips. Throttling and answers that advise a
- * wait go straight back to the reconciler, whose backoff honours Retry-After without parking a
- * reconcile thread in the SDK's sleep.
+ * How the SDK may retry by itself. Creates never (docs/reference.md#issuing-crash-safe: the
+ * operator retries with a new name); lists and deletes only for quick blips. Throttling and answers
+ * that advise a wait go straight back to the reconciler, whose backoff honours Retry-After without
+ * parking a reconcile thread in the SDK's sleep.
  */
 final class AmgRetryPolicy {
   /** One retry after a short pause: enough for a dropped connection or a one-off 5xx. */
   static final int CALL_ATTEMPTS = 2;
+
   static final Duration CALL_BACKOFF_BASE = Duration.ofMillis(200);
   static final Duration CALL_BACKOFF_MAX = Duration.ofSeconds(1);
 
@@ -34,7 +35,10 @@ final class AmgRetryPolicy {
     return forCalls(BackoffStrategy.exponentialDelay(CALL_BACKOFF_BASE, CALL_BACKOFF_MAX));
   }
 
-  /** List and delete with another pause between attempts (tests use {@link BackoffStrategy#retryImmediately()}). */
+  /**
+   * List and delete with another pause between attempts (tests use {@link
+   * BackoffStrategy#retryImmediately()}).
+   */
   static RetryStrategy forCalls(BackoffStrategy backoff) {
     return DefaultRetryStrategy.standardStrategyBuilder()
         .maxAttempts(CALL_ATTEMPTS)
@@ -51,8 +55,13 @@ final class AmgRetryPolicy {
   static boolean isQuickBlip(Throwable t) {
     if (t instanceof AwsServiceException) {
       AwsServiceException e = (AwsServiceException) t;
-      boolean advisesWait = e.awsErrorDetails() != null && e.awsErrorDetails().sdkHttpResponse() != null
-          && e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After").isPresent();
+      boolean advisesWait =
+          e.awsErrorDetails() != null
+              && e.awsErrorDetails().sdkHttpResponse() != null
+              && e.awsErrorDetails()
+                  .sdkHttpResponse()
+                  .firstMatchingHeader("Retry-After")
+                  .isPresent();
       return e.statusCode() >= 500 && !e.isThrottlingException() && !advisesWait;
     }
     if (t instanceof SdkClientException) {

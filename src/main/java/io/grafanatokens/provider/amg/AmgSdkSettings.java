@@ -12,12 +12,17 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  * @param callRetries a supplier because a strategy holds per-client state
  * @param ambientCredentials called once, at the first resource that uses ambient credentials
  */
-record AmgSdkSettings(Supplier<RetryStrategy> callRetries, Supplier<AwsCredentialsProvider> ambientCredentials) {
+record AmgSdkSettings(
+    Supplier<RetryStrategy> callRetries, Supplier<AwsCredentialsProvider> ambientCredentials) {
 
-  /** The default credentials chain (IRSA web identity, EKS Pod Identity, environment, ...) and quick-blip retries. */
+  /**
+   * The default credentials chain (IRSA web identity, EKS Pod Identity, environment, ...) and
+   * quick-blip retries.
+   */
   static AmgSdkSettings production() {
     // builder().build(), not create(): create() is a JVM-wide singleton
-    return new AmgSdkSettings(AmgRetryPolicy::forCalls, () -> DefaultCredentialsProvider.builder().build());
+    return new AmgSdkSettings(
+        AmgRetryPolicy::forCalls, () -> DefaultCredentialsProvider.builder().build());
   }
 
   AmgSdkSettings withCallRetries(Supplier<RetryStrategy> retries) {

@@ -22,7 +22,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 /**
  * The amazonManagedGrafana provider: workspace service-account tokens through the AWS API
  * (CreateWorkspaceServiceAccountToken, ListWorkspaceServiceAccountTokens,
- * DeleteWorkspaceServiceAccountToken), with static keys from a Secret or the operator's own identity.
+ * DeleteWorkspaceServiceAccountToken), with static keys from a Secret or the operator's own
+ * identity.
  */
 public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
   private final Clock clock;
@@ -41,7 +42,11 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
   }
 
   /** Tests replace the SDK's retry pauses and the source of ambient credentials. */
-  AmgTokenProvider(Duration requestTimeout, Clock clock, Optional<String> ambientEndpoint, AmgSdkSettings settings) {
+  AmgTokenProvider(
+      Duration requestTimeout,
+      Clock clock,
+      Optional<String> ambientEndpoint,
+      AmgSdkSettings settings) {
     if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("requestTimeout must be positive");
     }
@@ -64,8 +69,12 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
   @Override
   public String shapingFields(GrafanaServiceAccountTokenSpec spec) {
     AmazonManagedGrafanaProvider amg = block(spec);
-    return "workspaceId=" + strip(amg.getWorkspaceId()) + "\nregion=" + strip(amg.getRegion())
-        + "\nserviceAccountId=" + strip(amg.getServiceAccountId());
+    return "workspaceId="
+        + strip(amg.getWorkspaceId())
+        + "\nregion="
+        + strip(amg.getRegion())
+        + "\nserviceAccountId="
+        + strip(amg.getServiceAccountId());
   }
 
   @Override
@@ -74,12 +83,19 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
     return "workspaceId=" + strip(amg.getWorkspaceId()) + "\nregion=" + strip(amg.getRegion());
   }
 
-  /** docs/reference.md#secret-data-keys: the workspace's Grafana URL as AMG names it (inferred, documented as such). */
+  /**
+   * docs/reference.md#secret-data-keys: the workspace's Grafana URL as AMG names it (inferred,
+   * documented as such).
+   */
   @Override
   public Optional<String> baseUrl(GrafanaServiceAccountTokenSpec spec) {
     AmazonManagedGrafanaProvider amg = block(spec);
-    return Optional.of("https://" + strip(amg.getWorkspaceId()) + ".grafana-workspace." + strip(amg.getRegion())
-        + ".amazonaws.com");
+    return Optional.of(
+        "https://"
+            + strip(amg.getWorkspaceId())
+            + ".grafana-workspace."
+            + strip(amg.getRegion())
+            + ".amazonaws.com");
   }
 
   @Override
@@ -88,32 +104,47 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+  public TokenSession open(
+      GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException {
     AmazonManagedGrafanaProvider amg = block(spec);
     String region = AmgEndpoint.region(amg.getRegion());
     boolean useAmbient = usesAmbientCredentials(spec);
-    AmgCredentials credentials = useAmbient ? ambientCredentials()
-        : AmgCredentials.fromSecret(amg.getCredentialsSecretRef(), secrets);
+    AmgCredentials credentials =
+        useAmbient
+            ? ambientCredentials()
+            : AmgCredentials.fromSecret(amg.getCredentialsSecretRef(), secrets);
     Optional<URI> endpoint = AmgEndpoint.choose(amg.getEndpoint(), useAmbient, ambientEndpoint);
     boolean specEndpoint = amg.getEndpoint() != null && !amg.getEndpoint().isBlank();
     List<String> warnings = new ArrayList<>();
     if (useAmbient && specEndpoint) {
-      warnings.add("spec.amazonManagedGrafana.endpoint is ignored without credentialsSecretRef: the operator's own "
-          + "AWS identity is only sent to its AWS_ENDPOINT_URL_GRAFANA or the regional endpoint");
+      warnings.add(
+          "spec.amazonManagedGrafana.endpoint is ignored without credentialsSecretRef: the operator's own "
+              + "AWS identity is only sent to its AWS_ENDPOINT_URL_GRAFANA or the regional endpoint");
     }
-    if (!useAmbient && specEndpoint && endpoint.map(u -> "http".equalsIgnoreCase(u.getScheme())).orElse(false)) {
-      warnings.add("spec.amazonManagedGrafana.endpoint uses http://: new keys cross the network in clear");
+    if (!useAmbient
+        && specEndpoint
+        && endpoint.map(u -> "http".equalsIgnoreCase(u.getScheme())).orElse(false)) {
+      warnings.add(
+          "spec.amazonManagedGrafana.endpoint uses http://: new keys cross the network in clear");
     }
-    AmgClients.Pair pair = clients.forTarget(region, endpoint, credentials.identity(), credentials.provider());
-    AmgCall call = new AmgCall(AmgCall.Operation.LIST, region, strip(amg.getWorkspaceId()),
-        strip(amg.getServiceAccountId()), credentials.secretName(), credentials.accessKeyId());
+    AmgClients.Pair pair =
+        clients.forTarget(region, endpoint, credentials.identity(), credentials.provider());
+    AmgCall call =
+        new AmgCall(
+            AmgCall.Operation.LIST,
+            region,
+            strip(amg.getWorkspaceId()),
+            strip(amg.getServiceAccountId()),
+            credentials.secretName(),
+            credentials.accessKeyId());
     return new AmgSession(pair, call, clock, warnings);
   }
 
   /** No AMG call needs no service account: the credentials resolving is the whole check. */
   @Override
-  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets)
+      throws ProviderException {
     AmazonManagedGrafanaProvider amg = block(connection);
     AmgEndpoint.region(amg.getRegion());
     if (usesAmbientCredentials(connection)) {
@@ -123,7 +154,10 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
     }
   }
 
-  /** The operator's identity, resolved now so that a missing or refused one is named before any call. */
+  /**
+   * The operator's identity, resolved now so that a missing or refused one is named before any
+   * call.
+   */
   private AmgCredentials ambientCredentials() throws ProviderException {
     AwsCredentialsProvider provider = ambientProvider();
     try {
@@ -164,7 +198,8 @@ public final class AmgTokenProvider implements TokenProvider, AutoCloseable {
 
   private static AmazonManagedGrafanaProvider block(GrafanaServiceAccountTokenSpec spec) {
     if (spec == null || spec.getAmazonManagedGrafana() == null) {
-      throw new IllegalArgumentException("spec.amazonManagedGrafana is required for the amazonManagedGrafana provider");
+      throw new IllegalArgumentException(
+          "spec.amazonManagedGrafana is required for the amazonManagedGrafana provider");
     }
     return spec.getAmazonManagedGrafana();
   }

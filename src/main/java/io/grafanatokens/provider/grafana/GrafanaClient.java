@@ -3,9 +3,8 @@ package io.grafanatokens.provider.grafana;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +36,13 @@ final class GrafanaClient {
   private final Duration timeout;
   private final Clock clock;
 
-  GrafanaClient(HttpClient http, String baseUrl, Long orgId, GrafanaCredentials credentials, Duration timeout, Clock clock) {
+  GrafanaClient(
+      HttpClient http,
+      String baseUrl,
+      Long orgId,
+      GrafanaCredentials credentials,
+      Duration timeout,
+      Clock clock) {
     this.http = http;
     this.baseUrl = baseUrl;
     this.orgId = orgId;
@@ -48,16 +53,26 @@ final class GrafanaClient {
 
   /** One page of GET /api/serviceaccounts/search (a substring match on name, login and email). */
   GrafanaDtos.SearchResult search(String query, int page, int perPage) throws ProviderException {
-    String path = "/api/serviceaccounts/search?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-        + "&perpage=" + perPage + "&page=" + page;
-    return read(send("GET", path, null, "search service accounts"), GrafanaDtos.SearchResult.class,
+    String path =
+        "/api/serviceaccounts/search?query="
+            + URLEncoder.encode(query, StandardCharsets.UTF_8)
+            + "&perpage="
+            + perPage
+            + "&page="
+            + page;
+    return read(
+        send("GET", path, null, "search service accounts"),
+        GrafanaDtos.SearchResult.class,
         "search service accounts");
   }
 
   /** POST /api/serviceaccounts; empty when Grafana says the account already exists. */
-  Optional<GrafanaDtos.ServiceAccount> createServiceAccount(String name, String role) throws ProviderException {
+  Optional<GrafanaDtos.ServiceAccount> createServiceAccount(String name, String role)
+      throws ProviderException {
     String what = "create service account " + name;
-    Response response = send("POST", "/api/serviceaccounts", new GrafanaDtos.CreateServiceAccount(name, role), what);
+    Response response =
+        send(
+            "POST", "/api/serviceaccounts", new GrafanaDtos.CreateServiceAccount(name, role), what);
     if (GrafanaErrors.isServiceAccountConflict(response.status(), response.body())) {
       return Optional.empty();
     }
@@ -67,22 +82,29 @@ final class GrafanaClient {
   /** GET /api/serviceaccounts/:id/tokens (at most 300 rows, by name). */
   List<GrafanaDtos.Token> listTokens(long serviceAccountId) throws ProviderException {
     String what = "list tokens of service account " + serviceAccountId;
-    Response response = send("GET", "/api/serviceaccounts/" + serviceAccountId + "/tokens", null, what);
+    Response response =
+        send("GET", "/api/serviceaccounts/" + serviceAccountId + "/tokens", null, what);
     List<GrafanaDtos.Token> tokens = read(response, new TypeReference<>() {}, what);
     return tokens == null ? List.of() : tokens;
   }
 
   /** POST /api/serviceaccounts/:id/tokens; the answer holds the key, shown this once. */
-  GrafanaDtos.NewToken createToken(long serviceAccountId, String name, long secondsToLive) throws ProviderException {
+  GrafanaDtos.NewToken createToken(long serviceAccountId, String name, long secondsToLive)
+      throws ProviderException {
     // The name stays out: it may be 128 characters and messages are cut to 256.
-    String what = "create token (secondsToLive=" + secondsToLive + ") on service account " + serviceAccountId;
-    Response response = send("POST", "/api/serviceaccounts/" + serviceAccountId + "/tokens",
-        new GrafanaDtos.CreateToken(name, secondsToLive), what);
+    String what =
+        "create token (secondsToLive=" + secondsToLive + ") on service account " + serviceAccountId;
+    Response response =
+        send(
+            "POST",
+            "/api/serviceaccounts/" + serviceAccountId + "/tokens",
+            new GrafanaDtos.CreateToken(name, secondsToLive),
+            what);
     GrafanaDtos.NewToken token = read(response, GrafanaDtos.NewToken.class, what);
     if (token.key() == null || token.key().isEmpty()) {
       // Created or not, there is no key to hand out; the sweep removes a stray by its name.
-      throw new TransientProviderException(Reasons.PROVIDER_ERROR,
-          "Grafana answered " + what + " without a key", null, null);
+      throw new TransientProviderException(
+          Reasons.PROVIDER_ERROR, "Grafana answered " + what + " without a key", null, null);
     }
     return token;
   }
@@ -93,7 +115,12 @@ final class GrafanaClient {
    */
   boolean deleteToken(long serviceAccountId, long tokenId) throws ProviderException {
     String what = "delete token " + tokenId + " of service account " + serviceAccountId;
-    Response response = send("DELETE", "/api/serviceaccounts/" + serviceAccountId + "/tokens/" + tokenId, null, what);
+    Response response =
+        send(
+            "DELETE",
+            "/api/serviceaccounts/" + serviceAccountId + "/tokens/" + tokenId,
+            null,
+            what);
     if (response.ok()) {
       return true;
     }
@@ -107,19 +134,29 @@ final class GrafanaClient {
     return orgId == null ? "1 (default)" : orgId.toString();
   }
 
-  private Response send(String method, String path, Object body, String what) throws TransientProviderException {
+  private Response send(String method, String path, Object body, String what)
+      throws TransientProviderException {
     HttpRequest request;
     try {
       request = request(method, path, body);
     } catch (IllegalArgumentException e) {
       // the JDK's "invalid header value" quotes the header, i.e. the credential: never pass it on
-      throw new TransientProviderException(Reasons.PROVIDER_ERROR, "Grafana " + what
-          + ": the request could not be built (a header value the HTTP client refuses)", null, null);
+      throw new TransientProviderException(
+          Reasons.PROVIDER_ERROR,
+          "Grafana "
+              + what
+              + ": the request could not be built (a header value the HTTP client refuses)",
+          null,
+          null);
     }
     long started = System.nanoTime();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      LOG.debug("Grafana {} {} -> {} in {} ms", method, stripQuery(path), response.statusCode(),
+      LOG.debug(
+          "Grafana {} {} -> {} in {} ms",
+          method,
+          stripQuery(path),
+          response.statusCode(),
           (System.nanoTime() - started) / 1_000_000);
       return new Response(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
@@ -127,20 +164,23 @@ final class GrafanaClient {
       throw GrafanaErrors.forIo(what, e, timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TransientProviderException(Reasons.PROVIDER_ERROR, "interrupted during Grafana " + what, null, e);
+      throw new TransientProviderException(
+          Reasons.PROVIDER_ERROR, "interrupted during Grafana " + what, null, e);
     }
   }
 
   private HttpRequest request(String method, String path, Object body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .header("Authorization", credentials.authorizationHeader());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .header("Authorization", credentials.authorizationHeader());
     if (orgId != null) {
       request.header("X-Grafana-Org-Id", orgId.toString());
     }
     if (body != null) {
-      request.header("Content-Type", "application/json")
+      request
+          .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -159,7 +199,8 @@ final class GrafanaClient {
     }
   }
 
-  private <T> T read(Response response, TypeReference<T> type, String what) throws ProviderException {
+  private <T> T read(Response response, TypeReference<T> type, String what)
+      throws ProviderException {
     if (!response.ok()) {
       throw failure(what, response);
     }
@@ -173,13 +214,21 @@ final class GrafanaClient {
   /** A 2xx we cannot read (a proxy page, another product): the call's effect is unknown. */
   private static TransientProviderException unreadable(String what) {
     // The parser's message may quote the body, which for a create holds the key: leave it out.
-    return new TransientProviderException(Reasons.PROVIDER_ERROR,
-        "Grafana's answer to " + what + " is not the expected JSON (check spec.grafana.url)", null, null);
+    return new TransientProviderException(
+        Reasons.PROVIDER_ERROR,
+        "Grafana's answer to " + what + " is not the expected JSON (check spec.grafana.url)",
+        null,
+        null);
   }
 
   private ProviderException failure(String what, Response response) {
-    return GrafanaErrors.forStatus(what, response.status(), response.body(),
-        response.headers().firstValue("Retry-After"), credentials.secretName(), clock.instant());
+    return GrafanaErrors.forStatus(
+        what,
+        response.status(),
+        response.body(),
+        response.headers().firstValue("Retry-After"),
+        credentials.secretName(),
+        clock.instant());
   }
 
   private static byte[] toJson(Object body) {

@@ -1,8 +1,8 @@
 package io.grafanatokens.provider.grafana;
 
 import io.grafanatokens.api.v1alpha1.CredentialsSecretRef;
-import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.PermanentProviderException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -43,12 +43,22 @@ final class GrafanaCredentials {
     String password = stripNewline(data.get(passwordKey));
     if (username != null && !username.isEmpty() && password != null && !password.isEmpty()) {
       String pair = username + ":" + password;
-      return new GrafanaCredentials(name, false,
+      return new GrafanaCredentials(
+          name,
+          false,
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
-    throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-        "Secret " + name + " has neither key " + tokenKey + " (bearer token) nor both keys "
-            + usernameKey + " and " + passwordKey + " (basic auth)");
+    throw new PermanentProviderException(
+        Reasons.CREDENTIALS_NOT_FOUND,
+        "Secret "
+            + name
+            + " has neither key "
+            + tokenKey
+            + " (bearer token) nor both keys "
+            + usernameKey
+            + " and "
+            + passwordKey
+            + " (basic auth)");
   }
 
   /** The Secret the credential came from, for messages. */
@@ -67,21 +77,36 @@ final class GrafanaCredentials {
 
   @Override
   public String toString() {
-    return "GrafanaCredentials[" + (bearer ? "bearer" : "basic") + " from Secret " + secretName + ", ***]";
+    return "GrafanaCredentials["
+        + (bearer ? "bearer" : "basic")
+        + " from Secret "
+        + secretName
+        + ", ***]";
   }
 
-  private static void requireHeaderSafe(String value, String secret, String key) throws PermanentProviderException {
+  private static void requireHeaderSafe(String value, String secret, String key)
+      throws PermanentProviderException {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       // the JDK refuses such a header with a message that quotes the value: refuse it first,
       // naming the key and never the value
       if (c < 0x20 || c == 0x7f) {
-        throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-            "key " + key + " of Secret " + secret + " holds control characters, which an HTTP header cannot carry");
+        throw new PermanentProviderException(
+            Reasons.CREDENTIALS_NOT_FOUND,
+            "key "
+                + key
+                + " of Secret "
+                + secret
+                + " holds control characters, which an HTTP header cannot carry");
       }
       if (c > 0xff) {
-        throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-            "key " + key + " of Secret " + secret + " holds characters outside Latin-1, which an HTTP header cannot "
+        throw new PermanentProviderException(
+            Reasons.CREDENTIALS_NOT_FOUND,
+            "key "
+                + key
+                + " of Secret "
+                + secret
+                + " holds characters outside Latin-1, which an HTTP header cannot "
                 + "carry (a Grafana token is ASCII: was the value pasted with typographic quotes?)");
       }
     }

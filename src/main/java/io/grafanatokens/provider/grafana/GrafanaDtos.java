@@ -9,18 +9,28 @@ final class GrafanaDtos {
 
   /** A service account as search, get and create return it (unknown fields ignored). */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record ServiceAccount(long id, String name, String login, Long orgId, String role, boolean isDisabled) {}
+  record ServiceAccount(
+      long id, String name, String login, Long orgId, String role, boolean isDisabled) {}
 
   /** GET /api/serviceaccounts/search. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record SearchResult(long totalCount, List<ServiceAccount> serviceAccounts, int page, int perPage) {}
+  record SearchResult(
+      long totalCount, List<ServiceAccount> serviceAccounts, int page, int perPage) {}
 
   /** POST /api/serviceaccounts body. */
   record CreateServiceAccount(String name, String role) {}
 
-  /** One row of GET /api/serviceaccounts/:id/tokens; secondsUntilExpiration is deliberately absent. */
+  /**
+   * One row of GET /api/serviceaccounts/:id/tokens; secondsUntilExpiration is deliberately absent.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Token(long id, String name, String created, String expiration, boolean hasExpired, boolean isRevoked) {}
+  record Token(
+      long id,
+      String name,
+      String created,
+      String expiration,
+      boolean hasExpired,
+      boolean isRevoked) {}
 
   /** POST /api/serviceaccounts/:id/tokens body. */
   record CreateToken(String name, long secondsToLive) {}

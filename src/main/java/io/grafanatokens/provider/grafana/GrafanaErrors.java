@@ -1,11 +1,11 @@
 package io.grafanatokens.provider.grafana;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.ErrorText;
 import io.grafanatokens.provider.NameConflictException;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,8 +33,11 @@ final class GrafanaErrors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
   /** The plain-text (shape E) answer when secondsToLive passes token_expiration_day_limit. */
-  private static final String DAY_LIMIT_TEXT = "exceeds the limit for service account access tokens expiration date";
+  private static final String DAY_LIMIT_TEXT =
+      "exceeds the limit for service account access tokens expiration date";
+
   /** The shape-A answers when api_key_max_seconds_to_live is set. */
   private static final String MAX_TTL_TEXT = "Number of seconds before expiration";
 
@@ -64,8 +67,11 @@ final class GrafanaErrors {
   /** True for Grafana's "service account already exists" (400 ErrAlreadyExists) on create. */
   static boolean isServiceAccountConflict(int status, String body) {
     GrafanaDtos.ErrorBody error = parse(body);
-    return status == 400 && (SA_ALREADY_EXISTS.equals(error.messageId())
-        || (error.messageId() == null && error.message() != null && error.message().contains("already exists")));
+    return status == 400
+        && (SA_ALREADY_EXISTS.equals(error.messageId())
+            || (error.messageId() == null
+                && error.message() != null
+                && error.message().contains("already exists")));
   }
 
   /**
@@ -92,7 +98,12 @@ final class GrafanaErrors {
    * @param credentialsSecret named on 401 instead of Grafana's text, which may echo the input
    */
   static ProviderException forStatus(
-      String what, int status, String body, Optional<String> retryAfter, String credentialsSecret, Instant now) {
+      String what,
+      int status,
+      String body,
+      Optional<String> retryAfter,
+      String credentialsSecret,
+      Instant now) {
     GrafanaDtos.ErrorBody error = parse(body);
     String text = text(error, body);
     String prefix = "Grafana answered " + status + " to " + what + ": ";
@@ -100,22 +111,32 @@ final class GrafanaErrors {
       return new NameConflictException(prefix + text);
     }
     if (status == 401) {
-      String id = error.messageId() != null && SAFE_ID.matcher(error.messageId()).matches()
-          ? " (" + error.messageId() + ")" : "";
-      return new PermanentProviderException(Reasons.CREDENTIALS_REJECTED,
+      String id =
+          error.messageId() != null && SAFE_ID.matcher(error.messageId()).matches()
+              ? " (" + error.messageId() + ")"
+              : "";
+      return new PermanentProviderException(
+          Reasons.CREDENTIALS_REJECTED,
           "Grafana rejected the credentials in Secret " + credentialsSecret + id + " on " + what);
     }
     if (status == 403) {
       return new PermanentProviderException(Reasons.PERMISSION_DENIED, prefix + text);
     }
     if (status == 404) {
-      String hint = (error.messageId() == null && "Not found".equals(error.message())) || error.message() == null
-          ? " (no such API route: check spec.grafana.url and its sub-path)" : "";
-      return new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND, prefix + text + hint);
+      String hint =
+          (error.messageId() == null && "Not found".equals(error.message()))
+                  || error.message() == null
+              ? " (no such API route: check spec.grafana.url and its sub-path)"
+              : "";
+      return new PermanentProviderException(
+          Reasons.SERVICE_ACCOUNT_NOT_FOUND, prefix + text + hint);
     }
     if (status == 429) {
-      return new TransientProviderException(Reasons.RATE_LIMITED, prefix + text,
-          retryAfter.flatMap(value -> parseRetryAfter(value, now)).orElse(null), null);
+      return new TransientProviderException(
+          Reasons.RATE_LIMITED,
+          prefix + text,
+          retryAfter.flatMap(value -> parseRetryAfter(value, now)).orElse(null),
+          null);
     }
     if (status >= 500) {
       return new TransientProviderException(Reasons.PROVIDER_ERROR, prefix + text, null, null);
@@ -123,12 +144,22 @@ final class GrafanaErrors {
     if (status == 400 && (text.contains(DAY_LIMIT_TEXT) || text.startsWith(MAX_TTL_TEXT))) {
       // Grafana's token_expiration_day_limit or api_key_max_seconds_to_live: only a shorter
       // lifetime helps, so say so first (messages are cut to 256 characters).
-      return new PermanentProviderException(Reasons.PROVIDER_REJECTED,
-          "Grafana limits token lifetimes, lower spec.secondsToLive (" + status + " to " + what + "): " + text);
+      return new PermanentProviderException(
+          Reasons.PROVIDER_REJECTED,
+          "Grafana limits token lifetimes, lower spec.secondsToLive ("
+              + status
+              + " to "
+              + what
+              + "): "
+              + text);
     }
     if (status >= 300 && status < 400) {
-      return new PermanentProviderException(Reasons.PROVIDER_REJECTED,
-          "Grafana answered " + status + " (a redirect) to " + what
+      return new PermanentProviderException(
+          Reasons.PROVIDER_REJECTED,
+          "Grafana answered "
+              + status
+              + " (a redirect) to "
+              + what
               + ": set spec.grafana.url to the address Grafana serves its API on");
     }
     if (status >= 400) {
@@ -143,16 +174,19 @@ final class GrafanaErrors {
     if (e instanceof HttpConnectTimeoutException) {
       detail = "connecting timed out after " + timeout.toMillis() + " ms";
     } else if (e instanceof HttpTimeoutException) {
-      detail = "no answer within " + timeout.toMillis() + " ms (the call may still have taken effect)";
+      detail =
+          "no answer within " + timeout.toMillis() + " ms (the call may still have taken effect)";
     } else if (e instanceof ConnectException) {
       detail = "cannot connect" + (e.getMessage() == null ? "" : ": " + e.getMessage());
     } else if (e instanceof SSLException) {
       detail = "TLS failed (check spec.grafana.tls): " + e.getMessage();
     } else {
-      detail = "connection failed (the call may still have taken effect): "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      detail =
+          "connection failed (the call may still have taken effect): "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
-    return new TransientProviderException(Reasons.PROVIDER_ERROR, "Grafana " + what + ": " + detail, null, e);
+    return new TransientProviderException(
+        Reasons.PROVIDER_ERROR, "Grafana " + what + ": " + detail, null, e);
   }
 
   /** Retry-After as delta-seconds or an HTTP-date. */
@@ -173,6 +207,7 @@ final class GrafanaErrors {
   }
 
   private static String text(GrafanaDtos.ErrorBody error, String body) {
-    return ErrorText.of(error.message(), body, "(an HTML page, not Grafana's API: check spec.grafana.url)");
+    return ErrorText.of(
+        error.message(), body, "(an HTML page, not Grafana's API: check spec.grafana.url)");
   }
 }

@@ -1,9 +1,9 @@
 package io.grafanatokens.provider.grafana;
 
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.api.v1alpha1.SecretKeyRef;
 import io.grafanatokens.api.v1alpha1.Tls;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,7 +36,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class GrafanaHttpClients {
   static final String DEFAULT_CA_KEY = "ca.crt";
-  /** A handful of distinct CA bundles is normal; more means churn, so start over rather than grow. */
+
+  /**
+   * A handful of distinct CA bundles is normal; more means churn, so start over rather than grow.
+   */
   private static final int MAX_CACHED = 32;
 
   private final Duration connectTimeout;
@@ -46,7 +49,9 @@ final class GrafanaHttpClients {
     this.connectTimeout = connectTimeout;
   }
 
-  /** The client for spec.grafana.tls, reading the CA Secret through the lookup when one is named. */
+  /**
+   * The client for spec.grafana.tls, reading the CA Secret through the lookup when one is named.
+   */
   HttpClient forTls(Tls tls, SecretLookup secrets) throws PermanentProviderException {
     TrustKey key;
     String caPem = null;
@@ -71,12 +76,13 @@ final class GrafanaHttpClients {
   }
 
   private HttpClient build(TrustKey key, String caPem, Tls tls) throws PermanentProviderException {
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        // HTTP/1.1 keeps cleartext Grafana free of h2c upgrade attempts; Grafana serves both.
-        .version(HttpClient.Version.HTTP_1_1)
-        // A redirect would resend the Authorization header to wherever Grafana points; refuse.
-        .followRedirects(HttpClient.Redirect.NEVER);
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            // HTTP/1.1 keeps cleartext Grafana free of h2c upgrade attempts; Grafana serves both.
+            .version(HttpClient.Version.HTTP_1_1)
+            // A redirect would resend the Authorization header to wherever Grafana points; refuse.
+            .followRedirects(HttpClient.Redirect.NEVER);
     try {
       if (key.insecure()) {
         builder.sslContext(trustAllContext());
@@ -89,17 +95,19 @@ final class GrafanaHttpClients {
     return builder.build();
   }
 
-  private static String readCa(SecretKeyRef ref, SecretLookup secrets) throws PermanentProviderException {
+  private static String readCa(SecretKeyRef ref, SecretLookup secrets)
+      throws PermanentProviderException {
     String keyName = ref.getKey() == null || ref.getKey().isEmpty() ? DEFAULT_CA_KEY : ref.getKey();
     Optional<Map<String, String>> data = secrets.data(ref.getName());
     if (data.isEmpty()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
           "CA Secret " + ref.getName() + " (spec.grafana.tls.caSecretRef) not found");
     }
     String pem = data.get().get(keyName);
     if (pem == null || pem.isBlank()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-          "CA Secret " + ref.getName() + " has no key " + keyName);
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND, "CA Secret " + ref.getName() + " has no key " + keyName);
     }
     return pem;
   }
@@ -109,14 +117,17 @@ final class GrafanaHttpClients {
     Collection<? extends Certificate> certs;
     try {
       // generateCertificates reads a concatenated PEM bundle, several certificates in one key.
-      certs = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      certs =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       certs = List.of();
     }
     if (certs.isEmpty()) {
       // A fixable Secret content problem: re-checked on the CredentialsNotFound schedule.
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
           "CA Secret " + ref.getName() + " holds no PEM certificate");
     }
     KeyStore store;
@@ -130,7 +141,8 @@ final class GrafanaHttpClients {
     for (Certificate cert : certs) {
       store.setCertificateEntry("ca-" + i++, cert);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
@@ -151,8 +163,9 @@ final class GrafanaHttpClients {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,11 +1,11 @@
 package io.grafanatokens.provider.grafana;
 
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
 import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.RevokeOutcome;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenInfo;
 import io.grafanatokens.provider.TokenListing;
@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 final class GrafanaSession implements TokenSession {
   /** Grafana's token list stops at 300 rows: a token missing from a full list may still exist. */
   static final int LIST_CAP = 300;
+
   private static final Pattern NUMERIC_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
   private final GrafanaClient client;
@@ -34,8 +35,14 @@ final class GrafanaSession implements TokenSession {
   private final Clock clock;
   private final List<String> warnings;
 
-  GrafanaSession(GrafanaClient client, String grafana, ServiceAccountRef account, ServiceAccountDirectory directory,
-      SessionPurpose purpose, Clock clock, List<String> warnings) {
+  GrafanaSession(
+      GrafanaClient client,
+      String grafana,
+      ServiceAccountRef account,
+      ServiceAccountDirectory directory,
+      SessionPurpose purpose,
+      Clock clock,
+      List<String> warnings) {
     this.client = client;
     this.grafana = grafana;
     this.account = account;
@@ -73,8 +80,9 @@ final class GrafanaSession implements TokenSession {
   public TokenListing list(String serviceAccountId) throws ProviderException {
     if (serviceAccountId == null || !NUMERIC_ID.matcher(serviceAccountId).matches()) {
       // read from an editable annotation: never let it reshape the request path
-      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED, "service account id " + serviceAccountId
-          + " is not a Grafana id");
+      throw new PermanentProviderException(
+          Reasons.PROVIDER_REJECTED,
+          "service account id " + serviceAccountId + " is not a Grafana id");
     }
     return listTokens(Long.parseLong(serviceAccountId));
   }
@@ -84,8 +92,14 @@ final class GrafanaSession implements TokenSession {
     for (GrafanaDtos.Token token : client.listTokens(serviceAccountId)) {
       // The real expiry is "expiration" read with its own offset; secondsUntilExpiration is 0
       // for anything more than seven days out and is never used.
-      out.add(TokenInfo.parsedLater(Long.toString(token.id()), token.name(), () -> instant(token.created()),
-          () -> instant(token.expiration()), token.isRevoked(), token.hasExpired()));
+      out.add(
+          TokenInfo.parsedLater(
+              Long.toString(token.id()),
+              token.name(),
+              () -> instant(token.created()),
+              () -> instant(token.expiration()),
+              token.isRevoked(),
+              token.hasExpired()));
     }
     return new TokenListing(out, out.size() < LIST_CAP);
   }
@@ -111,21 +125,29 @@ final class GrafanaSession implements TokenSession {
       throw e;
     }
     Instant expiresAt = secondsToLive == 0 ? null : issuedAt.plusSeconds(secondsToLive);
-    return new IssuedToken(Long.toString(token.id()), token.name() == null ? name : token.name(), token.key(),
-        Long.toString(id), issuedAt, expiresAt, false);
+    return new IssuedToken(
+        Long.toString(token.id()),
+        token.name() == null ? name : token.name(),
+        token.key(),
+        Long.toString(id),
+        issuedAt,
+        expiresAt,
+        false);
   }
 
   @Override
   public RevokeOutcome revoke(String serviceAccountId, String tokenId) throws ProviderException {
     // Both ids come from annotations a user can edit; keep them from shaping the request path.
-    return client.deleteToken(numeric("service account id", serviceAccountId), numeric("token id", tokenId))
-        ? RevokeOutcome.REVOKED : RevokeOutcome.ALREADY_GONE;
+    return client.deleteToken(
+            numeric("service account id", serviceAccountId), numeric("token id", tokenId))
+        ? RevokeOutcome.REVOKED
+        : RevokeOutcome.ALREADY_GONE;
   }
 
   private static long numeric(String label, String value) throws PermanentProviderException {
     if (value == null || !NUMERIC_ID.matcher(value).matches()) {
-      throw new PermanentProviderException(Reasons.PROVIDER_REJECTED,
-          "not a Grafana " + label + ": " + value);
+      throw new PermanentProviderException(
+          Reasons.PROVIDER_REJECTED, "not a Grafana " + label + ": " + value);
     }
     return Long.parseLong(value);
   }

@@ -3,12 +3,12 @@ package io.grafanatokens.provider.grafana;
 import io.grafanatokens.api.v1alpha1.CredentialsSecretRef;
 import io.grafanatokens.api.v1alpha1.GrafanaProvider;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderCapabilities;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
 import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenProvider;
@@ -72,16 +72,21 @@ public final class GrafanaTokenProvider implements TokenProvider {
     } else {
       accountField = "name:" + account.getName();
     }
-    return "url=" + GrafanaUrls.normalise(grafana.getUrl())
-        + "\norgId=" + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId())
-        + "\nserviceAccount=" + accountField;
+    return "url="
+        + GrafanaUrls.normalise(grafana.getUrl())
+        + "\norgId="
+        + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId())
+        + "\nserviceAccount="
+        + accountField;
   }
 
   @Override
   public String locationFields(GrafanaServiceAccountTokenSpec spec) {
     GrafanaProvider grafana = block(spec);
-    return "url=" + GrafanaUrls.normalise(grafana.getUrl())
-        + "\norgId=" + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId());
+    return "url="
+        + GrafanaUrls.normalise(grafana.getUrl())
+        + "\norgId="
+        + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId());
   }
 
   @Override
@@ -89,14 +94,24 @@ public final class GrafanaTokenProvider implements TokenProvider {
     return Optional.of(GrafanaUrls.normalise(block(spec).getUrl()));
   }
 
-  /** GET /api/serviceaccounts/search?perpage=1: authenticated, and readable by any role that may mint. */
+  /**
+   * GET /api/serviceaccounts/search?perpage=1: authenticated, and readable by any role that may
+   * mint.
+   */
   @Override
-  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets)
+      throws ProviderException {
     GrafanaProvider grafana = block(connection);
     GrafanaCredentials credentials = credentials(grafana.getCredentialsSecretRef(), secrets);
     HttpClient http = clients.forTls(grafana.getTls(), secrets);
-    new GrafanaClient(http, GrafanaUrls.normalise(grafana.getUrl()), grafana.getOrgId(), credentials, requestTimeout,
-        clock).search("", 1, 1);
+    new GrafanaClient(
+            http,
+            GrafanaUrls.normalise(grafana.getUrl()),
+            grafana.getOrgId(),
+            credentials,
+            requestTimeout,
+            clock)
+        .search("", 1, 1);
   }
 
   /** createIfMissing applies role only at creation: a different role on the account is reported. */
@@ -104,20 +119,34 @@ public final class GrafanaTokenProvider implements TokenProvider {
   public List<String> notes(GrafanaServiceAccountTokenSpec spec) {
     GrafanaProvider grafana = block(spec);
     ServiceAccountRef account = grafana.getServiceAccount();
-    if (account == null || account.getName() == null || !Boolean.TRUE.equals(account.getCreateIfMissing())
+    if (account == null
+        || account.getName() == null
+        || !Boolean.TRUE.equals(account.getCreateIfMissing())
         || account.getRole() == null) {
       return List.of();
     }
     String wanted = ServiceAccountDirectory.roleOf(account);
-    return directory.known(instance(grafana), account).filter(k -> k.role() != null && !k.role().equals(wanted))
-        .map(k -> List.of("service account " + account.getName() + " has role " + k.role()
-            + "; spec.grafana.serviceAccount.role " + wanted + " is applied only when the operator creates it"))
+    return directory
+        .known(instance(grafana), account)
+        .filter(k -> k.role() != null && !k.role().equals(wanted))
+        .map(
+            k ->
+                List.of(
+                    "service account "
+                        + account.getName()
+                        + " has role "
+                        + k.role()
+                        + "; spec.grafana.serviceAccount.role "
+                        + wanted
+                        + " is applied only when the operator creates it"))
         .orElse(List.of());
   }
 
   /** The Grafana and org an account name is resolved in. */
   private static String instance(GrafanaProvider grafana) {
-    return GrafanaUrls.normalise(grafana.getUrl()) + "\norg=" + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId());
+    return GrafanaUrls.normalise(grafana.getUrl())
+        + "\norg="
+        + (grafana.getOrgId() == null ? DEFAULT_ORG_ID : grafana.getOrgId());
   }
 
   @Override
@@ -126,7 +155,8 @@ public final class GrafanaTokenProvider implements TokenProvider {
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+  public TokenSession open(
+      GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException {
     GrafanaProvider grafana = block(spec);
     String url;
@@ -138,28 +168,34 @@ public final class GrafanaTokenProvider implements TokenProvider {
     }
     GrafanaCredentials credentials = credentials(grafana.getCredentialsSecretRef(), secrets);
     HttpClient http = clients.forTls(grafana.getTls(), secrets);
-    GrafanaClient client = new GrafanaClient(http, url, grafana.getOrgId(), credentials, requestTimeout, clock);
+    GrafanaClient client =
+        new GrafanaClient(http, url, grafana.getOrgId(), credentials, requestTimeout, clock);
     ServiceAccountRef account = grafana.getServiceAccount();
-    if (account == null || (account.getId() == null && (account.getName() == null || account.getName().isEmpty()))) {
-      throw new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND,
-          "spec.grafana.serviceAccount needs an id or a name");
+    if (account == null
+        || (account.getId() == null
+            && (account.getName() == null || account.getName().isEmpty()))) {
+      throw new PermanentProviderException(
+          Reasons.SERVICE_ACCOUNT_NOT_FOUND, "spec.grafana.serviceAccount needs an id or a name");
     }
-    List<String> warnings = url.startsWith("http://") && !credentials.isBearer()
-        ? List.of("spec.grafana.url uses http:// with basic auth: the password crosses the network in clear")
-        : List.of();
-    return new GrafanaSession(client, instance(grafana), account, directory, purpose, clock, warnings);
+    List<String> warnings =
+        url.startsWith("http://") && !credentials.isBearer()
+            ? List.of(
+                "spec.grafana.url uses http:// with basic auth: the password crosses the network in clear")
+            : List.of();
+    return new GrafanaSession(
+        client, instance(grafana), account, directory, purpose, clock, warnings);
   }
 
   private static GrafanaCredentials credentials(CredentialsSecretRef ref, SecretLookup secrets)
       throws PermanentProviderException {
     if (ref == null || ref.getName() == null || ref.getName().isEmpty()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-          "spec.grafana.credentialsSecretRef.name is required");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND, "spec.grafana.credentialsSecretRef.name is required");
     }
     Optional<Map<String, String>> data = secrets.data(ref.getName());
     if (data.isEmpty()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-          "credentials Secret " + ref.getName() + " not found");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + ref.getName() + " not found");
     }
     return GrafanaCredentials.from(ref, data.get());
   }

@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** Normalises spec.grafana.url so that equal addresses give equal shaping fields and request URLs. */
+/**
+ * Normalises spec.grafana.url so that equal addresses give equal shaping fields and request URLs.
+ */
 final class GrafanaUrls {
   private GrafanaUrls() {}
 
@@ -30,14 +32,19 @@ final class GrafanaUrls {
       throw new IllegalArgumentException("spec.grafana.url must start with http:// or https://");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("spec.grafana.url may not carry userinfo, a query or a fragment");
+      throw new IllegalArgumentException(
+          "spec.grafana.url may not carry userinfo, a query or a fragment");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("spec.grafana.url has no host");
     }
-    StringBuilder out = new StringBuilder(scheme).append("://").append(uri.getHost().toLowerCase(Locale.ROOT));
+    StringBuilder out =
+        new StringBuilder(scheme).append("://").append(uri.getHost().toLowerCase(Locale.ROOT));
     int port = uri.getPort();
-    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    boolean defaultPort =
+        port == -1
+            || (scheme.equals("http") && port == 80)
+            || (scheme.equals("https") && port == 443);
     if (!defaultPort) {
       out.append(':').append(port);
     }

@@ -1,8 +1,8 @@
 package io.grafanatokens.provider.yandex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.PermanentProviderException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -20,15 +20,16 @@ import java.util.HexFormat;
  * @param fingerprint SHA-256 of the private key's encoding: the operator's cached token belongs to
  *     the key itself, not to a key id someone could copy into another Secret
  */
-record AuthorizedKey(String id, String serviceAccountId, PrivateKey privateKey, String fingerprint) {
+record AuthorizedKey(
+    String id, String serviceAccountId, PrivateKey privateKey, String fingerprint) {
   private static final String BEGIN = "-----BEGIN PRIVATE KEY-----";
   private static final String END = "-----END PRIVATE KEY-----";
   private static final String BEGIN_PKCS1 = "-----BEGIN RSA PRIVATE KEY-----";
 
   /**
    * Parses the key file's JSON. The private_key value starts with a "PLEASE DO NOT REMOVE THIS
-   * LINE! Yandex.Cloud SA Key ID ..." marker line before the PEM block; only the base64 between
-   * the PEM boundaries is read.
+   * LINE! Yandex.Cloud SA Key ID ..." marker line before the PEM block; only the base64 between the
+   * PEM boundaries is read.
    *
    * @param where names the Secret and data key, for messages
    */
@@ -61,8 +62,10 @@ record AuthorizedKey(String id, String serviceAccountId, PrivateKey privateKey, 
 
   private static PrivateKey privateKey(String pem, String where) throws PermanentProviderException {
     if (pem.contains(BEGIN_PKCS1)) {
-      throw invalid(where, "holds a PKCS#1 key (BEGIN RSA PRIVATE KEY); use the PKCS#8 key yc iam key create "
-          + "writes, or convert it with openssl pkcs8 -topk8 -nocrypt");
+      throw invalid(
+          where,
+          "holds a PKCS#1 key (BEGIN RSA PRIVATE KEY); use the PKCS#8 key yc iam key create "
+              + "writes, or convert it with openssl pkcs8 -topk8 -nocrypt");
     }
     int begin = pem.indexOf(BEGIN);
     int end = pem.indexOf(END);
@@ -87,12 +90,17 @@ record AuthorizedKey(String id, String serviceAccountId, PrivateKey privateKey, 
   }
 
   private static PermanentProviderException invalid(String where, String what) {
-    return new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
+    return new PermanentProviderException(
+        Reasons.CREDENTIALS_NOT_FOUND,
         where + " " + what + ": it must hold a Yandex authorized key");
   }
 
   @Override
   public String toString() {
-    return "AuthorizedKey[id=" + id + ", serviceAccountId=" + serviceAccountId + ", privateKey=***]";
+    return "AuthorizedKey[id="
+        + id
+        + ", serviceAccountId="
+        + serviceAccountId
+        + ", privateKey=***]";
   }
 }

@@ -6,7 +6,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
-/** The operator's IAM token from an authorized key in a Secret: a PS256 JWT exchanged at POST /iam/v1/tokens. */
+/**
+ * The operator's IAM token from an authorized key in a Secret: a PS256 JWT exchanged at POST
+ * /iam/v1/tokens.
+ */
 final class AuthorizedKeyCredential implements OperatorCredential {
   static final String TOKENS_PATH = "/iam/v1/tokens";
 
@@ -21,7 +24,8 @@ final class AuthorizedKeyCredential implements OperatorCredential {
    * @param iamEndpoint spec.yandexCloud.endpoint or YC_IAM_ENDPOINT: the key is the tenant's own,
    *     so its JWT may go to the endpoint the tenant chose
    */
-  AuthorizedKeyCredential(AuthorizedKey key, String where, String iamEndpoint, YandexHttp http, Clock clock) {
+  AuthorizedKeyCredential(
+      AuthorizedKey key, String where, String iamEndpoint, YandexHttp http, Clock clock) {
     this.key = key;
     this.where = where;
     this.iamEndpoint = iamEndpoint;
@@ -36,12 +40,19 @@ final class AuthorizedKeyCredential implements OperatorCredential {
 
   @Override
   public String identity() {
-    return "service account " + key.serviceAccountId() + " (authorized key " + key.id() + " in " + where + ")";
+    return "service account "
+        + key.serviceAccountId()
+        + " (authorized key "
+        + key.id()
+        + " in "
+        + where
+        + ")";
   }
 
   @Override
   public OperatorToken obtain() throws ProviderException {
-    String what = "exchange the JWT of authorized key " + key.id() + " at " + iamEndpoint + TOKENS_PATH;
+    String what =
+        "exchange the JWT of authorized key " + key.id() + " at " + iamEndpoint + TOKENS_PATH;
     Instant sentAt = clock.instant();
     String jwt = AuthorizedKeyJwt.sign(key, sentAt, where);
     YandexHttp.Response r;
@@ -53,8 +64,16 @@ final class AuthorizedKeyCredential implements OperatorCredential {
       throw YandexErrors.interrupted(what, e);
     }
     if (!r.ok()) {
-      throw YandexErrors.forOperatorToken("IAM (" + iamEndpoint + ")", r, "check the authorized key " + key.id()
-          + " in " + where + " (deleted, or not of service account " + key.serviceAccountId() + "?)");
+      throw YandexErrors.forOperatorToken(
+          "IAM (" + iamEndpoint + ")",
+          r,
+          "check the authorized key "
+              + key.id()
+              + " in "
+              + where
+              + " (deleted, or not of service account "
+              + key.serviceAccountId()
+              + "?)");
     }
     TokenAnswers.Answer answer = TokenAnswers.iamToken(r, sentAt, what);
     return new OperatorToken(answer.token(), sentAt, answer.expiresAt());

@@ -7,8 +7,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.api.v1alpha1.Reasons;
+import io.grafanatokens.provider.PermanentProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,6 +22,7 @@ import java.util.Date;
 final class AuthorizedKeyJwt {
   /** IAM checks this exact audience whatever host the request goes to. */
   static final String AUDIENCE = "https://iam.api.cloud.yandex.net/iam/v1/tokens";
+
   /**
    * IAM accepts at most one hour; the JWT is exchanged at once, so a short one is enough and is of
    * little use to anyone who sees it later.
@@ -30,22 +31,25 @@ final class AuthorizedKeyJwt {
 
   private AuthorizedKeyJwt() {}
 
-  static String sign(AuthorizedKey key, Instant now, String where) throws PermanentProviderException {
+  static String sign(AuthorizedKey key, Instant now, String where)
+      throws PermanentProviderException {
     Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(key.id()).type(JOSEObjectType.JWT).build();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .issuer(key.serviceAccountId())
-        .audience(AUDIENCE)
-        .issueTime(Date.from(iat))
-        .expirationTime(Date.from(iat.plus(LIFETIME)))
-        .build();
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(key.id()).type(JOSEObjectType.JWT).build();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(key.serviceAccountId())
+            .audience(AUDIENCE)
+            .issueTime(Date.from(iat))
+            .expirationTime(Date.from(iat.plus(LIFETIME)))
+            .build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(new RSASSASigner(key.privateKey()));
     } catch (JOSEException | IllegalArgumentException e) {
       // e.g. an RSA key shorter than 2048 bits; the message names no key material
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-          where + " cannot sign a PS256 JWT: " + e.getMessage());
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND, where + " cannot sign a PS256 JWT: " + e.getMessage());
     }
     return jwt.serialize();
   }

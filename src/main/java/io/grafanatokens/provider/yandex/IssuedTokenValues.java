@@ -28,7 +28,13 @@ final class IssuedTokenValues {
 
     @Override
     public String toString() {
-      return "Remembered[origin=" + origin + ", expiresAt=" + expiresAt + ", holders=" + holders + ", value=***]";
+      return "Remembered[origin="
+          + origin
+          + ", expiresAt="
+          + expiresAt
+          + ", holders="
+          + holders
+          + ", value=***]";
     }
   }
 
@@ -39,11 +45,13 @@ final class IssuedTokenValues {
    *
    * @param holder the resource it was minted for (its token-name prefix)
    */
-  synchronized void remember(String handle, String value, Origin origin, Instant expiresAt, String holder) {
+  synchronized void remember(
+      String handle, String value, Origin origin, Instant expiresAt, String holder) {
     Remembered known = byHandle.get(handle);
     Set<String> holders = new HashSet<>(known == null ? Set.of() : known.holders());
     holders.add(holder);
-    Instant expiry = known != null && known.expiresAt().isAfter(expiresAt) ? known.expiresAt() : expiresAt;
+    Instant expiry =
+        known != null && known.expiresAt().isAfter(expiresAt) ? known.expiresAt() : expiresAt;
     byHandle.put(handle, new Remembered(value, origin, expiry, Set.copyOf(holders)));
   }
 

@@ -1,8 +1,8 @@
 package io.grafanatokens.provider.yandex;
 
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,21 +38,32 @@ final class MetadataServiceCredential implements OperatorCredential {
       r = http.get(url, Map.of("Metadata-Flavor", "Google"));
     } catch (IOException e) {
       // no metadata service here is a setup problem, not an outage: re-checked every minute
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "the metadata service at " + url
-          + " is unreachable (" + YandexErrors.ioDetail(e, http.timeout()) + "): the operator must run on a Yandex "
-          + "Cloud VM or node with a service account, or use another spec.yandexCloud.auth option");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
+          "the metadata service at "
+              + url
+              + " is unreachable ("
+              + YandexErrors.ioDetail(e, http.timeout())
+              + "): the operator must run on a Yandex "
+              + "Cloud VM or node with a service account, or use another spec.yandexCloud.auth option");
     } catch (InterruptedException e) {
       throw YandexErrors.interrupted("get a token from the metadata service", e);
     }
     if (r.status() == 404) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "the metadata service at " + url
-          + " has no token (404): attach a service account to the VM or node group");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
+          "the metadata service at "
+              + url
+              + " has no token (404): attach a service account to the VM or node group");
     }
     if (!r.ok()) {
-      throw YandexErrors.forOperatorToken("the metadata service (" + url + ")", r,
+      throw YandexErrors.forOperatorToken(
+          "the metadata service (" + url + ")",
+          r,
           "check the service account attached to the VM or node group");
     }
-    TokenAnswers.Answer answer = TokenAnswers.accessToken(r, sentAt, "get a token from the metadata service");
+    TokenAnswers.Answer answer =
+        TokenAnswers.accessToken(r, sentAt, "get a token from the metadata service");
     return new OperatorToken(answer.token(), sentAt, answer.expiresAt());
   }
 }

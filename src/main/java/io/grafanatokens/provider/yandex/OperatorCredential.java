@@ -7,7 +7,10 @@ interface OperatorCredential {
   /** Identifies the identity and where its token comes from, to share a cached token; no secret. */
   String cacheKey();
 
-  /** Who the operator acts as, for messages, e.g. "service account X (authorized key K in Secret S)". */
+  /**
+   * Who the operator acts as, for messages, e.g. "service account X (authorized key K in Secret
+   * S)".
+   */
   String identity();
 
   /** Obtains a new IAM token (no cache). */

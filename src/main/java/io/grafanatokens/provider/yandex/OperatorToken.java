@@ -8,13 +8,18 @@ import java.time.Instant;
  * on the operator's clock. {@link #toString()} never shows the value.
  */
 record OperatorToken(String value, Instant obtainedAt, Instant expiresAt) {
-  /** Refreshed this long before its expiry, so that no call goes out with a token about to lapse. */
+  /**
+   * Refreshed this long before its expiry, so that no call goes out with a token about to lapse.
+   */
   static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
 
   /** Usable at now: not within the refresh margin (at most half its lifetime) of its expiry. */
   boolean freshAt(Instant now) {
     Duration lifetime = Duration.between(obtainedAt, expiresAt);
-    Duration margin = lifetime.dividedBy(2).compareTo(REFRESH_MARGIN) < 0 ? lifetime.dividedBy(2) : REFRESH_MARGIN;
+    Duration margin =
+        lifetime.dividedBy(2).compareTo(REFRESH_MARGIN) < 0
+            ? lifetime.dividedBy(2)
+            : REFRESH_MARGIN;
     return now.isBefore(expiresAt.minus(margin));
   }
 

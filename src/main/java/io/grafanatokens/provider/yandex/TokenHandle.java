@@ -3,8 +3,8 @@ package io.grafanatokens.provider.yandex;
 import io.grafanatokens.secret.Hashing;
 
 /**
- * The name of an IAM token in annotations and status (docs/reference.md#yandexcloud-specifics): IAM tokens
- * have no id, and the value itself is stored nowhere but the Secret.
+ * The name of an IAM token in annotations and status (docs/reference.md#yandexcloud-specifics): IAM
+ * tokens have no id, and the value itself is stored nowhere but the Secret.
  */
 final class TokenHandle {
   static final String PREFIX = "sha256:";

@@ -1,8 +1,8 @@
 package io.grafanatokens.provider.yandex;
 
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * The operator's IAM token through workload identity federation: the pod's projected Kubernetes
- * service-account token exchanged (RFC 8693, docs/provider-apis.md#yandex-workload-identity-federation)
- * for a Yandex service account.
+ * service-account token exchanged (RFC 8693,
+ * docs/provider-apis.md#yandex-workload-identity-federation) for a Yandex service account.
  */
 final class WorkloadIdentityCredential implements OperatorCredential {
   private final String serviceAccountId;
@@ -25,7 +25,8 @@ final class WorkloadIdentityCredential implements OperatorCredential {
   private final YandexHttp http;
   private final Clock clock;
 
-  WorkloadIdentityCredential(String serviceAccountId, YandexSettings settings, YandexHttp http, Clock clock) {
+  WorkloadIdentityCredential(
+      String serviceAccountId, YandexSettings settings, YandexHttp http, Clock clock) {
     this.serviceAccountId = serviceAccountId;
     this.exchangeUrl = settings.tokenExchangeEndpoint();
     this.tokenFile = settings.workloadTokenPath();
@@ -64,9 +65,12 @@ final class WorkloadIdentityCredential implements OperatorCredential {
       throw YandexErrors.interrupted(what, e);
     }
     if (!r.ok()) {
-      throw YandexErrors.forOperatorToken("the token exchange (" + exchangeUrl + ")", r,
+      throw YandexErrors.forOperatorToken(
+          "the token exchange (" + exchangeUrl + ")",
+          r,
           "check the workload identity federation and its federated credential linking this pod's Kubernetes "
-              + "service account to " + serviceAccountId);
+              + "service account to "
+              + serviceAccountId);
     }
     TokenAnswers.Answer answer = TokenAnswers.accessToken(r, sentAt, what);
     return new OperatorToken(answer.token(), sentAt, answer.expiresAt());
@@ -77,15 +81,24 @@ final class WorkloadIdentityCredential implements OperatorCredential {
     try {
       token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     } catch (NoSuchFileException e) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND, "the pod's projected Kubernetes "
-          + "token " + tokenFile + " does not exist: mount a serviceAccountToken projected volume there "
-          + "(or set YC_WORKLOAD_TOKEN_PATH)");
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
+          "the pod's projected Kubernetes "
+              + "token "
+              + tokenFile
+              + " does not exist: mount a serviceAccountToken projected volume there "
+              + "(or set YC_WORKLOAD_TOKEN_PATH)");
     } catch (IOException e) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
-          "cannot read the pod's projected Kubernetes token " + tokenFile + ": " + e.getClass().getSimpleName());
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
+          "cannot read the pod's projected Kubernetes token "
+              + tokenFile
+              + ": "
+              + e.getClass().getSimpleName());
     }
     if (token.isEmpty()) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_NOT_FOUND,
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_NOT_FOUND,
           "the pod's projected Kubernetes token " + tokenFile + " is empty");
     }
     return token;

@@ -1,10 +1,10 @@
 package io.grafanatokens.provider.yandex;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.ErrorText;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.TransientProviderException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -28,8 +28,16 @@ final class YandexErrors {
   static final String TOKEN_CREATOR_ROLE = "iam.serviceAccounts.tokenCreator";
 
   /** What an error answer means for the operator. */
-  enum ErrorClass { UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, INVALID_ARGUMENT, RATE_LIMITED, RETRYABLE,
-    REDIRECT, OTHER }
+  enum ErrorClass {
+    UNAUTHENTICATED,
+    PERMISSION_DENIED,
+    NOT_FOUND,
+    INVALID_ARGUMENT,
+    RATE_LIMITED,
+    RETRYABLE,
+    REDIRECT,
+    OTHER
+  }
 
   /**
    * The fields of a google.rpc.Status body (or of an OAuth error body); all empty when the body is
@@ -78,9 +86,13 @@ final class YandexErrors {
     Integer code = root.path("code").isInt() ? root.path("code").asInt() : null;
     String message = root.path("message").isTextual() ? root.path("message").asText() : null;
     if (message == null && root.path("error").isTextual()) {
-      // RFC 6749 error of the token exchange: {"error": "invalid_grant", "error_description": "..."}
-      message = root.path("error").asText()
-          + (root.path("error_description").isTextual() ? ": " + root.path("error_description").asText() : "");
+      // RFC 6749 error of the token exchange: {"error": "invalid_grant", "error_description":
+      // "..."}
+      message =
+          root.path("error").asText()
+              + (root.path("error_description").isTextual()
+                  ? ": " + root.path("error_description").asText()
+                  : "");
     }
     List<String> requestIds = new ArrayList<>();
     for (JsonNode detail : root.path("details")) {
@@ -148,30 +160,69 @@ final class YandexErrors {
    *
    * @param what the call, for messages, e.g. "mint an IAM token for service account X"
    * @param targetAccount the service account the resource mints tokens for
-   * @param identity who the operator acts as, e.g. "service account Y (authorized key K in Secret S)"
+   * @param identity who the operator acts as, e.g. "service account Y (authorized key K in Secret
+   *     S)"
    */
-  static ProviderException forIamCall(String what, YandexHttp.Response r, String targetAccount, String identity) {
+  static ProviderException forIamCall(
+      String what, YandexHttp.Response r, String targetAccount, String identity) {
     ErrorBody error = parse(r.body());
     logRequestIds(what, error);
     String answer = answer(r, error);
     return switch (classify(r.status(), error.code())) {
-      case PERMISSION_DENIED -> new PermanentProviderException(Reasons.PERMISSION_DENIED,
-          "grant the role " + TOKEN_CREATOR_ROLE + " on service account " + targetAccount + " to " + identity
-              + ": IAM refused to " + what + " (" + answer + ")");
-      case NOT_FOUND -> new PermanentProviderException(Reasons.SERVICE_ACCOUNT_NOT_FOUND,
-          "IAM has no service account " + targetAccount + ": check spec.yandexCloud.serviceAccountId, and that "
-              + identity + " has " + TOKEN_CREATOR_ROLE + " on it (" + answer + ")");
-      case UNAUTHENTICATED -> new PermanentProviderException(Reasons.CREDENTIALS_REJECTED,
-          "IAM rejected the operator's IAM token even after renewing it (" + answer + "), acting as " + identity);
-      case RATE_LIMITED -> new TransientProviderException(Reasons.RATE_LIMITED,
-          "IAM is rate limiting: could not " + what + " (" + answer + ")", retryAfter(r).orElse(null), null);
-      case RETRYABLE -> new TransientProviderException(Reasons.PROVIDER_ERROR,
-          "IAM failed to " + what + " (" + answer + ")", null, null);
-      case REDIRECT -> new PermanentProviderException(Reasons.PROVIDER_REJECTED,
-          "IAM answered a redirect (" + r.status() + ") to " + what
-              + ": set the IAM endpoint to the address the API is served on");
-      case INVALID_ARGUMENT, OTHER -> new PermanentProviderException(Reasons.PROVIDER_REJECTED,
-          "IAM rejected the request to " + what + " (" + answer + ")");
+      case PERMISSION_DENIED ->
+          new PermanentProviderException(
+              Reasons.PERMISSION_DENIED,
+              "grant the role "
+                  + TOKEN_CREATOR_ROLE
+                  + " on service account "
+                  + targetAccount
+                  + " to "
+                  + identity
+                  + ": IAM refused to "
+                  + what
+                  + " ("
+                  + answer
+                  + ")");
+      case NOT_FOUND ->
+          new PermanentProviderException(
+              Reasons.SERVICE_ACCOUNT_NOT_FOUND,
+              "IAM has no service account "
+                  + targetAccount
+                  + ": check spec.yandexCloud.serviceAccountId, and that "
+                  + identity
+                  + " has "
+                  + TOKEN_CREATOR_ROLE
+                  + " on it ("
+                  + answer
+                  + ")");
+      case UNAUTHENTICATED ->
+          new PermanentProviderException(
+              Reasons.CREDENTIALS_REJECTED,
+              "IAM rejected the operator's IAM token even after renewing it ("
+                  + answer
+                  + "), acting as "
+                  + identity);
+      case RATE_LIMITED ->
+          new TransientProviderException(
+              Reasons.RATE_LIMITED,
+              "IAM is rate limiting: could not " + what + " (" + answer + ")",
+              retryAfter(r).orElse(null),
+              null);
+      case RETRYABLE ->
+          new TransientProviderException(
+              Reasons.PROVIDER_ERROR, "IAM failed to " + what + " (" + answer + ")", null, null);
+      case REDIRECT ->
+          new PermanentProviderException(
+              Reasons.PROVIDER_REJECTED,
+              "IAM answered a redirect ("
+                  + r.status()
+                  + ") to "
+                  + what
+                  + ": set the IAM endpoint to the address the API is served on");
+      case INVALID_ARGUMENT, OTHER ->
+          new PermanentProviderException(
+              Reasons.PROVIDER_REJECTED,
+              "IAM rejected the request to " + what + " (" + answer + ")");
     };
   }
 
@@ -187,18 +238,29 @@ final class YandexErrors {
     logRequestIds(source, error);
     String answer = answer(r, error);
     return switch (classify(r.status(), error.code())) {
-      case RATE_LIMITED -> new TransientProviderException(Reasons.RATE_LIMITED,
-          source + " is rate limiting the operator's own IAM token (" + answer + ")", retryAfter(r).orElse(null), null);
-      case RETRYABLE -> new TransientProviderException(Reasons.PROVIDER_ERROR,
-          source + " failed to issue the operator's own IAM token (" + answer + ")", null, null);
-      default -> new PermanentProviderException(Reasons.CREDENTIALS_REJECTED,
-          fix + ": " + source + " refused the operator's credential (" + answer + ")");
+      case RATE_LIMITED ->
+          new TransientProviderException(
+              Reasons.RATE_LIMITED,
+              source + " is rate limiting the operator's own IAM token (" + answer + ")",
+              retryAfter(r).orElse(null),
+              null);
+      case RETRYABLE ->
+          new TransientProviderException(
+              Reasons.PROVIDER_ERROR,
+              source + " failed to issue the operator's own IAM token (" + answer + ")",
+              null,
+              null);
+      default ->
+          new PermanentProviderException(
+              Reasons.CREDENTIALS_REJECTED,
+              fix + ": " + source + " refused the operator's credential (" + answer + ")");
     };
   }
 
   /** Timeouts, refused and dropped connections, TLS failures: all transient. */
   static TransientProviderException forIo(String what, IOException e, Duration timeout) {
-    return new TransientProviderException(Reasons.PROVIDER_ERROR, what + ": " + ioDetail(e, timeout), null, e);
+    return new TransientProviderException(
+        Reasons.PROVIDER_ERROR, what + ": " + ioDetail(e, timeout), null, e);
   }
 
   static TransientProviderException interrupted(String what, InterruptedException e) {
@@ -212,7 +274,9 @@ final class YandexErrors {
       return "connecting timed out after " + timeout.toMillis() + " ms";
     }
     if (e instanceof HttpTimeoutException) {
-      return "no answer within " + timeout.toMillis() + " ms (the call may still have taken effect)";
+      return "no answer within "
+          + timeout.toMillis()
+          + " ms (the call may still have taken effect)";
     }
     if (e instanceof ConnectException) {
       return "cannot connect" + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -231,18 +295,21 @@ final class YandexErrors {
   }
 
   private static String text(ErrorBody error, String body) {
-    return ErrorText.of(error.message(), body, "(an HTML page, not a Yandex API: check the endpoint)");
+    return ErrorText.of(
+        error.message(), body, "(an HTML page, not a Yandex API: check the endpoint)");
   }
 
   private static Optional<Duration> retryAfter(YandexHttp.Response r) {
-    return r.retryAfter().flatMap(v -> {
-      try {
-        long seconds = Long.parseLong(v.strip());
-        return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
+    return r.retryAfter()
+        .flatMap(
+            v -> {
+              try {
+                long seconds = Long.parseLong(v.strip());
+                return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+              } catch (NumberFormatException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   private static void logRequestIds(String what, ErrorBody error) {

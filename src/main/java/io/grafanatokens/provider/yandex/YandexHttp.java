@@ -31,10 +31,11 @@ final class YandexHttp {
 
   YandexHttp(Duration timeout) {
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder()
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   Duration timeout() {
@@ -42,10 +43,12 @@ final class YandexHttp {
   }
 
   /** POST a JSON body, with "Authorization: Bearer ..." when authorization is not null. */
-  Response postJson(String url, Object body, String authorization) throws IOException, InterruptedException {
-    HttpRequest.Builder request = base(url)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
+  Response postJson(String url, Object body, String authorization)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        base(url)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -54,14 +57,19 @@ final class YandexHttp {
 
   /** POST an application/x-www-form-urlencoded body. */
   Response postForm(String url, Map<String, String> form) throws IOException, InterruptedException {
-    String encoded = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    return send(base(url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(encoded))
-        .build());
+    String encoded =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    return send(
+        base(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(encoded))
+            .build());
   }
 
   /** GET with extra headers. */
@@ -72,12 +80,17 @@ final class YandexHttp {
   }
 
   private HttpRequest.Builder base(String url) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", "application/json");
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(timeout)
+        .header("Accept", "application/json");
   }
 
   private Response send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-    return new Response(r.statusCode(), r.body(), r.headers().firstValue("Date").flatMap(YandexHttp::httpDate),
+    return new Response(
+        r.statusCode(),
+        r.body(),
+        r.headers().firstValue("Date").flatMap(YandexHttp::httpDate),
         r.headers().firstValue("Retry-After"));
   }
 
@@ -91,7 +104,8 @@ final class YandexHttp {
 
   static Optional<Instant> httpDate(String value) {
     try {
-      return Optional.of(ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      return Optional.of(
+          ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

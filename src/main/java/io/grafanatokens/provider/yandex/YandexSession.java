@@ -17,12 +17,16 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** IAM token operations for one target service account, as one operator identity, at one IAM endpoint. */
+/**
+ * IAM token operations for one target service account, as one operator identity, at one IAM
+ * endpoint.
+ */
 final class YandexSession implements TokenSession {
   static final String CREATE_PATH = "/iam/v1/tokens:createForServiceAccount";
   static final String REVOKE_PATH = "/iam/v1/tokens:revoke";
 
   private static final Logger LOG = LoggerFactory.getLogger(YandexSession.class);
+
   /** The reconciler's token names end in "-<counter>"; what comes before names the resource. */
   private static final Pattern COUNTER_SUFFIX = Pattern.compile("^(.*)-[0-9]+$");
 
@@ -34,8 +38,14 @@ final class YandexSession implements TokenSession {
   private final YandexHttp http;
   private final Clock clock;
 
-  YandexSession(String serviceAccountId, String iamEndpoint, OperatorCredential credential,
-      OperatorTokenCache operatorTokens, IssuedTokenValues issued, YandexHttp http, Clock clock) {
+  YandexSession(
+      String serviceAccountId,
+      String iamEndpoint,
+      OperatorCredential credential,
+      OperatorTokenCache operatorTokens,
+      IssuedTokenValues issued,
+      YandexHttp http,
+      Clock clock) {
     this.serviceAccountId = serviceAccountId;
     this.iamEndpoint = iamEndpoint;
     this.credential = credential;
@@ -71,14 +81,16 @@ final class YandexSession implements TokenSession {
     String what = "mint an IAM token for service account " + serviceAccountId;
     Instant sentAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     issued.dropExpired(clock.instant());
-    YandexHttp.Response r = callAsOperator(CREATE_PATH, Map.of("serviceAccountId", serviceAccountId), what);
+    YandexHttp.Response r =
+        callAsOperator(CREATE_PATH, Map.of("serviceAccountId", serviceAccountId), what);
     if (!r.ok()) {
       throw YandexErrors.forIamCall(what, r, serviceAccountId, credential.identity());
     }
     TokenAnswers.Answer answer = TokenAnswers.iamToken(r, sentAt, what);
     String handle = TokenHandle.of(answer.token());
     issued.remember(handle, answer.token(), origin(), answer.expiresAt(), holderOf(name));
-    return new IssuedToken(handle, name, answer.token(), serviceAccountId, sentAt, answer.expiresAt(), true);
+    return new IssuedToken(
+        handle, name, answer.token(), serviceAccountId, sentAt, answer.expiresAt(), true);
   }
 
   /**
@@ -87,49 +99,68 @@ final class YandexSession implements TokenSession {
    * account) is left to expire; so is a value IAM handed to more than one resource.
    */
   @Override
-  public RevokeOutcome revoke(String ignoredServiceAccountId, String handle) throws ProviderException {
+  public RevokeOutcome revoke(String ignoredServiceAccountId, String handle)
+      throws ProviderException {
     issued.dropExpired(clock.instant());
     Optional<IssuedTokenValues.Remembered> known = issued.get(handle);
     if (known.isEmpty()) {
-      LOG.info("IAM token {} is not in this operator's memory (minted before a restart, or expired): it is left "
-          + "to expire", handle);
+      LOG.info(
+          "IAM token {} is not in this operator's memory (minted before a restart, or expired): it is left "
+              + "to expire",
+          handle);
       return RevokeOutcome.LEFT_TO_EXPIRE;
     }
     if (!known.get().origin().equals(origin())) {
-      LOG.info("IAM token {} was not minted at {} for service account {}: it is left to expire", handle,
-          iamEndpoint, serviceAccountId);
+      LOG.info(
+          "IAM token {} was not minted at {} for service account {}: it is left to expire",
+          handle,
+          iamEndpoint,
+          serviceAccountId);
       return RevokeOutcome.LEFT_TO_EXPIRE;
     }
     if (known.get().heldByMoreThanOneResource()) {
-      LOG.info("IAM handed token {} to more than one resource ({}): it is left to expire", handle,
+      LOG.info(
+          "IAM handed token {} to more than one resource ({}): it is left to expire",
+          handle,
           known.get().holders());
       return RevokeOutcome.LEFT_TO_EXPIRE;
     }
     String what = "revoke IAM token " + handle;
-    YandexHttp.Response r = callAsOperator(REVOKE_PATH, Map.of("iamToken", known.get().value()), what);
+    YandexHttp.Response r =
+        callAsOperator(REVOKE_PATH, Map.of("iamToken", known.get().value()), what);
     if (r.ok()) {
       issued.forget(handle);
       return RevokeOutcome.REVOKED;
     }
-    YandexErrors.ErrorClass kind = YandexErrors.classify(r.status(), YandexErrors.parse(r.body()).code());
-    if (kind == YandexErrors.ErrorClass.NOT_FOUND || kind == YandexErrors.ErrorClass.INVALID_ARGUMENT) {
+    YandexErrors.ErrorClass kind =
+        YandexErrors.classify(r.status(), YandexErrors.parse(r.body()).code());
+    if (kind == YandexErrors.ErrorClass.NOT_FOUND
+        || kind == YandexErrors.ErrorClass.INVALID_ARGUMENT) {
       // IAM no longer takes the value as a token: nothing left to revoke
       issued.forget(handle);
-      LOG.info("IAM no longer knows token {} ({}): counted as revoked", handle,
+      LOG.info(
+          "IAM no longer knows token {} ({}): counted as revoked",
+          handle,
           YandexErrors.answer(r, YandexErrors.parse(r.body())));
       return RevokeOutcome.ALREADY_GONE;
     }
     throw YandexErrors.forIamCall(what, r, serviceAccountId, credential.identity());
   }
 
-  /** One IAM call with the operator's token; on 401 the token is renewed once and the call repeated. */
-  private YandexHttp.Response callAsOperator(String path, Object body, String what) throws ProviderException {
+  /**
+   * One IAM call with the operator's token; on 401 the token is renewed once and the call repeated.
+   */
+  private YandexHttp.Response callAsOperator(String path, Object body, String what)
+      throws ProviderException {
     OperatorToken token = operatorTokens.get(credential);
     YandexHttp.Response r = post(path, body, token, what);
     if (r.status() != 401) {
       return r;
     }
-    LOG.debug("IAM answered 401 to {}; renewing the operator's IAM token of {} once", what, credential.identity());
+    LOG.debug(
+        "IAM answered 401 to {}; renewing the operator's IAM token of {} once",
+        what,
+        credential.identity());
     operatorTokens.invalidate(credential, token);
     return post(path, body, operatorTokens.get(credential), what);
   }

@@ -5,15 +5,16 @@ import java.util.Objects;
 
 /**
  * The operator's own Yandex Cloud endpoints (YC_IAM_ENDPOINT, YC_TOKEN_EXCHANGE_ENDPOINT,
- * YC_METADATA_URL, YC_WORKLOAD_TOKEN_PATH): the only endpoints ambient credentials are ever sent to.
+ * YC_METADATA_URL, YC_WORKLOAD_TOKEN_PATH): the only endpoints ambient credentials are ever sent
+ * to.
  *
  * @param iamEndpoint IAM base URL, e.g. https://iam.api.cloud.yandex.net (paths are appended)
  * @param tokenExchangeEndpoint full URL of the workload identity token exchange
  * @param metadataUrl full URL of the metadata service's token
  * @param workloadTokenPath file of the pod's projected Kubernetes service-account token
  */
-public record YandexSettings(String iamEndpoint, String tokenExchangeEndpoint, String metadataUrl,
-    Path workloadTokenPath) {
+public record YandexSettings(
+    String iamEndpoint, String tokenExchangeEndpoint, String metadataUrl, Path workloadTokenPath) {
 
   public YandexSettings {
     iamEndpoint = withoutTrailingSlash(Objects.requireNonNull(iamEndpoint, "iamEndpoint"));

@@ -8,8 +8,10 @@ import java.util.Optional;
 public final class Backoff {
   static final Duration FIRST = Duration.ofSeconds(2);
   static final Duration CAP = Duration.ofMinutes(5);
+
   /** 403, 404, 402, validation, lifetime limits: fixed outside Kubernetes. */
   public static final Duration PERMANENT = Duration.ofMinutes(10);
+
   /** A missing credentials Secret or key, and a blocked 401 re-check. */
   public static final Duration CREDENTIALS = Duration.ofMinutes(1);
 
@@ -46,7 +48,8 @@ public final class Backoff {
    *
    * @param attempt 1 for the first failure
    */
-  public static Duration transientDelay(int attempt, Optional<Duration> renewBefore, Optional<Duration> retryAfter) {
+  public static Duration transientDelay(
+      int attempt, Optional<Duration> renewBefore, Optional<Duration> retryAfter) {
     Duration cap = CAP;
     if (renewBefore.isPresent() && renewBefore.get().dividedBy(4).compareTo(cap) < 0) {
       cap = renewBefore.get().dividedBy(4);

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class ConnectionRules {
   private static final Set<String> KINDS = Set.of(ConnectionRef.NAMESPACED, ConnectionRef.CLUSTER);
-  private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+  private static final Set<String> SELECTOR_OPERATORS =
+      Set.of("In", "NotIn", "Exists", "DoesNotExist");
   private static final Set<String> VALUED_OPERATORS = Set.of("In", "NotIn");
   private static final Pattern DIGITS = Pattern.compile("^[1-9][0-9]{0,17}$");
 
@@ -33,20 +34,28 @@ public final class ConnectionRules {
     TokenServiceAccount sa = spec.getServiceAccount();
     if (ref == null) {
       if (sa != null) {
-        out.add(new Violation("spec.serviceAccount", "is only allowed with spec.connectionRef (a provider block names "
-            + "its own service account)"));
+        out.add(
+            new Violation(
+                "spec.serviceAccount",
+                "is only allowed with spec.connectionRef (a provider block names "
+                    + "its own service account)"));
       }
       return;
     }
     if (ref.getKind() != null && !KINDS.contains(ref.getKind())) {
-      out.add(new Violation("spec.connectionRef.kind", "must be GrafanaConnection or ClusterGrafanaConnection"));
+      out.add(
+          new Violation(
+              "spec.connectionRef.kind", "must be GrafanaConnection or ClusterGrafanaConnection"));
     }
-    if (ref.getName() == null || ref.getName().length() > 253 || !KubernetesNames.DNS_SUBDOMAIN.matcher(ref.getName())
-        .matches()) {
+    if (ref.getName() == null
+        || ref.getName().length() > 253
+        || !KubernetesNames.DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
       out.add(new Violation("spec.connectionRef.name", "is required: a DNS subdomain"));
     }
     if (sa == null) {
-      out.add(new Violation("spec.serviceAccount", "is required with spec.connectionRef: set id or name"));
+      out.add(
+          new Violation(
+              "spec.serviceAccount", "is required with spec.connectionRef: set id or name"));
       return;
     }
     if ((sa.getId() != null) == (sa.getName() != null)) {
@@ -65,35 +74,47 @@ public final class ConnectionRules {
       out.add(new Violation("spec.serviceAccount.role", "is only allowed with name"));
     }
     if (sa.getRole() != null && !ProviderBlockRules.ROLES.contains(sa.getRole())) {
-      out.add(new Violation("spec.serviceAccount.role", "must be one of Viewer, Editor, Admin, None"));
+      out.add(
+          new Violation("spec.serviceAccount.role", "must be one of Viewer, Editor, Admin, None"));
     }
   }
 
   /**
-   * What a connection's provider asks of spec.serviceAccount: a name, createIfMissing and role
-   * only for grafana, whose ids are digits.
+   * What a connection's provider asks of spec.serviceAccount: a name, createIfMissing and role only
+   * for grafana, whose ids are digits.
    */
-  public static List<Violation> accountFor(GrafanaConnectionSpec connection, TokenServiceAccount sa) {
+  public static List<Violation> accountFor(
+      GrafanaConnectionSpec connection, TokenServiceAccount sa) {
     List<Violation> out = new ArrayList<>();
     if (connection.getGrafana() != null) {
       if (sa.getId() != null && !DIGITS.matcher(sa.getId()).matches()) {
-        out.add(new Violation("spec.serviceAccount.id", "must be the digits of a Grafana service account id"));
+        out.add(
+            new Violation(
+                "spec.serviceAccount.id", "must be the digits of a Grafana service account id"));
       }
       return out;
     }
-    String provider = connection.getAmazonManagedGrafana() != null ? "amazonManagedGrafana" : "yandexCloud";
+    String provider =
+        connection.getAmazonManagedGrafana() != null ? "amazonManagedGrafana" : "yandexCloud";
     if (sa.getId() == null) {
-      out.add(new Violation("spec.serviceAccount.id", "is required: a " + provider + " connection has no name lookup"));
+      out.add(
+          new Violation(
+              "spec.serviceAccount.id",
+              "is required: a " + provider + " connection has no name lookup"));
     }
     Map<String, Object> grafanaOnly = new LinkedHashMap<>();
     grafanaOnly.put("name", sa.getName());
     grafanaOnly.put("createIfMissing", sa.getCreateIfMissing());
     grafanaOnly.put("role", sa.getRole());
-    grafanaOnly.forEach((field, value) -> {
-      if (value != null) {
-        out.add(new Violation("spec.serviceAccount." + field, "is only for a grafana connection, not " + provider));
-      }
-    });
+    grafanaOnly.forEach(
+        (field, value) -> {
+          if (value != null) {
+            out.add(
+                new Violation(
+                    "spec.serviceAccount." + field,
+                    "is only for a grafana connection, not " + provider));
+          }
+        });
     return out;
   }
 
@@ -104,11 +125,18 @@ public final class ConnectionRules {
       out.add(new Violation("spec", "is required"));
       return out;
     }
-    int blocks = (spec.getGrafana() != null ? 1 : 0) + (spec.getAmazonManagedGrafana() != null ? 1 : 0)
-        + (spec.getYandexCloud() != null ? 1 : 0);
+    int blocks =
+        (spec.getGrafana() != null ? 1 : 0)
+            + (spec.getAmazonManagedGrafana() != null ? 1 : 0)
+            + (spec.getYandexCloud() != null ? 1 : 0);
     if (blocks != 1) {
-      out.add(new Violation("spec", "exactly one provider block of grafana, amazonManagedGrafana, yandexCloud must be "
-          + "set (found " + blocks + ")"));
+      out.add(
+          new Violation(
+              "spec",
+              "exactly one provider block of grafana, amazonManagedGrafana, yandexCloud must be "
+                  + "set (found "
+                  + blocks
+                  + ")"));
     }
     if (spec.getGrafana() != null) {
       ProviderBlockRules.grafana(spec.getGrafana(), false, out);
@@ -144,8 +172,11 @@ public final class ConnectionRules {
       if (!SELECTOR_OPERATORS.contains(String.valueOf(e.getOperator()))) {
         out.add(new Violation(at + ".operator", "must be In, NotIn, Exists or DoesNotExist"));
       } else if (VALUED_OPERATORS.contains(e.getOperator()) != withValues) {
-        out.add(new Violation(at + ".values", "must be non-empty with In and NotIn, and absent with Exists and "
-            + "DoesNotExist"));
+        out.add(
+            new Violation(
+                at + ".values",
+                "must be non-empty with In and NotIn, and absent with Exists and "
+                    + "DoesNotExist"));
       }
     }
   }

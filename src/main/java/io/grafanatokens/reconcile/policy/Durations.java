@@ -28,11 +28,12 @@ public final class Durations {
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
-      long unit = switch (m.group(2)) {
-        case "h" -> 3600;
-        case "m" -> 60;
-        default -> 1;
-      };
+      long unit =
+          switch (m.group(2)) {
+            case "h" -> 3600;
+            case "m" -> 60;
+            default -> 1;
+          };
       if (n > MAX_SECONDS / unit) {
         return Optional.empty();
       }

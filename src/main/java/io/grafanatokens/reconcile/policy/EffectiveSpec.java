@@ -10,8 +10,8 @@ import io.grafanatokens.api.v1alpha1.YandexCloudProvider;
 import java.util.List;
 
 /**
- * docs/reference.md#using-a-connection: the spec a token naming a connection is reconciled by —
- * the connection's block completed by the token's spec.serviceAccount — and the rules it must then
+ * docs/reference.md#using-a-connection: the spec a token naming a connection is reconciled by — the
+ * connection's block completed by the token's spec.serviceAccount — and the rules it must then
  * hold, reported on the token's own fields. Pure.
  */
 public final class EffectiveSpec {
@@ -21,21 +21,23 @@ public final class EffectiveSpec {
    * What spec.serviceAccount must be for this connection's provider, then every rule of the
    * effective spec (the AMG 30-day cap, no secondsToLive for yandexCloud, ...).
    */
-  public static List<Violation> problems(GrafanaServiceAccountTokenSpec token, GrafanaConnectionSpec connection) {
+  public static List<Violation> problems(
+      GrafanaServiceAccountTokenSpec token, GrafanaConnectionSpec connection) {
     List<Violation> account = ConnectionRules.accountFor(connection, token.getServiceAccount());
     if (!account.isEmpty()) {
       return account;
     }
     return SpecValidator.validate(of(token, connection, token.getServiceAccount())).stream()
-        .map(EffectiveSpec::onTheToken).toList();
+        .map(EffectiveSpec::onTheToken)
+        .toList();
   }
 
   /**
    * The token's spec with the connection's block, completed by spec.serviceAccount (null: the
    * connection's block alone, for its status).
    */
-  public static GrafanaServiceAccountTokenSpec of(GrafanaServiceAccountTokenSpec token, GrafanaConnectionSpec c,
-      TokenServiceAccount sa) {
+  public static GrafanaServiceAccountTokenSpec of(
+      GrafanaServiceAccountTokenSpec token, GrafanaConnectionSpec c, TokenServiceAccount sa) {
     GrafanaServiceAccountTokenSpec e = new GrafanaServiceAccountTokenSpec();
     e.setTokenName(token.getTokenName());
     e.setSecondsToLive(token.getSecondsToLive());
@@ -80,10 +82,12 @@ public final class EffectiveSpec {
 
   /** A rule of the effective spec named by the token's own field. */
   private static Violation onTheToken(Violation v) {
-    String field = v.field()
-        .replaceFirst("^spec\\.grafana\\.serviceAccount", "spec.serviceAccount")
-        .replaceFirst("^spec\\.(amazonManagedGrafana|yandexCloud)\\.serviceAccountId", "spec.serviceAccount.id");
+    String field =
+        v.field()
+            .replaceFirst("^spec\\.grafana\\.serviceAccount", "spec.serviceAccount")
+            .replaceFirst(
+                "^spec\\.(amazonManagedGrafana|yandexCloud)\\.serviceAccountId",
+                "spec.serviceAccount.id");
     return new Violation(field, v.message());
   }
-
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param secretConflict a Secret of that name exists and is not this resource's to write
  * @param credentialsRejected the credentials Secret is the one a 401 was given for (or another
  *     resource is trying its new version first)
- * @param credentialsUntried the credentials Secret never answered and another resource is trying it first
+ * @param credentialsUntried the credentials Secret never answered and another resource is trying it
+ *     first
  * @param backoff the last failure of this generation and when the next attempt is allowed
  * @param rejectedWrite the API server refused the Secret and nothing it depends on changed since
  * @param namespaceTerminating the namespace refuses new content

@@ -2,7 +2,10 @@ package io.grafanatokens.reconcile.policy;
 
 import io.grafanatokens.api.v1alpha1.Reasons;
 
-/** Why a new token is issued: the Issuing=True reasons of docs/reference.md#when-a-new-token-is-issued. */
+/**
+ * Why a new token is issued: the Issuing=True reasons of
+ * docs/reference.md#when-a-new-token-is-issued.
+ */
 public enum IssueTrigger {
   /** renewalTime has come. */
   RENEWING(Reasons.RENEWING, "the token reached its renewal time"),
@@ -13,7 +16,8 @@ public enum IssueTrigger {
   /** A shaping field changed. */
   SPEC_CHANGED(Reasons.SPEC_CHANGED, "a field that shapes the token changed"),
   /** The grafanatokens.io/rotate annotation has a new value. */
-  ROTATE_REQUESTED(Reasons.ROTATE_REQUESTED, "a rotation was requested with grafanatokens.io/rotate"),
+  ROTATE_REQUESTED(
+      Reasons.ROTATE_REQUESTED, "a rotation was requested with grafanatokens.io/rotate"),
   /** The provider no longer has the token, or revoked it. */
   TOKEN_GONE(Reasons.TOKEN_GONE, "the provider no longer has the token");
 

@@ -5,13 +5,14 @@ package io.grafanatokens.reconcile.policy;
  * #which-tokens-may-be-deleted). Only then may its id be deleted: ids are small per-instance
  * integers, so an id recorded at one Grafana names somebody else's token at another. Records
  * written before locations existed are judged by the rule that keeps them safe: an entry's
- * target-hash counts only if it equals the current one, and a bare entry counts only if the
- * record it sits in (the Secret, or status) was written at the current location. Pure.
+ * target-hash counts only if it equals the current one, and a bare entry counts only if the record
+ * it sits in (the Secret, or status) was written at the current location. Pure.
  */
 public final class Locations {
   /** The end of a Warning naming a token recorded at another location. */
-  public static final String ELSEWHERE = " was issued at another location (another Grafana, org, workspace or region): "
-      + "it is never revoked elsewhere and is left to expire";
+  public static final String ELSEWHERE =
+      " was issued at another location (another Grafana, org, workspace or region): "
+          + "it is never revoked elsewhere and is left to expire";
 
   private Locations() {}
 
@@ -24,7 +25,11 @@ public final class Locations {
    * @param recordLocation the location of the record the entry sits in (the Secret's own), or null
    * @param recordTarget the target-hash of that record, or null
    */
-  public static boolean current(String entryLocation, String entryTarget, String recordLocation, String recordTarget,
+  public static boolean current(
+      String entryLocation,
+      String entryTarget,
+      String recordLocation,
+      String recordTarget,
       Here here) {
     if (entryLocation != null) {
       return entryLocation.equals(here.location());

@@ -31,13 +31,19 @@ final class ProviderBlockRules {
     if (g.getCredentialsSecretRef() == null || blank(g.getCredentialsSecretRef().getName())) {
       out.add(new Violation("spec.grafana.credentialsSecretRef.name", "is required"));
     }
-    if (g.getTls() != null && g.getTls().getCaSecretRef() != null && blank(g.getTls().getCaSecretRef().getName())) {
-      out.add(new Violation("spec.grafana.tls.caSecretRef.name", "is required when caSecretRef is set"));
+    if (g.getTls() != null
+        && g.getTls().getCaSecretRef() != null
+        && blank(g.getTls().getCaSecretRef().getName())) {
+      out.add(
+          new Violation(
+              "spec.grafana.tls.caSecretRef.name", "is required when caSecretRef is set"));
     }
     if (!withAccount) {
       if (g.getServiceAccount() != null) {
-        out.add(new Violation("spec.grafana.serviceAccount", "is not part of a connection: give it on the token, "
-            + "as spec.serviceAccount"));
+        out.add(
+            new Violation(
+                "spec.grafana.serviceAccount",
+                "is not part of a connection: give it on the token, " + "as spec.serviceAccount"));
       }
       return;
     }
@@ -85,7 +91,8 @@ final class ProviderBlockRules {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       return Optional.of("must use http or https");
     }
-    if (uri.getRawUserInfo() != null || url.substring(scheme.length() + 3).split("/", 2)[0].contains("@")) {
+    if (uri.getRawUserInfo() != null
+        || url.substring(scheme.length() + 3).split("/", 2)[0].contains("@")) {
       return Optional.of("must not carry userinfo: put credentials in credentialsSecretRef");
     }
     if (uri.getRawQuery() != null || url.contains("?")) {
@@ -98,7 +105,8 @@ final class ProviderBlockRules {
       return Optional.of("must name a host");
     }
     if (!URL.matcher(url).matches()) {
-      return Optional.of("must be http(s)://host[:port][/path] without userinfo, query or fragment");
+      return Optional.of(
+          "must be http(s)://host[:port][/path] without userinfo, query or fragment");
     }
     return Optional.empty();
   }
@@ -111,7 +119,8 @@ final class ProviderBlockRules {
   /** spec.amazonManagedGrafana; {@code withAccount} false for a connection's block. */
   static void amazon(AmazonManagedGrafanaProvider a, boolean withAccount, List<Violation> out) {
     if (a.getWorkspaceId() == null || !WORKSPACE_ID.matcher(a.getWorkspaceId()).matches()) {
-      out.add(new Violation("spec.amazonManagedGrafana.workspaceId", "must match ^g-[0-9a-f]{10}$"));
+      out.add(
+          new Violation("spec.amazonManagedGrafana.workspaceId", "must match ^g-[0-9a-f]{10}$"));
     }
     if (blank(a.getRegion())) {
       out.add(new Violation("spec.amazonManagedGrafana.region", "is required"));
@@ -120,10 +129,13 @@ final class ProviderBlockRules {
       out.add(new Violation("spec.amazonManagedGrafana.serviceAccountId", "is required"));
     }
     if (!withAccount && a.getServiceAccountId() != null) {
-      out.add(new Violation("spec.amazonManagedGrafana.serviceAccountId", "is not part of a connection: give it on "
-          + "the token, as spec.serviceAccount.id"));
+      out.add(
+          new Violation(
+              "spec.amazonManagedGrafana.serviceAccountId",
+              "is not part of a connection: give it on " + "the token, as spec.serviceAccount.id"));
     }
-    endpointProblem(a.getEndpoint()).ifPresent(m -> out.add(new Violation("spec.amazonManagedGrafana.endpoint", m)));
+    endpointProblem(a.getEndpoint())
+        .ifPresent(m -> out.add(new Violation("spec.amazonManagedGrafana.endpoint", m)));
     if (a.getCredentialsSecretRef() != null && blank(a.getCredentialsSecretRef().getName())) {
       out.add(new Violation("spec.amazonManagedGrafana.credentialsSecretRef.name", "is required"));
     }
@@ -133,26 +145,35 @@ final class ProviderBlockRules {
   static void yandex(YandexCloudProvider y, boolean withAccount, List<Violation> out) {
     String sa = y.getServiceAccountId();
     if (withAccount && (sa == null || sa.isEmpty() || sa.length() > 50)) {
-      out.add(new Violation("spec.yandexCloud.serviceAccountId", "is required, 1 to 50 characters"));
+      out.add(
+          new Violation("spec.yandexCloud.serviceAccountId", "is required, 1 to 50 characters"));
     }
     if (!withAccount && sa != null) {
-      out.add(new Violation("spec.yandexCloud.serviceAccountId", "is not part of a connection: give it on the "
-          + "token, as spec.serviceAccount.id"));
+      out.add(
+          new Violation(
+              "spec.yandexCloud.serviceAccountId",
+              "is not part of a connection: give it on the " + "token, as spec.serviceAccount.id"));
     }
     int options = 0;
     if (y.getAuth() != null) {
-      options = (y.getAuth().getAuthorizedKeySecretRef() != null ? 1 : 0)
-          + (y.getAuth().getWorkloadIdentity() != null ? 1 : 0)
-          + (y.getAuth().getMetadataService() != null ? 1 : 0);
+      options =
+          (y.getAuth().getAuthorizedKeySecretRef() != null ? 1 : 0)
+              + (y.getAuth().getWorkloadIdentity() != null ? 1 : 0)
+              + (y.getAuth().getMetadataService() != null ? 1 : 0);
     }
-    endpointProblem(y.getEndpoint()).ifPresent(m -> out.add(new Violation("spec.yandexCloud.endpoint", m)));
-    if (y.getAuth() != null && y.getAuth().getAuthorizedKeySecretRef() != null
+    endpointProblem(y.getEndpoint())
+        .ifPresent(m -> out.add(new Violation("spec.yandexCloud.endpoint", m)));
+    if (y.getAuth() != null
+        && y.getAuth().getAuthorizedKeySecretRef() != null
         && blank(y.getAuth().getAuthorizedKeySecretRef().getName())) {
       out.add(new Violation("spec.yandexCloud.auth.authorizedKeySecretRef.name", "is required"));
     }
     if (options != 1) {
-      out.add(new Violation("spec.yandexCloud.auth", "needs exactly one of authorizedKeySecretRef, "
-          + "workloadIdentity, metadataService"));
+      out.add(
+          new Violation(
+              "spec.yandexCloud.auth",
+              "needs exactly one of authorizedKeySecretRef, "
+                  + "workloadIdentity, metadataService"));
     }
   }
 

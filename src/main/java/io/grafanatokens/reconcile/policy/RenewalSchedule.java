@@ -10,8 +10,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * docs/reference.md#rotation-timing: when to renew and how long the previous key lives, from the lifetime
- * the provider granted. Pure.
+ * docs/reference.md#rotation-timing: when to renew and how long the previous key lives, from the
+ * lifetime the provider granted. Pure.
  *
  * @param lifetime L, expiry minus creation on the provider's clock
  * @param renewBefore the effective renewBefore
@@ -35,7 +35,8 @@ public record RenewalSchedule(
    * @param lifetime the lifetime the provider granted
    * @param renewBefore spec.rotation.renewBefore, if set
    * @param gracePeriod spec.rotation.gracePeriod, if set
-   * @param graceByDefault false for yandexCloud, whose previous tokens are left to expire by default
+   * @param graceByDefault false for yandexCloud, whose previous tokens are left to expire by
+   *     default
    */
   public static RenewalSchedule compute(
       Instant issuedAt,
@@ -50,8 +51,13 @@ public record RenewalSchedule(
     StringBuilder warning = new StringBuilder();
     Duration effective = renewBefore.orElse(third);
     if (effective.compareTo(lifetime.minus(minGap)) >= 0) {
-      warning.append("renewBefore ").append(Durations.format(effective)).append(" is not shorter than the lifetime ")
-          .append(Durations.format(lifetime)).append(" minus ").append(Durations.format(minGap))
+      warning
+          .append("renewBefore ")
+          .append(Durations.format(effective))
+          .append(" is not shorter than the lifetime ")
+          .append(Durations.format(lifetime))
+          .append(" minus ")
+          .append(Durations.format(minGap))
           .append(": using one third of the lifetime. ");
       effective = third;
     }
@@ -68,15 +74,23 @@ public record RenewalSchedule(
       renewal = earliestWhole;
     }
 
-    Optional<Duration> grace = gracePeriod.isPresent()
-        ? gracePeriod
-        : graceByDefault ? Optional.of(min(DEFAULT_GRACE, effective.dividedBy(2))) : Optional.empty();
+    Optional<Duration> grace =
+        gracePeriod.isPresent()
+            ? gracePeriod
+            : graceByDefault
+                ? Optional.of(min(DEFAULT_GRACE, effective.dividedBy(2)))
+                : Optional.empty();
     if (grace.isPresent() && lifetime.compareTo(grace.get().multipliedBy(2)) < 0) {
-      warning.append("the lifetime ").append(Durations.format(lifetime)).append(" is shorter than twice the grace period ")
-          .append(Durations.format(grace.get())).append(".");
+      warning
+          .append("the lifetime ")
+          .append(Durations.format(lifetime))
+          .append(" is shorter than twice the grace period ")
+          .append(Durations.format(grace.get()))
+          .append(".");
     }
     String w = warning.toString().trim();
-    return new RenewalSchedule(lifetime, effective, renewal, grace, w.isEmpty() ? Optional.empty() : Optional.of(w));
+    return new RenewalSchedule(
+        lifetime, effective, renewal, grace, w.isEmpty() ? Optional.empty() : Optional.of(w));
   }
 
   /** (first 8 hex digits of SHA-256(uid)) mod bound, in seconds: stable per resource. */
@@ -91,7 +105,9 @@ public record RenewalSchedule(
 
   static String sha256Hex(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

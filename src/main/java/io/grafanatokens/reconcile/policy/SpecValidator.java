@@ -27,8 +27,10 @@ public final class SpecValidator {
   private static final Pattern TOKEN_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+
   /** Kubernetes' limit on all annotations of an object, less room for the operator's own. */
   private static final long MAX_ANNOTATIONS_SIZE = 256 * 1024 - 16 * 1024;
+
   private static final Pattern DATA_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
   private static final Set<String> KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet");
   private static final Set<String> POLICIES = Set.of("Revoke", "Retain");
@@ -43,13 +45,19 @@ public final class SpecValidator {
       out.add(new Violation("spec", "is required"));
       return out;
     }
-    int blocks = (spec.getGrafana() != null ? 1 : 0)
-        + (spec.getAmazonManagedGrafana() != null ? 1 : 0)
-        + (spec.getYandexCloud() != null ? 1 : 0)
-        + (spec.getConnectionRef() != null ? 1 : 0);
+    int blocks =
+        (spec.getGrafana() != null ? 1 : 0)
+            + (spec.getAmazonManagedGrafana() != null ? 1 : 0)
+            + (spec.getYandexCloud() != null ? 1 : 0)
+            + (spec.getConnectionRef() != null ? 1 : 0);
     if (blocks != 1) {
-      out.add(new Violation("spec", "exactly one of grafana, amazonManagedGrafana, yandexCloud, connectionRef "
-          + "must be set (found " + blocks + ")"));
+      out.add(
+          new Violation(
+              "spec",
+              "exactly one of grafana, amazonManagedGrafana, yandexCloud, connectionRef "
+                  + "must be set (found "
+                  + blocks
+                  + ")"));
     }
     ConnectionRules.tokenSide(spec, out);
     if (spec.getGrafana() != null) {
@@ -61,8 +69,10 @@ public final class SpecValidator {
     if (spec.getYandexCloud() != null) {
       ProviderBlockRules.yandex(spec.getYandexCloud(), true, out);
       if (spec.getSecondsToLive() != null) {
-        out.add(new Violation("spec.secondsToLive", "must be absent with yandexCloud: the IAM service decides the "
-            + "lifetime"));
+        out.add(
+            new Violation(
+                "spec.secondsToLive",
+                "must be absent with yandexCloud: the IAM service decides the " + "lifetime"));
       }
     }
     if (spec.getTokenName() != null && !TOKEN_NAME.matcher(spec.getTokenName()).matches()) {
@@ -70,7 +80,9 @@ public final class SpecValidator {
     }
     Long ttl = spec.getSecondsToLive();
     if (ttl != null && (ttl < MIN_SECONDS_TO_LIVE || ttl > MAX_SECONDS_TO_LIVE)) {
-      out.add(new Violation("spec.secondsToLive", "must be between 60 and 2592000 (30 days), got " + ttl));
+      out.add(
+          new Violation(
+              "spec.secondsToLive", "must be between 60 and 2592000 (30 days), got " + ttl));
     }
     rotation(spec, out);
     secret(spec, out);
@@ -90,24 +102,36 @@ public final class SpecValidator {
     if (r.getRenewBefore() != null) {
       renewBefore = Durations.parse(r.getRenewBefore());
       if (renewBefore.isEmpty()) {
-        out.add(new Violation("spec.rotation.renewBefore", "must be a duration such as 8h or 1h30m (units h, m, s)"));
+        out.add(
+            new Violation(
+                "spec.rotation.renewBefore",
+                "must be a duration such as 8h or 1h30m (units h, m, s)"));
       } else if (renewBefore.get().isZero()) {
         out.add(new Violation("spec.rotation.renewBefore", "must be greater than 0"));
         renewBefore = Optional.empty();
       } else if (spec.getYandexCloud() == null) {
         Duration lifetime = Duration.ofSeconds(requestedSecondsToLive(spec));
         if (renewBefore.get().plus(MIN_RENEW_MARGIN).compareTo(lifetime) > 0) {
-          out.add(new Violation("spec.rotation.renewBefore", "must be shorter than the lifetime ("
-              + lifetime.getSeconds() + "s) by at least 30s"));
+          out.add(
+              new Violation(
+                  "spec.rotation.renewBefore",
+                  "must be shorter than the lifetime ("
+                      + lifetime.getSeconds()
+                      + "s) by at least 30s"));
         }
       }
     }
     if (r.getGracePeriod() != null) {
       Optional<Duration> grace = Durations.parse(r.getGracePeriod());
       if (grace.isEmpty()) {
-        out.add(new Violation("spec.rotation.gracePeriod", "must be a duration such as 10m or 0s (units h, m, s)"));
+        out.add(
+            new Violation(
+                "spec.rotation.gracePeriod",
+                "must be a duration such as 10m or 0s (units h, m, s)"));
       } else if (renewBefore.isPresent() && grace.get().compareTo(renewBefore.get()) >= 0) {
-        out.add(new Violation("spec.rotation.gracePeriod", "must be shorter than spec.rotation.renewBefore"));
+        out.add(
+            new Violation(
+                "spec.rotation.gracePeriod", "must be shorter than spec.rotation.renewBefore"));
       }
     }
   }
@@ -122,10 +146,14 @@ public final class SpecValidator {
     if (s == null) {
       return;
     }
-    if (s.getName() != null && (s.getName().length() > 253 || !DNS_SUBDOMAIN.matcher(s.getName()).matches())) {
-      out.add(new Violation("spec.secret.name", "must be a DNS subdomain (lowercase letters, digits, '-', '.')"));
+    if (s.getName() != null
+        && (s.getName().length() > 253 || !DNS_SUBDOMAIN.matcher(s.getName()).matches())) {
+      out.add(
+          new Violation(
+              "spec.secret.name", "must be a DNS subdomain (lowercase letters, digits, '-', '.')"));
     }
-    if (s.getKey() != null && (s.getKey().length() > 253 || !DATA_KEY.matcher(s.getKey()).matches())) {
+    if (s.getKey() != null
+        && (s.getKey().length() > 253 || !DATA_KEY.matcher(s.getKey()).matches())) {
       out.add(new Violation("spec.secret.key", "must match ^[-._a-zA-Z0-9]+$"));
     }
     String urlKey = s.getUrlKey();
@@ -146,24 +174,48 @@ public final class SpecValidator {
       out.add(new Violation("spec.secret.labels", "may not set " + MANAGED_BY_LABEL));
     }
     if (labels != null) {
-      // Kubernetes' own rules, checked here so that a spec can never make the API server refuse the Secret
-      labels.forEach((k, v) -> {
-        KubernetesNames.qualifiedNameProblem(k).ifPresent(p -> out.add(new Violation("spec.secret.labels[" + k + "]", "key " + p)));
-        KubernetesNames.labelValueProblem(v).ifPresent(p -> out.add(new Violation("spec.secret.labels[" + k + "]", "value " + p)));
-      });
+      // Kubernetes' own rules, checked here so that a spec can never make the API server refuse the
+      // Secret
+      labels.forEach(
+          (k, v) -> {
+            KubernetesNames.qualifiedNameProblem(k)
+                .ifPresent(
+                    p -> out.add(new Violation("spec.secret.labels[" + k + "]", "key " + p)));
+            KubernetesNames.labelValueProblem(v)
+                .ifPresent(
+                    p -> out.add(new Violation("spec.secret.labels[" + k + "]", "value " + p)));
+          });
     }
     Map<String, String> annotations = s.getAnnotations();
-    if (annotations != null && annotations.keySet().stream().anyMatch(k -> k.startsWith(ANNOTATION_PREFIX))) {
-      out.add(new Violation("spec.secret.annotations", "may not set keys under " + ANNOTATION_PREFIX));
+    if (annotations != null
+        && annotations.keySet().stream().anyMatch(k -> k.startsWith(ANNOTATION_PREFIX))) {
+      out.add(
+          new Violation("spec.secret.annotations", "may not set keys under " + ANNOTATION_PREFIX));
     }
     if (annotations != null) {
-      annotations.keySet().forEach(k -> KubernetesNames.qualifiedNameProblem(k)
-          .ifPresent(p -> out.add(new Violation("spec.secret.annotations[" + k + "]", "key " + p))));
-      long size = annotations.entrySet().stream()
-          .mapToLong(e -> e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length())).sum();
+      annotations
+          .keySet()
+          .forEach(
+              k ->
+                  KubernetesNames.qualifiedNameProblem(k)
+                      .ifPresent(
+                          p ->
+                              out.add(
+                                  new Violation(
+                                      "spec.secret.annotations[" + k + "]", "key " + p))));
+      long size =
+          annotations.entrySet().stream()
+              .mapToLong(
+                  e -> e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length()))
+              .sum();
       if (size > MAX_ANNOTATIONS_SIZE) {
-        out.add(new Violation("spec.secret.annotations", "must total at most 256 KiB with the operator's own "
-            + "(found " + size + " bytes)"));
+        out.add(
+            new Violation(
+                "spec.secret.annotations",
+                "must total at most 256 KiB with the operator's own "
+                    + "(found "
+                    + size
+                    + " bytes)"));
       }
     }
   }
@@ -190,7 +242,10 @@ public final class SpecValidator {
         out.add(new Violation(path + ".name", "is required"));
       }
       if (!seen.add(t.getKind() + "/" + t.getName())) {
-        out.add(new Violation("spec.restartTargets", "must be unique: " + t.getKind() + "/" + t.getName() + " repeats"));
+        out.add(
+            new Violation(
+                "spec.restartTargets",
+                "must be unique: " + t.getKind() + "/" + t.getName() + " repeats"));
       }
     }
   }

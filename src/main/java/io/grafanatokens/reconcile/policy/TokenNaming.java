@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Token names {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>} (docs/reference.md#issuing-crash-safe): deterministic, so a lost create shows up on the next attempt and the sweep can tell
- * this resource's tokens from everyone else's.
+ * Token names {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>}
+ * (docs/reference.md#issuing-crash-safe): deterministic, so a lost create shows up on the next
+ * attempt and the sweep can tell this resource's tokens from everyone else's.
  */
 public final class TokenNaming {
   static final int MAX_BASE = 108;

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param keyEdited the key is gone from the Secret or differs from key-sha256
  * @param recordedTargetHash the Secret's target-hash
  * @param targetHash the shaping fields' hash now
- * @param adoptingOtherTarget the Secret is an orphan (left by Retain) issued under other shaping fields
+ * @param adoptingOtherTarget the Secret is an orphan (left by Retain) issued under other shaping
+ *     fields
  * @param rotateAnnotation the resource's grafanatokens.io/rotate value
  * @param actedRotate the rotate value last acted on (the Secret's rotate-request)
  * @param renewalTime when the current token is due; empty when it cannot be computed

@@ -11,24 +11,55 @@ import java.time.Duration;
  * @param errorType for ERROR: the x-amzn-ErrorType; for VALIDATION: the field name
  * @param hold for HOLD: how long the request is held before the connection is closed unanswered
  */
-public record AmgFault(Kind kind, long retryAfterSeconds, int status, String errorType, String message, Duration hold) {
+public record AmgFault(
+    Kind kind,
+    long retryAfterSeconds,
+    int status,
+    String errorType,
+    String message,
+    Duration hold) {
   /** 500 InternalServerException without Retry-After; nothing is done. */
-  public static final AmgFault INTERNAL_SERVER = new AmgFault(Kind.INTERNAL_SERVER, 0, 500, null, null, null);
+  public static final AmgFault INTERNAL_SERVER =
+      new AmgFault(Kind.INTERNAL_SERVER, 0, 500, null, null, null);
+
   /** 402 ServiceQuotaExceededException; nothing is done. */
-  public static final AmgFault QUOTA_EXCEEDED = new AmgFault(Kind.QUOTA_EXCEEDED, 0, 402, null, null, null);
-  /** 403 AccessDeniedException, as for a caller whose IAM policy lacks the action; nothing is done. */
-  public static final AmgFault ACCESS_DENIED = new AmgFault(Kind.ACCESS_DENIED, 0, 403, null, null, null);
-  /** 403 UnrecognizedClientException, as for an unknown or deactivated access key; nothing is done. */
-  public static final AmgFault UNRECOGNIZED_CLIENT = error(403, "UnrecognizedClientException",
-      "The security token included in the request is invalid.");
+  public static final AmgFault QUOTA_EXCEEDED =
+      new AmgFault(Kind.QUOTA_EXCEEDED, 0, 402, null, null, null);
+
+  /**
+   * 403 AccessDeniedException, as for a caller whose IAM policy lacks the action; nothing is done.
+   */
+  public static final AmgFault ACCESS_DENIED =
+      new AmgFault(Kind.ACCESS_DENIED, 0, 403, null, null, null);
+
+  /**
+   * 403 UnrecognizedClientException, as for an unknown or deactivated access key; nothing is done.
+   */
+  public static final AmgFault UNRECOGNIZED_CLIENT =
+      error(
+          403,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.");
+
   /** 403 ExpiredTokenException, as for expired session credentials; nothing is done. */
-  public static final AmgFault EXPIRED_TOKEN = error(403, "ExpiredTokenException",
-      "The security token included in the request is expired");
+  public static final AmgFault EXPIRED_TOKEN =
+      error(403, "ExpiredTokenException", "The security token included in the request is expired");
+
   /** Serves the request (the token is created), then closes the connection without an answer. */
-  public static final AmgFault DROP_AFTER_CREATE = new AmgFault(Kind.DROP_AFTER_CREATE, 0, 0, null, null, null);
+  public static final AmgFault DROP_AFTER_CREATE =
+      new AmgFault(Kind.DROP_AFTER_CREATE, 0, 0, null, null, null);
 
   /** The kinds of fault. */
-  public enum Kind { THROTTLING, INTERNAL_SERVER, QUOTA_EXCEEDED, ACCESS_DENIED, DROP_AFTER_CREATE, ERROR, VALIDATION, HOLD }
+  public enum Kind {
+    THROTTLING,
+    INTERNAL_SERVER,
+    QUOTA_EXCEEDED,
+    ACCESS_DENIED,
+    DROP_AFTER_CREATE,
+    ERROR,
+    VALIDATION,
+    HOLD
+  }
 
   /** 429 ThrottlingException with Retry-After: seconds (0: no header); nothing is done. */
   public static AmgFault throttling(long retryAfterSeconds) {

@@ -8,13 +8,15 @@ import java.util.Map;
 
 /**
  * One rest-json answer of the fake: a 200 with the operation's output, or an error whose type
- * travels in x-amzn-ErrorType and whose members (message first) form the body (docs/provider-apis.md#amg-errors).
+ * travels in x-amzn-ErrorType and whose members (message first) form the body
+ * (docs/provider-apis.md#amg-errors).
  *
  * @param errorType null on success
  * @param retryAfterSeconds the Retry-After header; 0 = none
  */
 record AmgReply(int status, String errorType, byte[] body, long retryAfterSeconds) {
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** What API Gateway appends to the type; the SDK drops everything after the first ':'. */
   static final String CORAL_SUFFIX = ":http://internal.amazon.com/coral/com.amazonaws.grafana/";
 
@@ -41,19 +43,32 @@ record AmgReply(int status, String errorType, byte[] body, long retryAfterSecond
 
   /** 400 ValidationException FIELD_VALIDATION_FAILED for one field. */
   static AmgReply invalidField(String field, String message) {
-    return validation("FIELD_VALIDATION_FAILED", "1 validation error detected: Value at '" + field + "' failed to "
-        + "satisfy constraint: " + message, List.of(Map.of("name", field, "message", message)));
+    return validation(
+        "FIELD_VALIDATION_FAILED",
+        "1 validation error detected: Value at '"
+            + field
+            + "' failed to "
+            + "satisfy constraint: "
+            + message,
+        List.of(Map.of("name", field, "message", message)));
   }
 
   /** 404 ResourceNotFoundException naming the missing resource. */
   static AmgReply notFound(String resourceType, String resourceId) {
-    return error(404, "ResourceNotFoundException", resourceType + " " + resourceId + " not found",
+    return error(
+        404,
+        "ResourceNotFoundException",
+        resourceType + " " + resourceId + " not found",
         Map.of("resourceId", resourceId, "resourceType", resourceType));
   }
 
   /** 409 ConflictException naming the resource in the way. */
   static AmgReply conflict(String resourceType, String resourceId, String message) {
-    return error(409, "ConflictException", message, Map.of("resourceId", resourceId, "resourceType", resourceType));
+    return error(
+        409,
+        "ConflictException",
+        message,
+        Map.of("resourceId", resourceId, "resourceType", resourceType));
   }
 
   AmgReply withRetryAfter(long seconds) {

@@ -9,7 +9,12 @@ import java.time.Instant;
  *     account); null while it exists
  */
 public record AmgTokenSnapshot(
-    String id, String name, String workspaceId, String serviceAccountId, Instant created, Instant expires,
+    String id,
+    String name,
+    String workspaceId,
+    String serviceAccountId,
+    Instant created,
+    Instant expires,
     Instant deleted) {
 
   /** Neither deleted nor expired at {@code now}. */

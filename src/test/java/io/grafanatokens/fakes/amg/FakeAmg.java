@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process Amazon Managed Grafana API (the service-account and token operations only) on
- * 127.0.0.1 that keeps state and answers the way docs/provider-apis.md#amazon-managed-grafana describes, with fault
- * injection and inspection for tests and the sandbox. Free of JUnit; thread-safe.
+ * 127.0.0.1 that keeps state and answers the way docs/provider-apis.md#amazon-managed-grafana
+ * describes, with fault injection and inspection for tests and the sandbox. Free of JUnit;
+ * thread-safe.
  */
 public final class FakeAmg implements AutoCloseable {
   private final HttpServer server;
@@ -41,11 +42,13 @@ public final class FakeAmg implements AutoCloseable {
     server.createContext("/", handler);
     AtomicInteger threads = new AtomicInteger();
     // daemon threads so that a sandbox main can exit
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-amg-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-amg-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
   }
@@ -99,7 +102,10 @@ public final class FakeAmg implements AutoCloseable {
     }
   }
 
-  /** http://127.0.0.1:port, for endpointOverride, spec.amazonManagedGrafana.endpoint or AWS_ENDPOINT_URL_GRAFANA. */
+  /**
+   * http://127.0.0.1:port, for endpointOverride, spec.amazonManagedGrafana.endpoint or
+   * AWS_ENDPOINT_URL_GRAFANA.
+   */
   public String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -128,7 +134,10 @@ public final class FakeAmg implements AutoCloseable {
     return this;
   }
 
-  /** Only these access key ids are recognised (403 UnrecognizedClientException otherwise); none = any. */
+  /**
+   * Only these access key ids are recognised (403 UnrecognizedClientException otherwise); none =
+   * any.
+   */
   public FakeAmg acceptOnlyAccessKeys(String... accessKeyIds) {
     handler.acceptOnly(new LinkedHashSet<>(Arrays.asList(accessKeyIds)));
     return this;
@@ -153,7 +162,9 @@ public final class FakeAmg implements AutoCloseable {
 
   // ---- setup ----------------------------------------------------------------------------------
 
-  /** A new workspace with a random id g- + ten hex digits (Grafana 9+, so it has service accounts). */
+  /**
+   * A new workspace with a random id g- + ten hex digits (Grafana 9+, so it has service accounts).
+   */
   public String createWorkspace() {
     return state.createWorkspace(null);
   }
@@ -163,21 +174,31 @@ public final class FakeAmg implements AutoCloseable {
     return state.createWorkspace(Objects.requireNonNull(workspaceId));
   }
 
-  /** A service account as CreateWorkspaceServiceAccount makes it (role ADMIN, EDITOR or VIEWER); returns its id. */
+  /**
+   * A service account as CreateWorkspaceServiceAccount makes it (role ADMIN, EDITOR or VIEWER);
+   * returns its id.
+   */
   public String createServiceAccount(String workspaceId, String name, String grafanaRole) {
     synchronized (state) {
-      return state.createServiceAccount(existing(workspaceId), name, grafanaRole)
-          .orElseThrow(() -> new IllegalStateException("service account " + name + " exists in " + workspaceId)).id;
+      return state
+          .createServiceAccount(existing(workspaceId), name, grafanaRole)
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "service account " + name + " exists in " + workspaceId))
+          .id;
     }
   }
 
   /** A token on an existing service account, bypassing validation and quota; returns its key. */
-  public String mintToken(String workspaceId, String serviceAccountId, String name, long secondsToLive) {
+  public String mintToken(
+      String workspaceId, String serviceAccountId, String name, long secondsToLive) {
     synchronized (state) {
       Workspace ws = existing(workspaceId);
       Sa sa = ws.serviceAccounts.get(serviceAccountId);
       if (sa == null) {
-        throw new IllegalArgumentException("no service account " + serviceAccountId + " in " + workspaceId);
+        throw new IllegalArgumentException(
+            "no service account " + serviceAccountId + " in " + workspaceId);
       }
       if (ws.tokenNameTaken(name)) {
         throw new IllegalStateException("token name " + name + " taken in " + workspaceId);
@@ -202,7 +223,9 @@ public final class FakeAmg implements AutoCloseable {
 
   /** The service account's tokens that are neither deleted nor expired now. */
   public List<AmgTokenSnapshot> liveTokensOf(String workspaceId, String serviceAccountId) {
-    return tokensOf(workspaceId, serviceAccountId).stream().filter(t -> t.liveAt(state.clock().instant())).toList();
+    return tokensOf(workspaceId, serviceAccountId).stream()
+        .filter(t -> t.liveAt(state.clock().instant()))
+        .toList();
   }
 
   /** Every token ever created in the workspace. */
@@ -220,7 +243,10 @@ public final class FakeAmg implements AutoCloseable {
     }
   }
 
-  /** True iff the key belongs to an existing, unexpired token (its Grafana workspace would accept it). */
+  /**
+   * True iff the key belongs to an existing, unexpired token (its Grafana workspace would accept
+   * it).
+   */
   public boolean authenticates(String key) {
     return state.authenticates(key);
   }
@@ -266,7 +292,10 @@ public final class FakeAmg implements AutoCloseable {
   /** The access key ids requests were signed with, in order of first appearance. */
   public Set<String> accessKeyIdsSeen() {
     Set<String> out = new LinkedHashSet<>();
-    requests().stream().map(AmgRecordedRequest::accessKeyId).filter(Objects::nonNull).forEach(out::add);
+    requests().stream()
+        .map(AmgRecordedRequest::accessKeyId)
+        .filter(Objects::nonNull)
+        .forEach(out::add);
     return out;
   }
 
@@ -279,17 +308,29 @@ public final class FakeAmg implements AutoCloseable {
   }
 
   private Workspace existing(String workspaceId) {
-    return state.workspace(workspaceId)
+    return state
+        .workspace(workspaceId)
         .orElseThrow(() -> new IllegalArgumentException("no workspace " + workspaceId));
   }
 
-  /** Starts a fake with one workspace and service account and prints how to reach them; Ctrl-C ends it. */
+  /**
+   * Starts a fake with one workspace and service account and prints how to reach them; Ctrl-C ends
+   * it.
+   */
   public static void main(String[] args) throws InterruptedException {
     FakeAmg amg = FakeAmg.builder().region(args.length > 0 ? args[0] : "us-east-1").start();
     String ws = amg.createWorkspace();
     String sa = amg.createServiceAccount(ws, "operator-demo", "VIEWER");
-    System.out.println("fake AMG at " + amg.endpoint() + " (region " + amg.region() + "): workspace " + ws
-        + ", service account " + sa + "; any SigV4-signed access key is accepted");
+    System.out.println(
+        "fake AMG at "
+            + amg.endpoint()
+            + " (region "
+            + amg.region()
+            + "): workspace "
+            + ws
+            + ", service account "
+            + sa
+            + "; any SigV4-signed access key is accepted");
     Thread.currentThread().join();
   }
 }

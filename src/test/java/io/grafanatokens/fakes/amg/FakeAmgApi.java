@@ -17,10 +17,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The six operations of docs/provider-apis.md#amg-operations with the service-side validation the SDK
- * skips (docs/provider-apis.md#amg-endpoints-and-wire-format):
- * inputs are checked first (400 ValidationException with a fieldList), then existence (404), then
- * the domain rules (409, 402).
+ * The six operations of docs/provider-apis.md#amg-operations with the service-side validation the
+ * SDK skips (docs/provider-apis.md#amg-endpoints-and-wire-format): inputs are checked first (400
+ * ValidationException with a fieldList), then existence (404), then the domain rules (409, 402).
  */
 final class FakeAmgApi {
   static final int DEFAULT_PAGE_SIZE = 10;
@@ -38,8 +37,13 @@ final class FakeAmgApi {
   }
 
   /** A call after routing: the operation, its decoded path labels, query and body. */
-  record Call(AmgOperation operation, String workspaceId, String serviceAccountId, String tokenId,
-      Map<String, String> query, byte[] body) {}
+  record Call(
+      AmgOperation operation,
+      String workspaceId,
+      String serviceAccountId,
+      String tokenId,
+      Map<String, String> query,
+      byte[] body) {}
 
   AmgReply serve(Call call) {
     synchronized (state) {
@@ -57,7 +61,8 @@ final class FakeAmgApi {
         case DELETE_TOKEN:
           return deleteToken(call);
         default:
-          return AmgReply.validation("UNKNOWN_OPERATION", "The requested operation is not supported", List.of());
+          return AmgReply.validation(
+              "UNKNOWN_OPERATION", "The requested operation is not supported", List.of());
       }
     }
   }
@@ -83,7 +88,8 @@ final class FakeAmgApi {
     }
     Optional<Sa> sa = state.createServiceAccount(ws.get(), name, role);
     if (sa.isEmpty()) {
-      return AmgReply.conflict(SERVICE_ACCOUNT, name, "A service account named " + name + " already exists");
+      return AmgReply.conflict(
+          SERVICE_ACCOUNT, name, "A service account named " + name + " already exists");
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("grafanaRole", sa.get().role);
@@ -106,9 +112,11 @@ final class FakeAmgApi {
     if (ws.isEmpty()) {
       return AmgReply.notFound(WORKSPACE, call.workspaceId());
     }
-    List<Sa> all = ws.get().serviceAccounts.values().stream()
-        .filter(sa -> Long.parseLong(sa.id) > after).sorted(Comparator.comparingLong(sa -> Long.parseLong(sa.id)))
-        .toList();
+    List<Sa> all =
+        ws.get().serviceAccounts.values().stream()
+            .filter(sa -> Long.parseLong(sa.id) > after)
+            .sorted(Comparator.comparingLong(sa -> Long.parseLong(sa.id)))
+            .toList();
     List<Map<String, Object>> page = new ArrayList<>();
     for (Sa sa : all.subList(0, Math.min(pageSize, all.size()))) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -178,8 +186,10 @@ final class FakeAmgApi {
       return AmgReply.notFound(SERVICE_ACCOUNT, call.serviceAccountId());
     }
     if (ws.get().tokenNameTaken(name)) {
-      // Token names are unique per Grafana organisation, i.e. per workspace (docs/provider-apis.md#amg-limits).
-      return AmgReply.conflict(TOKEN, name, "service account token with given name already exists in the organization");
+      // Token names are unique per Grafana organisation, i.e. per workspace
+      // (docs/provider-apis.md#amg-limits).
+      return AmgReply.conflict(
+          TOKEN, name, "service account token with given name already exists in the organization");
     }
     if (ws.get().existingTokensOf(sa.id).size() >= state.tokenQuota) {
       return quotaExceeded(sa.id);
@@ -212,9 +222,11 @@ final class FakeAmgApi {
     if (!ws.get().serviceAccounts.containsKey(call.serviceAccountId())) {
       return AmgReply.notFound(SERVICE_ACCOUNT, call.serviceAccountId());
     }
-    List<Tok> all = ws.get().existingTokensOf(call.serviceAccountId()).stream()
-        .filter(t -> Long.parseLong(t.id) > after).sorted(Comparator.comparingLong(t -> Long.parseLong(t.id)))
-        .toList();
+    List<Tok> all =
+        ws.get().existingTokensOf(call.serviceAccountId()).stream()
+            .filter(t -> Long.parseLong(t.id) > after)
+            .sorted(Comparator.comparingLong(t -> Long.parseLong(t.id)))
+            .toList();
     List<Map<String, Object>> page = new ArrayList<>();
     for (Tok t : all.subList(0, Math.min(pageSize, all.size()))) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -266,12 +278,16 @@ final class FakeAmgApi {
     members.put("resourceId", serviceAccountId == null ? "" : serviceAccountId);
     members.put("resourceType", SERVICE_ACCOUNT);
     members.put("serviceCode", "grafana");
-    return AmgReply.error(402, "ServiceQuotaExceededException",
-        "You have reached the maximum number of tokens for this service account", members);
+    return AmgReply.error(
+        402,
+        "ServiceQuotaExceededException",
+        "You have reached the maximum number of tokens for this service account",
+        members);
   }
 
   private static AmgReply cannotParse() {
-    return AmgReply.validation("CANNOT_PARSE", "Unable to parse the request body as JSON", List.of());
+    return AmgReply.validation(
+        "CANNOT_PARSE", "Unable to parse the request body as JSON", List.of());
   }
 
   private static Optional<JsonNode> parse(byte[] body) {
@@ -287,7 +303,8 @@ final class FakeAmgApi {
   }
 
   private static String encode(String scope, long lastId) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString((scope + "|" + lastId).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -304,11 +321,15 @@ final class FakeAmgApi {
     }
 
     AmgReply reply() {
-      StringBuilder msg = new StringBuilder(fields.size() + " validation error" + (fields.size() > 1 ? "s" : "")
-          + " detected: ");
+      StringBuilder msg =
+          new StringBuilder(
+              fields.size() + " validation error" + (fields.size() > 1 ? "s" : "") + " detected: ");
       for (int i = 0; i < fields.size(); i++) {
-        msg.append(i > 0 ? "; " : "").append("Value at '").append(fields.get(i).get("name"))
-            .append("' failed to satisfy constraint: ").append(fields.get(i).get("message"));
+        msg.append(i > 0 ? "; " : "")
+            .append("Value at '")
+            .append(fields.get(i).get("name"))
+            .append("' failed to satisfy constraint: ")
+            .append(fields.get(i).get("message"));
       }
       return AmgReply.validation("FIELD_VALIDATION_FAILED", msg.toString(), fields);
     }

@@ -1,8 +1,8 @@
 package io.grafanatokens.fakes.amg;
 
-import io.grafanatokens.fakes.OperationQueues;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.grafanatokens.fakes.OperationQueues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP side of the fake: the SigV4 scope check (403 otherwise), injected faults, routing of
- * the six paths with percent-decoded labels, and rest-json answers that always carry
- * x-amzn-RequestId (docs/provider-apis.md#amg-errors).
+ * The HTTP side of the fake: the SigV4 scope check (403 otherwise), injected faults, routing of the
+ * six paths with percent-decoded labels, and rest-json answers that always carry x-amzn-RequestId
+ * (docs/provider-apis.md#amg-errors).
  */
 final class FakeAmgHandler implements HttpHandler {
   private static final int MAX_RECORDED = 2000;
@@ -33,7 +33,8 @@ final class FakeAmgHandler implements HttpHandler {
   private final FakeAmgApi api;
   private final String region;
   private final Map<AmgOperation, AtomicLong> counters = new EnumMap<>(AmgOperation.class);
-  private final OperationQueues<AmgOperation, AmgFault> faults = new OperationQueues<>(AmgOperation.class);
+  private final OperationQueues<AmgOperation, AmgFault> faults =
+      new OperationQueues<>(AmgOperation.class);
   private final Deque<AmgRecordedRequest> recorded = new ArrayDeque<>();
   private final Set<String> acceptedAccessKeys = new LinkedHashSet<>();
   private final CountDownLatch closing;
@@ -79,13 +80,17 @@ final class FakeAmgHandler implements HttpHandler {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // A bug in the fake should look like a service fault, not hang the client.
-      send(exchange, AmgReply.error(500, "InternalServerException", "fake AMG failed: " + e, Map.of()));
+      send(
+          exchange,
+          AmgReply.error(500, "InternalServerException", "fake AMG failed: " + e, Map.of()));
     } finally {
       exchange.close();
     }
   }
 
-  /** docs/provider-apis.md#amg-operations: six routes; labels percent-decoded, a literal '+' kept. */
+  /**
+   * docs/provider-apis.md#amg-operations: six routes; labels percent-decoded, a literal '+' kept.
+   */
   private FakeAmgApi.Call route(HttpExchange exchange, byte[] body) {
     String method = exchange.getRequestMethod();
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
@@ -94,45 +99,81 @@ final class FakeAmgHandler implements HttpHandler {
     String ws = s.length > 2 ? decode(s[2]) : null;
     String sa = s.length > 4 ? decode(s[4]) : null;
     String token = s.length > 6 ? decode(s[6]) : null;
-    boolean prefix = s.length >= 4 && s[0].isEmpty() && s[1].equals("workspaces") && s[3].equals("serviceaccounts");
+    boolean prefix =
+        s.length >= 4
+            && s[0].isEmpty()
+            && s[1].equals("workspaces")
+            && s[3].equals("serviceaccounts");
     if (prefix && s.length == 4) {
-      op = method.equals("POST") ? AmgOperation.CREATE_SERVICE_ACCOUNT
-          : method.equals("GET") ? AmgOperation.LIST_SERVICE_ACCOUNTS : AmgOperation.UNKNOWN;
+      op =
+          method.equals("POST")
+              ? AmgOperation.CREATE_SERVICE_ACCOUNT
+              : method.equals("GET") ? AmgOperation.LIST_SERVICE_ACCOUNTS : AmgOperation.UNKNOWN;
     } else if (prefix && s.length == 5 && !sa.isEmpty() && method.equals("DELETE")) {
       op = AmgOperation.DELETE_SERVICE_ACCOUNT;
     } else if (prefix && s.length == 6 && !sa.isEmpty() && s[5].equals("tokens")) {
-      op = method.equals("POST") ? AmgOperation.CREATE_TOKEN
-          : method.equals("GET") ? AmgOperation.LIST_TOKENS : AmgOperation.UNKNOWN;
-    } else if (prefix && s.length == 7 && !sa.isEmpty() && s[5].equals("tokens") && !token.isEmpty()
+      op =
+          method.equals("POST")
+              ? AmgOperation.CREATE_TOKEN
+              : method.equals("GET") ? AmgOperation.LIST_TOKENS : AmgOperation.UNKNOWN;
+    } else if (prefix
+        && s.length == 7
+        && !sa.isEmpty()
+        && s[5].equals("tokens")
+        && !token.isEmpty()
         && method.equals("DELETE")) {
       op = AmgOperation.DELETE_TOKEN;
     }
     return new FakeAmgApi.Call(op, ws, sa, token, query, body);
   }
 
-  /** Every request must be SigV4-signed for this region and service grafana; refusals are recorded. */
+  /**
+   * Every request must be SigV4-signed for this region and service grafana; refusals are recorded.
+   */
   private Optional<AmgReply> checkSignature(HttpExchange exchange, AmgOperation op) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     String amzDate = exchange.getRequestHeaders().getFirst("X-Amz-Date");
     Optional<SigV4Authorization> scope = SigV4Authorization.parse(header);
     AmgReply refusal = null;
     if (header == null) {
-      refusal = AmgReply.error(403, "MissingAuthenticationTokenException", "Missing Authentication Token", Map.of());
+      refusal =
+          AmgReply.error(
+              403, "MissingAuthenticationTokenException", "Missing Authentication Token", Map.of());
     } else if (scope.isEmpty()) {
-      refusal = AmgReply.error(403, "IncompleteSignatureException",
-          "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' (AWS4-HMAC-SHA256)", Map.of());
+      refusal =
+          AmgReply.error(
+              403,
+              "IncompleteSignatureException",
+              "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' (AWS4-HMAC-SHA256)",
+              Map.of());
     } else if (!scope.get().service().equals("grafana")) {
-      refusal = AmgReply.error(403, "InvalidSignatureException",
-          "Credential should be scoped to correct service: 'grafana'.", Map.of());
+      refusal =
+          AmgReply.error(
+              403,
+              "InvalidSignatureException",
+              "Credential should be scoped to correct service: 'grafana'.",
+              Map.of());
     } else if (!scope.get().region().equals(region)) {
-      refusal = AmgReply.error(403, "InvalidSignatureException",
-          "Credential should be scoped to a valid region, not '" + scope.get().region() + "'.", Map.of());
+      refusal =
+          AmgReply.error(
+              403,
+              "InvalidSignatureException",
+              "Credential should be scoped to a valid region, not '" + scope.get().region() + "'.",
+              Map.of());
     } else if (amzDate == null || !amzDate.startsWith(scope.get().date())) {
-      refusal = AmgReply.error(403, "InvalidSignatureException",
-          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP", Map.of());
+      refusal =
+          AmgReply.error(
+              403,
+              "InvalidSignatureException",
+              "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP",
+              Map.of());
     } else if (!acceptsAccessKey(scope.get().accessKeyId())) {
-      refusal = AmgReply.error(403, "UnrecognizedClientException",
-          "The security token included in the request is invalid.", Map.of());
+      refusal =
+          AmgReply.error(
+              403,
+              "UnrecognizedClientException",
+              "The security token included in the request is invalid.",
+              Map.of());
     }
     record(exchange, op, scope.orElse(null), refusal == null ? null : refusal.errorType());
     return Optional.ofNullable(refusal);
@@ -141,17 +182,26 @@ final class FakeAmgHandler implements HttpHandler {
   private AmgReply faultReply(AmgFault fault, FakeAmgApi.Call call) {
     switch (fault.kind()) {
       case THROTTLING:
-        return AmgReply.error(429, "ThrottlingException", "Rate exceeded",
-            Map.of("serviceCode", "grafana")).withRetryAfter(fault.retryAfterSeconds());
+        return AmgReply.error(
+                429, "ThrottlingException", "Rate exceeded", Map.of("serviceCode", "grafana"))
+            .withRetryAfter(fault.retryAfterSeconds());
       case INTERNAL_SERVER:
         return AmgReply.error(500, "InternalServerException", "Internal server error", Map.of())
             .withRetryAfter(fault.retryAfterSeconds());
       case QUOTA_EXCEEDED:
         return FakeAmgApi.quotaExceeded(call.serviceAccountId());
       case ACCESS_DENIED:
-        return AmgReply.error(403, "AccessDeniedException", "User: arn:aws:sts::111122223333:assumed-role/operator/"
-            + "session is not authorized to perform: grafana:" + action(call.operation())
-            + " on resource: arn:aws:grafana:" + region + ":111122223333:/workspaces/" + call.workspaceId(), Map.of());
+        return AmgReply.error(
+            403,
+            "AccessDeniedException",
+            "User: arn:aws:sts::111122223333:assumed-role/operator/"
+                + "session is not authorized to perform: grafana:"
+                + action(call.operation())
+                + " on resource: arn:aws:grafana:"
+                + region
+                + ":111122223333:/workspaces/"
+                + call.workspaceId(),
+            Map.of());
       case ERROR:
         return AmgReply.error(fault.status(), fault.errorType(), fault.message(), Map.of());
       case VALIDATION:
@@ -228,13 +278,20 @@ final class FakeAmgHandler implements HttpHandler {
     return faults.next(op);
   }
 
-  private void record(HttpExchange exchange, AmgOperation op, SigV4Authorization scope, String rejected) {
+  private void record(
+      HttpExchange exchange, AmgOperation op, SigV4Authorization scope, String rejected) {
     String raw = exchange.getRequestURI().getRawPath();
     String q = exchange.getRequestURI().getRawQuery();
-    AmgRecordedRequest request = new AmgRecordedRequest(op, exchange.getRequestMethod(), q == null ? raw : raw + "?" + q,
-        scope == null ? null : scope.accessKeyId(), scope == null ? null : scope.region(),
-        exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"),
-        exchange.getRequestHeaders().getFirst("amz-sdk-request"), rejected);
+    AmgRecordedRequest request =
+        new AmgRecordedRequest(
+            op,
+            exchange.getRequestMethod(),
+            q == null ? raw : raw + "?" + q,
+            scope == null ? null : scope.accessKeyId(),
+            scope == null ? null : scope.region(),
+            exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"),
+            exchange.getRequestHeaders().getFirst("amz-sdk-request"),
+            rejected);
     synchronized (recorded) {
       if (recorded.size() >= MAX_RECORDED) {
         recorded.removeFirst();
@@ -249,7 +306,9 @@ final class FakeAmgHandler implements HttpHandler {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
     if (reply.errorType() != null) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", reply.errorType() + AmgReply.CORAL_SUFFIX);
+      exchange
+          .getResponseHeaders()
+          .set("x-amzn-ErrorType", reply.errorType() + AmgReply.CORAL_SUFFIX);
     }
     if (reply.retryAfterSeconds() > 0) {
       exchange.getResponseHeaders().set("Retry-After", Long.toString(reply.retryAfterSeconds()));

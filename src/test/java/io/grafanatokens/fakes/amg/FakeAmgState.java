@@ -35,7 +35,10 @@ final class FakeAmgState {
     this.clock = clock;
   }
 
-  /** A workspace: its service accounts and every token ever created in it (deleted ones kept as tombstones). */
+  /**
+   * A workspace: its service accounts and every token ever created in it (deleted ones kept as
+   * tombstones).
+   */
   static final class Workspace {
     final String id;
     final Map<String, Sa> serviceAccounts = new LinkedHashMap<>();
@@ -49,7 +52,8 @@ final class FakeAmgState {
     }
 
     List<Tok> existingTokensOf(String serviceAccountId) {
-      return tokens.values().stream().filter(t -> t.deleted == null && t.serviceAccountId.equals(serviceAccountId))
+      return tokens.values().stream()
+          .filter(t -> t.deleted == null && t.serviceAccountId.equals(serviceAccountId))
           .toList();
     }
 
@@ -87,7 +91,13 @@ final class FakeAmgState {
     final Instant expires;
     Instant deleted;
 
-    Tok(String id, String name, String workspaceId, String serviceAccountId, Instant created, Instant expires) {
+    Tok(
+        String id,
+        String name,
+        String workspaceId,
+        String serviceAccountId,
+        Instant created,
+        Instant expires) {
       this.id = id;
       this.name = name;
       this.workspaceId = workspaceId;
@@ -97,7 +107,8 @@ final class FakeAmgState {
     }
 
     AmgTokenSnapshot snapshot() {
-      return new AmgTokenSnapshot(id, name, workspaceId, serviceAccountId, created, expires, deleted);
+      return new AmgTokenSnapshot(
+          id, name, workspaceId, serviceAccountId, created, expires, deleted);
     }
   }
 
@@ -152,10 +163,18 @@ final class FakeAmgState {
   }
 
   /** A new token and its key; the caller has checked the name and quota. */
-  synchronized Map.Entry<Tok, String> insertToken(Workspace ws, Sa sa, String name, long secondsToLive) {
+  synchronized Map.Entry<Tok, String> insertToken(
+      Workspace ws, Sa sa, String name, long secondsToLive) {
     // Grafana stores whole seconds: expiry = floor(now) + secondsToLive.
     Instant created = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    Tok tok = new Tok(Long.toString(ws.nextTokenId++), name, ws.id, sa.id, created, created.plusSeconds(secondsToLive));
+    Tok tok =
+        new Tok(
+            Long.toString(ws.nextTokenId++),
+            name,
+            ws.id,
+            sa.id,
+            created,
+            created.plusSeconds(secondsToLive));
     ws.tokens.put(tok.id, tok);
     String key = GrafanaKeys.newKey(random);
     tokensByKeyHash.put(sha256(key), tok);
@@ -185,15 +204,19 @@ final class FakeAmgState {
     Workspace ws = workspaces.get(workspaceId);
     List<AmgTokenSnapshot> out = new ArrayList<>();
     if (ws != null) {
-      ws.tokens.values().stream().filter(t -> serviceAccountId == null || t.serviceAccountId.equals(serviceAccountId))
-          .map(Tok::snapshot).forEach(out::add);
+      ws.tokens.values().stream()
+          .filter(t -> serviceAccountId == null || t.serviceAccountId.equals(serviceAccountId))
+          .map(Tok::snapshot)
+          .forEach(out::add);
     }
     return out;
   }
 
   private static String sha256(String key) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

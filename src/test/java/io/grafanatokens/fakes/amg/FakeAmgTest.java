@@ -19,13 +19,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fake AMG answers the way docs/provider-apis.md#amazon-managed-grafana describes, checked on the wire. */
+/**
+ * The fake AMG answers the way docs/provider-apis.md#amazon-managed-grafana describes, checked on
+ * the wire.
+ */
 class FakeAmgTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-03-10T10:00:00.400Z");
   private static final String SIGNATURE = "0".repeat(64);
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private MutableClock clock;
   private FakeAmg amg;
   private String ws;
@@ -45,24 +49,41 @@ class FakeAmgTest {
   }
 
   /** A response's status, headers of interest and JSON body. */
-  private record Answer(int status, String errorType, String requestId, String retryAfter, JsonNode body) {}
+  private record Answer(
+      int status, String errorType, String requestId, String retryAfter, JsonNode body) {}
 
-  private Answer call(String method, String path, String body) throws IOException, InterruptedException {
-    return call(method, path, body, "AWS4-HMAC-SHA256 Credential=AKIDFAKE/20260310/eu-west-1/grafana/aws4_request, "
-        + "SignedHeaders=content-type;host;x-amz-date, Signature=" + SIGNATURE);
+  private Answer call(String method, String path, String body)
+      throws IOException, InterruptedException {
+    return call(
+        method,
+        path,
+        body,
+        "AWS4-HMAC-SHA256 Credential=AKIDFAKE/20260310/eu-west-1/grafana/aws4_request, "
+            + "SignedHeaders=content-type;host;x-amz-date, Signature="
+            + SIGNATURE);
   }
 
   private Answer call(String method, String path, String body, String authorization)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(amg.endpoint() + path)).timeout(Duration.ofSeconds(5))
-        .header("X-Amz-Date", "20260310T100000Z").header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(amg.endpoint() + path))
+            .timeout(Duration.ofSeconds(5))
+            .header("X-Amz-Date", "20260310T100000Z")
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.headers().firstValue("x-amzn-ErrorType").orElse(null),
-        r.headers().firstValue("x-amzn-RequestId").orElse(null), r.headers().firstValue("Retry-After").orElse(null),
+    return new Answer(
+        r.statusCode(),
+        r.headers().firstValue("x-amzn-ErrorType").orElse(null),
+        r.headers().firstValue("x-amzn-RequestId").orElse(null),
+        r.headers().firstValue("Retry-After").orElse(null),
         r.body().isEmpty() ? null : JSON.readTree(r.body()));
   }
 
@@ -70,8 +91,12 @@ class FakeAmgTest {
     return "/workspaces/" + ws + "/serviceaccounts/" + sa + "/tokens";
   }
 
-  private Answer createToken(String name, long secondsToLive) throws IOException, InterruptedException {
-    return call("POST", tokensPath(), "{\"name\":\"" + name + "\",\"secondsToLive\":" + secondsToLive + "}");
+  private Answer createToken(String name, long secondsToLive)
+      throws IOException, InterruptedException {
+    return call(
+        "POST",
+        tokensPath(),
+        "{\"name\":\"" + name + "\",\"secondsToLive\":" + secondsToLive + "}");
   }
 
   @Test
@@ -106,12 +131,24 @@ class FakeAmgTest {
     Answer unsigned = call("GET", tokensPath(), null, null);
     assertThat(unsigned.status()).isEqualTo(403);
     assertThat(unsigned.errorType()).startsWith("MissingAuthenticationTokenException");
-    Answer wrongService = call("GET", tokensPath(), null, "AWS4-HMAC-SHA256 Credential=AKIDFAKE/20260310/eu-west-1/"
-        + "execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + SIGNATURE);
+    Answer wrongService =
+        call(
+            "GET",
+            tokensPath(),
+            null,
+            "AWS4-HMAC-SHA256 Credential=AKIDFAKE/20260310/eu-west-1/"
+                + "execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+                + SIGNATURE);
     assertThat(wrongService.status()).isEqualTo(403);
     assertThat(wrongService.body().get("message").asText()).contains("'grafana'");
-    Answer wrongRegion = call("GET", tokensPath(), null, "AWS4-HMAC-SHA256 Credential=AKIDFAKE/20260310/us-east-1/"
-        + "grafana/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + SIGNATURE);
+    Answer wrongRegion =
+        call(
+            "GET",
+            tokensPath(),
+            null,
+            "AWS4-HMAC-SHA256 Credential=AKIDFAKE/20260310/us-east-1/"
+                + "grafana/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+                + SIGNATURE);
     assertThat(wrongRegion.status()).isEqualTo(403);
     assertThat(wrongRegion.errorType()).startsWith("InvalidSignatureException");
     Answer bearer = call("GET", tokensPath(), null, "Bearer abc");
@@ -127,15 +164,19 @@ class FakeAmgTest {
     amg.acceptOnlyAccessKeys("AKIDOTHER");
     Answer refused = call("GET", tokensPath(), null);
     assertThat(refused.status()).isEqualTo(403);
-    assertThat(refused.errorType()).isEqualTo("UnrecognizedClientException" + AmgReply.CORAL_SUFFIX);
+    assertThat(refused.errorType())
+        .isEqualTo("UnrecognizedClientException" + AmgReply.CORAL_SUFFIX);
     amg.acceptOnlyAccessKeys();
     assertThat(call("GET", tokensPath(), null).status()).isEqualTo(200);
   }
 
   @Test
   void validatesWhatTheSdkDoesNotWithAFieldList() throws Exception {
-    Answer bad = call("POST", "/workspaces/g-NOTHEX/serviceaccounts/" + sa + "/tokens",
-        "{\"name\":\"" + "n".repeat(129) + "\",\"secondsToLive\":2592001}");
+    Answer bad =
+        call(
+            "POST",
+            "/workspaces/g-NOTHEX/serviceaccounts/" + sa + "/tokens",
+            "{\"name\":\"" + "n".repeat(129) + "\",\"secondsToLive\":2592001}");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.errorType()).startsWith("ValidationException:");
     assertThat(bad.body().get("reason").asText()).isEqualTo("FIELD_VALIDATION_FAILED");
@@ -143,16 +184,40 @@ class FakeAmgTest {
     bad.body().get("fieldList").forEach(f -> fields.add(f.get("name").asText()));
     assertThat(fields).containsExactly("workspaceId", "name", "secondsToLive");
 
-    assertThat(createToken("zero", 0).body().get("fieldList").get(0).get("name").asText()).isEqualTo("secondsToLive");
-    assertThat(call("POST", tokensPath(), "{\"secondsToLive\":60}").body().get("fieldList").get(0).get("message")
-        .asText()).contains("must not be null");
-    assertThat(call("POST", tokensPath(), "not json").body().get("reason").asText()).isEqualTo("CANNOT_PARSE");
-    assertThat(call("POST", "/workspaces/" + ws + "/serviceaccounts", "{\"name\":\"x\",\"grafanaRole\":\"OWNER\"}")
-        .body().get("fieldList").get(0).get("name").asText()).isEqualTo("grafanaRole");
-    assertThat(call("GET", tokensPath() + "?maxResults=101", null).body().get("fieldList").get(0).get("name").asText())
+    assertThat(createToken("zero", 0).body().get("fieldList").get(0).get("name").asText())
+        .isEqualTo("secondsToLive");
+    assertThat(
+            call("POST", tokensPath(), "{\"secondsToLive\":60}")
+                .body()
+                .get("fieldList")
+                .get(0)
+                .get("message")
+                .asText())
+        .contains("must not be null");
+    assertThat(call("POST", tokensPath(), "not json").body().get("reason").asText())
+        .isEqualTo("CANNOT_PARSE");
+    assertThat(
+            call(
+                    "POST",
+                    "/workspaces/" + ws + "/serviceaccounts",
+                    "{\"name\":\"x\",\"grafanaRole\":\"OWNER\"}")
+                .body()
+                .get("fieldList")
+                .get(0)
+                .get("name")
+                .asText())
+        .isEqualTo("grafanaRole");
+    assertThat(
+            call("GET", tokensPath() + "?maxResults=101", null)
+                .body()
+                .get("fieldList")
+                .get(0)
+                .get("name")
+                .asText())
         .isEqualTo("maxResults");
     assertThat(call("GET", tokensPath() + "?nextToken=bogus", null).status()).isEqualTo(400);
-    assertThat(call("PUT", tokensPath(), "{}").body().get("reason").asText()).isEqualTo("UNKNOWN_OPERATION");
+    assertThat(call("PUT", tokensPath(), "{}").body().get("reason").asText())
+        .isEqualTo("UNKNOWN_OPERATION");
     assertThat(amg.tokensOf(ws, sa)).isEmpty();
   }
 
@@ -160,19 +225,28 @@ class FakeAmgTest {
   void namesAreUniquePerWorkspaceAndMissingResourcesAre404WithTheirIdAndType() throws Exception {
     assertThat(createToken("same", 60).status()).isEqualTo(200);
     String other = amg.createServiceAccount(ws, "other", "EDITOR");
-    Answer clash = call("POST", "/workspaces/" + ws + "/serviceaccounts/" + other + "/tokens",
-        "{\"name\":\"same\",\"secondsToLive\":60}");
+    Answer clash =
+        call(
+            "POST",
+            "/workspaces/" + ws + "/serviceaccounts/" + other + "/tokens",
+            "{\"name\":\"same\",\"secondsToLive\":60}");
     assertThat(clash.status()).isEqualTo(409);
     assertThat(clash.errorType()).startsWith("ConflictException");
     assertThat(clash.body().get("resourceId").asText()).isEqualTo("same");
-    Answer saClash = call("POST", "/workspaces/" + ws + "/serviceaccounts", "{\"name\":\"ci-bot\",\"grafanaRole\":\"ADMIN\"}");
+    Answer saClash =
+        call(
+            "POST",
+            "/workspaces/" + ws + "/serviceaccounts",
+            "{\"name\":\"ci-bot\",\"grafanaRole\":\"ADMIN\"}");
     assertThat(saClash.status()).isEqualTo(409);
 
-    Answer noWorkspace = call("GET", "/workspaces/g-0000000000/serviceaccounts/" + sa + "/tokens", null);
+    Answer noWorkspace =
+        call("GET", "/workspaces/g-0000000000/serviceaccounts/" + sa + "/tokens", null);
     assertThat(noWorkspace.status()).isEqualTo(404);
     assertThat(noWorkspace.body().get("resourceType").asText()).isEqualTo("WORKSPACE");
     // labels are percent-decoded: the id the client meant comes back
-    Answer noAccount = call("GET", "/workspaces/" + ws + "/serviceaccounts/a%2Fb%20c+d/tokens", null);
+    Answer noAccount =
+        call("GET", "/workspaces/" + ws + "/serviceaccounts/a%2Fb%20c+d/tokens", null);
     assertThat(noAccount.status()).isEqualTo(404);
     assertThat(noAccount.body().get("resourceId").asText()).isEqualTo("a/b c+d");
     assertThat(noAccount.body().get("resourceType").asText()).isEqualTo("SERVICE_ACCOUNT");
@@ -190,7 +264,11 @@ class FakeAmgTest {
     String next = null;
     int pages = 0;
     do {
-      Answer page = call("GET", tokensPath() + "?maxResults=3" + (next == null ? "" : "&nextToken=" + next), null);
+      Answer page =
+          call(
+              "GET",
+              tokensPath() + "?maxResults=3" + (next == null ? "" : "&nextToken=" + next),
+              null);
       page.body().get("serviceAccountTokens").forEach(t -> names.add(t.get("name").asText()));
       next = page.body().has("nextToken") ? page.body().get("nextToken").asText() : null;
       pages++;
@@ -207,8 +285,14 @@ class FakeAmgTest {
     Answer deleted = call("DELETE", "/workspaces/" + ws + "/serviceaccounts/" + sa, null);
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(amg.authenticates(key)).isFalse();
-    assertThat(amg.tokensOf(ws, sa)).singleElement().satisfies(t -> assertThat(t.deleted()).isEqualTo(T0));
-    assertThat(call("GET", "/workspaces/" + ws + "/serviceaccounts", null).body().get("serviceAccounts")).isEmpty();
+    assertThat(amg.tokensOf(ws, sa))
+        .singleElement()
+        .satisfies(t -> assertThat(t.deleted()).isEqualTo(T0));
+    assertThat(
+            call("GET", "/workspaces/" + ws + "/serviceaccounts", null)
+                .body()
+                .get("serviceAccounts"))
+        .isEmpty();
   }
 
   @Test
@@ -239,17 +323,21 @@ class FakeAmgTest {
     amg.failNext(AmgOperation.CREATE_TOKEN, AmgFault.INTERNAL_SERVER)
         .failNext(AmgOperation.CREATE_TOKEN, AmgFault.QUOTA_EXCEEDED)
         .failNext(AmgOperation.CREATE_TOKEN, AmgFault.ACCESS_DENIED)
-        .failNext(AmgOperation.CREATE_TOKEN, AmgFault.validation("name", "Member must not be null"));
+        .failNext(
+            AmgOperation.CREATE_TOKEN, AmgFault.validation("name", "Member must not be null"));
     assertThat(createToken("x", 60).errorType()).startsWith("InternalServerException");
     assertThat(createToken("x", 60).status()).isEqualTo(402);
     Answer denied = createToken("x", 60);
     assertThat(denied.status()).isEqualTo(403);
-    assertThat(denied.body().get("message").asText()).contains("grafana:CreateWorkspaceServiceAccountToken");
-    assertThat(createToken("x", 60).body().get("fieldList").get(0).get("name").asText()).isEqualTo("name");
+    assertThat(denied.body().get("message").asText())
+        .contains("grafana:CreateWorkspaceServiceAccountToken");
+    assertThat(createToken("x", 60).body().get("fieldList").get(0).get("name").asText())
+        .isEqualTo("name");
     assertThat(amg.tokensOf(ws, sa)).as("faults do nothing").isEmpty();
 
     amg.failNext(AmgOperation.CREATE_TOKEN, AmgFault.DROP_AFTER_CREATE);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> createToken("lost", 60)).isInstanceOf(IOException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> createToken("lost", 60))
+        .isInstanceOf(IOException.class);
     assertThat(amg.tokensOf(ws, sa)).extracting(AmgTokenSnapshot::name).containsExactly("lost");
     assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN)).isEqualTo(5);
   }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback container-credentials endpoint as the EKS Pod Identity agent (and ECS) serves it:
- * GET with the authorization token in the Authorization header, answered with session credentials.
- * Free of JUnit; thread-safe.
+ * A loopback container-credentials endpoint as the EKS Pod Identity agent (and ECS) serves it: GET
+ * with the authorization token in the Authorization header, answered with session credentials. Free
+ * of JUnit; thread-safe.
  */
 public final class FakeContainerCredentials implements AutoCloseable {
   public static final String PATH = "/v1/credentials";
@@ -58,12 +58,24 @@ public final class FakeContainerCredentials implements AutoCloseable {
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       authorizationsSeen.add(String.valueOf(auth));
       if (!"GET".equals(exchange.getRequestMethod()) || !authorizationToken.equals(auth)) {
-        send(exchange, 401, "{\"Code\":\"AccessDeniedException\",\"Message\":\"invalid authorization token\"}");
+        send(
+            exchange,
+            401,
+            "{\"Code\":\"AccessDeniedException\",\"Message\":\"invalid authorization token\"}");
         return;
       }
       Instant expiration = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-      send(exchange, 200, "{\"AccessKeyId\":\"" + ACCESS_KEY_ID + "\",\"SecretAccessKey\":\"pod-identity-secret\","
-          + "\"Token\":\"" + SESSION_TOKEN + "\",\"AccountId\":\"111122223333\",\"Expiration\":\"" + expiration + "\"}");
+      send(
+          exchange,
+          200,
+          "{\"AccessKeyId\":\""
+              + ACCESS_KEY_ID
+              + "\",\"SecretAccessKey\":\"pod-identity-secret\","
+              + "\"Token\":\""
+              + SESSION_TOKEN
+              + "\",\"AccountId\":\"111122223333\",\"Expiration\":\""
+              + expiration
+              + "\"}");
     }
   }
 

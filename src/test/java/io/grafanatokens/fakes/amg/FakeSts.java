@@ -31,7 +31,8 @@ public final class FakeSts implements AutoCloseable {
   private final List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
 
   /** Issued credentials: the access key id starts with ASIA like real session keys. */
-  public record SessionCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
+  public record SessionCredentials(
+      String accessKeyId, String secretAccessKey, String sessionToken) {
     @Override
     public String toString() {
       return "SessionCredentials[" + accessKeyId + ", ***]";
@@ -61,7 +62,9 @@ public final class FakeSts implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** The form parameters of every call received (the web identity token included: test data only). */
+  /**
+   * The form parameters of every call received (the web identity token included: test data only).
+   */
   public List<Map<String, String>> calls() {
     return List.copyOf(calls);
   }
@@ -73,43 +76,70 @@ public final class FakeSts implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      Map<String, String> form =
+          form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       calls.add(form);
       if (!"AssumeRoleWithWebIdentity".equals(form.get("Action"))) {
-        send(exchange, 400, error("InvalidAction", "Could not find operation " + form.get("Action")));
+        send(
+            exchange,
+            400,
+            error("InvalidAction", "Could not find operation " + form.get("Action")));
         return;
       }
-      if (!roleArn.equals(form.get("RoleArn")) || !expectedWebIdentityToken.equals(form.get("WebIdentityToken"))) {
-        send(exchange, 403, error("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity"));
+      if (!roleArn.equals(form.get("RoleArn"))
+          || !expectedWebIdentityToken.equals(form.get("WebIdentityToken"))) {
+        send(
+            exchange,
+            403,
+            error("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity"));
         return;
       }
       int n = issued.incrementAndGet();
-      SessionCredentials c = new SessionCredentials(String.format("ASIAFAKESTS%09d", n), "sts-secret-" + n,
-          "sts-session-token-" + n);
+      SessionCredentials c =
+          new SessionCredentials(
+              String.format("ASIAFAKESTS%09d", n), "sts-secret-" + n, "sts-session-token-" + n);
       credentials.add(c);
       // The SDK caches the credentials until shortly before this, on the real clock.
       Instant expiration = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-      String xml = "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
-          + "<AssumeRoleWithWebIdentityResult>"
-          + "<SubjectFromWebIdentityToken>system:serviceaccount:grafana-token-operator:operator</SubjectFromWebIdentityToken>"
-          + "<Audience>sts.amazonaws.com</Audience>"
-          + "<AssumedRoleUser><Arn>" + roleArn.replace(":role/", ":assumed-role/").replace("arn:aws:iam:", "arn:aws:sts:")
-          + "/" + form.get("RoleSessionName") + "</Arn><AssumedRoleId>AROAFAKE:" + form.get("RoleSessionName")
-          + "</AssumedRoleId></AssumedRoleUser>"
-          + "<Credentials><SessionToken>" + c.sessionToken() + "</SessionToken><SecretAccessKey>" + c.secretAccessKey()
-          + "</SecretAccessKey><Expiration>" + expiration + "</Expiration><AccessKeyId>" + c.accessKeyId()
-          + "</AccessKeyId></Credentials>"
-          + "<Provider>arn:aws:iam::111122223333:oidc-provider/oidc.eks.example</Provider>"
-          + "</AssumeRoleWithWebIdentityResult>"
-          + "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>"
-          + "</AssumeRoleWithWebIdentityResponse>";
+      String xml =
+          "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+              + "<AssumeRoleWithWebIdentityResult>"
+              + "<SubjectFromWebIdentityToken>system:serviceaccount:grafana-token-operator:operator</SubjectFromWebIdentityToken>"
+              + "<Audience>sts.amazonaws.com</Audience>"
+              + "<AssumedRoleUser><Arn>"
+              + roleArn.replace(":role/", ":assumed-role/").replace("arn:aws:iam:", "arn:aws:sts:")
+              + "/"
+              + form.get("RoleSessionName")
+              + "</Arn><AssumedRoleId>AROAFAKE:"
+              + form.get("RoleSessionName")
+              + "</AssumedRoleId></AssumedRoleUser>"
+              + "<Credentials><SessionToken>"
+              + c.sessionToken()
+              + "</SessionToken><SecretAccessKey>"
+              + c.secretAccessKey()
+              + "</SecretAccessKey><Expiration>"
+              + expiration
+              + "</Expiration><AccessKeyId>"
+              + c.accessKeyId()
+              + "</AccessKeyId></Credentials>"
+              + "<Provider>arn:aws:iam::111122223333:oidc-provider/oidc.eks.example</Provider>"
+              + "</AssumeRoleWithWebIdentityResult>"
+              + "<ResponseMetadata><RequestId>"
+              + UUID.randomUUID()
+              + "</RequestId></ResponseMetadata>"
+              + "</AssumeRoleWithWebIdentityResponse>";
       send(exchange, 200, xml);
     }
   }
 
   private static String error(String code, String message) {
-    return "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>" + code
-        + "</Code><Message>" + message + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId>"
+    return "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>"
+        + code
+        + "</Code><Message>"
+        + message
+        + "</Message></Error><RequestId>"
+        + UUID.randomUUID()
+        + "</RequestId>"
         + "</ErrorResponse>";
   }
 
@@ -128,7 +158,8 @@ public final class FakeSts implements AutoCloseable {
     for (String pair : body.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        out.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }

@@ -6,13 +6,14 @@ import java.util.regex.Pattern;
 
 /**
  * The Credential scope of a SigV4 Authorization header: who signed, for which day, region and
- * service. The signature is not verified (docs/provider-apis.md#what-the-fakes-reproduce: the
- * shape is what a fake checks).
+ * service. The signature is not verified (docs/provider-apis.md#what-the-fakes-reproduce: the shape
+ * is what a fake checks).
  */
 record SigV4Authorization(String accessKeyId, String date, String region, String service) {
-  private static final Pattern HEADER = Pattern.compile(
-      "AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]+)/([0-9]{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request,"
-          + " ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}");
+  private static final Pattern HEADER =
+      Pattern.compile(
+          "AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]+)/([0-9]{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request,"
+              + " ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}");
 
   /** The scope, or empty when the header is missing or not a SigV4 header. */
   static Optional<SigV4Authorization> parse(String header) {

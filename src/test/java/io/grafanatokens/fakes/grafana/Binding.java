@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Grafana's web.Bind for JSON bodies (docs/provider-apis.md#grafana-requests): Content-Type must be application/json,
- * the body decodes into the command struct with Go's type rules, unknown fields are ignored.
+ * Grafana's web.Bind for JSON bodies (docs/provider-apis.md#grafana-requests): Content-Type must be
+ * application/json, the body decodes into the command struct with Go's type rules, unknown fields
+ * are ignored.
  */
 final class Binding {
   private Binding() {}

@@ -22,8 +22,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * An in-process Grafana (service-account and token API only) on 127.0.0.1 that keeps state,
- * authenticates and answers the way docs/provider-apis.md#grafana describes, with knobs and fault injection for
- * tests and the sandbox. Free of JUnit; thread-safe.
+ * authenticates and answers the way docs/provider-apis.md#grafana describes, with knobs and fault
+ * injection for tests and the sandbox. Free of JUnit; thread-safe.
  */
 public final class FakeGrafana implements AutoCloseable {
   private final HttpServer server;
@@ -49,11 +49,13 @@ public final class FakeGrafana implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     // Several threads: a held (TIMEOUT) request must not stall the others; daemon threads so a
     // sandbox main can exit.
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-grafana-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-grafana-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
     String scheme = b.sslContext != null ? "https" : "http";
@@ -231,7 +233,9 @@ public final class FakeGrafana implements AutoCloseable {
     return this;
   }
 
-  /** A basic-auth user with a role (None, Viewer, Editor, Admin) in one org; repeat for more orgs. */
+  /**
+   * A basic-auth user with a role (None, Viewer, Editor, Admin) in one org; repeat for more orgs.
+   */
   public FakeGrafana addUser(String login, String password, long orgId, String role) {
     state.addUser(login, password, orgId, role);
     return this;
@@ -243,8 +247,12 @@ public final class FakeGrafana implements AutoCloseable {
       if (!state.orgs.containsKey(orgId)) {
         throw new IllegalArgumentException("no org " + orgId);
       }
-      return state.createServiceAccount(orgId, name, role, false)
-          .orElseThrow(() -> new IllegalStateException("service account " + name + " exists in org " + orgId)).id;
+      return state
+          .createServiceAccount(orgId, name, role, false)
+          .orElseThrow(
+              () ->
+                  new IllegalStateException("service account " + name + " exists in org " + orgId))
+          .id;
     }
   }
 
@@ -274,16 +282,22 @@ public final class FakeGrafana implements AutoCloseable {
   /** Every token of the org, by id. */
   public List<TokenSnapshot> tokens(long orgId) {
     synchronized (state) {
-      return state.tokens.values().stream().filter(t -> t.orgId == orgId)
-          .sorted(Comparator.comparingLong((Tok t) -> t.id)).map(Tok::snapshot).toList();
+      return state.tokens.values().stream()
+          .filter(t -> t.orgId == orgId)
+          .sorted(Comparator.comparingLong((Tok t) -> t.id))
+          .map(Tok::snapshot)
+          .toList();
     }
   }
 
   /** Every token of one service account, by id. */
   public List<TokenSnapshot> tokensOf(long serviceAccountId) {
     synchronized (state) {
-      return state.tokens.values().stream().filter(t -> t.saId == serviceAccountId)
-          .sorted(Comparator.comparingLong((Tok t) -> t.id)).map(Tok::snapshot).toList();
+      return state.tokens.values().stream()
+          .filter(t -> t.saId == serviceAccountId)
+          .sorted(Comparator.comparingLong((Tok t) -> t.id))
+          .map(Tok::snapshot)
+          .toList();
     }
   }
 
@@ -295,7 +309,10 @@ public final class FakeGrafana implements AutoCloseable {
 
   public List<ServiceAccountSnapshot> serviceAccounts(long orgId) {
     synchronized (state) {
-      return state.serviceAccounts.values().stream().filter(sa -> sa.orgId == orgId).map(Sa::snapshot).toList();
+      return state.serviceAccounts.values().stream()
+          .filter(sa -> sa.orgId == orgId)
+          .map(Sa::snapshot)
+          .toList();
     }
   }
 
@@ -305,7 +322,9 @@ public final class FakeGrafana implements AutoCloseable {
     }
   }
 
-  /** True iff the key maps to an existing, unexpired, unrevoked token of an enabled service account. */
+  /**
+   * True iff the key maps to an existing, unexpired, unrevoked token of an enabled service account.
+   */
   public boolean authenticates(String key) {
     return state.authenticates(key);
   }

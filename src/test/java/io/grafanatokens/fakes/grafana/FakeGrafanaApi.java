@@ -51,9 +51,13 @@ final class FakeGrafanaApi {
           continue;
         }
         // SQL LIKE %q% on email (= login), name or login; case-insensitive as on SQLite and MySQL.
-        boolean text = q.isEmpty() || sa.name.toLowerCase(Locale.ROOT).contains(q)
-            || sa.login.toLowerCase(Locale.ROOT).contains(q);
-        boolean expired = state.tokens.values().stream().anyMatch(t -> t.saId == sa.id && expiredAt(t, nowMillis));
+        boolean text =
+            q.isEmpty()
+                || sa.name.toLowerCase(Locale.ROOT).contains(q)
+                || sa.login.toLowerCase(Locale.ROOT).contains(q);
+        boolean expired =
+            state.tokens.values().stream()
+                .anyMatch(t -> t.saId == sa.id && expiredAt(t, nowMillis));
         if (text && (!onlyDisabled || sa.disabled) && (!onlyExpired || expired)) {
           matches.add(sa);
         }
@@ -62,7 +66,10 @@ final class FakeGrafanaApi {
       List<Object> rows = new ArrayList<>();
       long offset = (long) perPage * (page - 1);
       for (long i = offset; i < Math.min(matches.size(), offset + perPage); i++) {
-        rows.add(dto(matches.get((int) i), "/avatar/" + FakeGrafanaState.md5(matches.get((int) i).login)));
+        rows.add(
+            dto(
+                matches.get((int) i),
+                "/avatar/" + FakeGrafanaState.md5(matches.get((int) i).login)));
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("totalCount", matches.size());
@@ -87,13 +94,16 @@ final class FakeGrafanaApi {
       return Reply.badRequestData();
     }
     if (role != null && !ROLES.contains(role)) {
-      return Reply.errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
+      return Reply.errutil(
+          400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
     }
     // ErrRoleForbidden (a role above the caller's) cannot happen: only Admins pass RBAC here.
-    Optional<Sa> sa = state.createServiceAccount(caller.orgId(), name, role == null ? "Viewer" : role,
-        Boolean.TRUE.equals(disabled));
+    Optional<Sa> sa =
+        state.createServiceAccount(
+            caller.orgId(), name, role == null ? "Viewer" : role, Boolean.TRUE.equals(disabled));
     if (sa.isEmpty()) {
-      return Reply.errutil(400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
+      return Reply.errutil(
+          400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
     }
     return Reply.json(201, dto(sa.get(), ""));
   }
@@ -126,7 +136,8 @@ final class FakeGrafanaApi {
       return Reply.badRequestData();
     }
     if (role != null && !ROLES.contains(role)) {
-      return Reply.errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
+      return Reply.errutil(
+          400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
     }
     synchronized (state) {
       Optional<Sa> found = state.serviceAccountInOrg(caller.orgId(), id);
@@ -156,7 +167,8 @@ final class FakeGrafanaApi {
   /** DELETE /api/serviceaccounts/:id (§2.5). */
   Reply deleteServiceAccount(Identity caller, long id) {
     if (id == 0) {
-      return Reply.errutil(400, "serviceaccounts.ErrInvalidId", "invalid service account id specified");
+      return Reply.errutil(
+          400, "serviceaccounts.ErrInvalidId", "invalid service account id specified");
     }
     synchronized (state) {
       if (state.serviceAccountInOrg(caller.orgId(), id).isEmpty()) {
@@ -206,7 +218,8 @@ final class FakeGrafanaApi {
           return Reply.legacy(400, "Number of seconds before expiration should be set", false);
         }
         if (secondsToLive > state.apiKeyMaxSecondsToLive) {
-          return Reply.legacy(400, "Number of seconds before expiration is greater than the global limit", false);
+          return Reply.legacy(
+              400, "Number of seconds before expiration is greater than the global limit", false);
         }
       }
       if (state.tokenExpirationDayLimit > 0) {
@@ -215,15 +228,21 @@ final class FakeGrafanaApi {
         long limit = truncateToDay(now + state.tokenExpirationDayLimit * DAY);
         long expiry = truncateToDay(now + secondsToLive);
         if (expiry > limit) {
-          return Reply.text(400,
+          return Reply.text(
+              400,
               "The expiration date input exceeds the limit for service account access tokens expiration date");
         }
       }
       if (state.tokenNameTaken(caller.orgId(), name)) {
         // Grafana <= 9.3 answered 409 with a plain message (no messageId) [unverified text].
         return state.legacyDuplicate409
-            ? Reply.legacy(409, "service account token with given name already exists in the organization", false)
-            : Reply.errutil(400, "serviceaccounts.ErrTokenAlreadyExists",
+            ? Reply.legacy(
+                409,
+                "service account token with given name already exists in the organization",
+                false)
+            : Reply.errutil(
+                400,
+                "serviceaccounts.ErrTokenAlreadyExists",
                 "service account token with given name already exists in the organization");
       }
       if (secondsToLive < 0) {
@@ -251,11 +270,13 @@ final class FakeGrafanaApi {
         return Reply.legacy(400, "Token ID is invalid", true);
       }
       if (tokenId == 0) {
-        return Reply.errutil(400, "serviceaccounts.ErrInvalidTokenId", "invalid service account token id specified");
+        return Reply.errutil(
+            400, "serviceaccounts.ErrInvalidTokenId", "invalid service account token id specified");
       }
       Tok tok = state.tokens.get(tokenId);
       if (tok == null || tok.orgId != caller.orgId() || tok.saId != id) {
-        return Reply.errutil(404, "serviceaccounts.ErrTokenNotFound", "service account token not found");
+        return Reply.errutil(
+            404, "serviceaccounts.ErrTokenNotFound", "service account token not found");
       }
       state.deleteToken(tokenId);
       return Reply.legacy(200, "Service account token deleted", false);
@@ -351,7 +372,10 @@ final class FakeGrafanaApi {
     return m;
   }
 
-  /** hasExpired: the expiry instant is before now (so a token is expired within its last second too). */
+  /**
+   * hasExpired: the expiry instant is before now (so a token is expired within its last second
+   * too).
+   */
   private static boolean expiredAt(Tok t, long nowMillis) {
     return t.expires != null && t.expires * 1000 < nowMillis;
   }

@@ -1,8 +1,8 @@
 package io.grafanatokens.fakes.grafana;
 
-import io.grafanatokens.fakes.OperationQueues;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.grafanatokens.fakes.OperationQueues;
 import io.grafanatokens.fakes.grafana.FakeGrafanaState.Auth;
 import io.grafanatokens.fakes.grafana.FakeGrafanaState.Identity;
 import java.io.IOException;
@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP side of the fake: routing, injected faults, and Grafana's middleware order
- * authn → UID resolver → RBAC → handler (docs/provider-apis.md#grafana-requests).
+ * The HTTP side of the fake: routing, injected faults, and Grafana's middleware order authn → UID
+ * resolver → RBAC → handler (docs/provider-apis.md#grafana-requests).
  */
 final class FakeGrafanaHandler implements HttpHandler {
   private static final int MAX_RECORDED = 1000;
@@ -48,7 +48,9 @@ final class FakeGrafanaHandler implements HttpHandler {
     }
   }
 
-  /** A matched route: the operation, the RBAC action it needs (null: signed-in only), and path ids. */
+  /**
+   * A matched route: the operation, the RBAC action it needs (null: signed-in only), and path ids.
+   */
   private record Route(Operation operation, String action, String id, String tokenId) {}
 
   @Override
@@ -95,7 +97,9 @@ final class FakeGrafanaHandler implements HttpHandler {
       return Reply.notFound();
     }
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    Auth auth = state.authenticate(exchange.getRequestHeaders().getFirst("Authorization"), requestedOrg(exchange, query));
+    Auth auth =
+        state.authenticate(
+            exchange.getRequestHeaders().getFirst("Authorization"), requestedOrg(exchange, query));
     long id = 0;
     if (route.id() != null) {
       Long numeric = parseLong(route.id());
@@ -191,7 +195,10 @@ final class FakeGrafanaHandler implements HttpHandler {
         return new Route(Operation.CREATE_TOKEN, "serviceaccounts:write", s.get(1), null);
       }
     }
-    if (s.size() == 4 && s.get(2).equals("tokens") && method.equals("DELETE") && !s.get(1).isEmpty()) {
+    if (s.size() == 4
+        && s.get(2).equals("tokens")
+        && method.equals("DELETE")
+        && !s.get(1).isEmpty()) {
       return new Route(Operation.DELETE_TOKEN, "serviceaccounts:write", s.get(1), s.get(3));
     }
     return unknown;
@@ -206,7 +213,8 @@ final class FakeGrafanaHandler implements HttpHandler {
       case UNAUTHORIZED_401:
         return Reply.unauthorized("api-key.invalid", "Invalid API key");
       case RATE_LIMIT_429:
-        return Reply.text(429, "Too Many Requests").withHeader("Retry-After", Long.toString(fault.retryAfterSeconds()));
+        return Reply.text(429, "Too Many Requests")
+            .withHeader("Retry-After", Long.toString(fault.retryAfterSeconds()));
       default:
         throw new IllegalStateException("not a reply fault: " + fault);
     }
@@ -262,11 +270,15 @@ final class FakeGrafanaHandler implements HttpHandler {
     String raw = exchange.getRequestURI().getRawPath();
     String path = raw.startsWith(basePath) ? raw.substring(basePath.length()) : raw;
     String query = exchange.getRequestURI().getRawQuery();
-    RecordedRequest request = new RecordedRequest(op, exchange.getRequestMethod(),
-        query == null ? path : path + "?" + query, scheme,
-        exchange.getRequestHeaders().getFirst("X-Grafana-Org-Id"),
-        exchange.getRequestHeaders().getFirst("Content-Type"),
-        exchange.getRequestHeaders().getFirst("Accept"));
+    RecordedRequest request =
+        new RecordedRequest(
+            op,
+            exchange.getRequestMethod(),
+            query == null ? path : path + "?" + query,
+            scheme,
+            exchange.getRequestHeaders().getFirst("X-Grafana-Org-Id"),
+            exchange.getRequestHeaders().getFirst("Content-Type"),
+            exchange.getRequestHeaders().getFirst("Accept"));
     synchronized (recorded) {
       if (recorded.size() >= MAX_RECORDED) {
         recorded.removeFirst();

@@ -39,8 +39,13 @@ final class FakeGrafanaState {
   private final Map<String, Long> tokenIdByHash = new HashMap<>();
   private final Map<String, Deque<Instant>> failedLogins = new HashMap<>();
   private long nextOrgId = 2;
-  /** Users and service accounts share Grafana's user table, hence one id sequence; 1 is the built-in admin. */
+
+  /**
+   * Users and service accounts share Grafana's user table, hence one id sequence; 1 is the built-in
+   * admin.
+   */
   private long nextUserId = 2;
+
   private long nextTokenId = 1;
 
   // Knobs (docs/provider-apis.md#grafana-server-settings-that-change-answers).
@@ -60,8 +65,10 @@ final class FakeGrafanaState {
     final long id;
     final String login;
     final String password;
+
     /** Role per org; allOrgsAdmin makes the user Admin in every org, existing or future. */
     final Map<Long, String> roles = new HashMap<>();
+
     final boolean allOrgsAdmin;
 
     User(long id, String login, String password, boolean allOrgsAdmin) {
@@ -88,7 +95,15 @@ final class FakeGrafanaState {
     final Instant created;
     Instant updated;
 
-    Sa(long id, String uid, long orgId, String name, String login, String role, boolean disabled, Instant created) {
+    Sa(
+        long id,
+        String uid,
+        long orgId,
+        String name,
+        String login,
+        String role,
+        boolean disabled,
+        Instant created) {
       this.id = id;
       this.uid = uid;
       this.orgId = orgId;
@@ -113,8 +128,10 @@ final class FakeGrafanaState {
     final String name;
     final String hash;
     final Instant created;
+
     /** Unix seconds, null = never expires. */
     final Long expires;
+
     boolean revoked;
     Instant lastUsed;
 
@@ -133,15 +150,24 @@ final class FakeGrafanaState {
     }
 
     TokenSnapshot snapshot() {
-      return new TokenSnapshot(id, name, saId, orgId, created,
-          expires == null ? null : Instant.ofEpochSecond(expires), revoked);
+      return new TokenSnapshot(
+          id,
+          name,
+          saId,
+          orgId,
+          created,
+          expires == null ? null : Instant.ofEpochSecond(expires),
+          revoked);
     }
   }
 
   /** Who a request acts as: a user or a service account, with its role in the request's org. */
   record Identity(long orgId, String role, boolean serviceAccount, long id, String login) {}
 
-  /** The result of authentication: an identity, or the 401 to answer (and in which org, for the UID resolver). */
+  /**
+   * The result of authentication: an identity, or the 401 to answer (and in which org, for the UID
+   * resolver).
+   */
   record Auth(Identity identity, Reply failure) {}
 
   synchronized Clock clock() {
@@ -175,14 +201,22 @@ final class FakeGrafanaState {
 
   /** A user with a role in one org; call again to add more orgs (the first password stays). */
   synchronized void addUser(String login, String password, long orgId, String role) {
-    users.computeIfAbsent(login, l -> new User(nextUserId++, l, password, false)).roles.put(orgId, role);
+    users
+        .computeIfAbsent(login, l -> new User(nextUserId++, l, password, false))
+        .roles
+        .put(orgId, role);
   }
 
-  /** Creates a service account the way POST /api/serviceaccounts does; empty when the login is taken. */
-  synchronized Optional<Sa> createServiceAccount(long orgId, String name, String role, boolean disabled) {
+  /**
+   * Creates a service account the way POST /api/serviceaccounts does; empty when the login is
+   * taken.
+   */
+  synchronized Optional<Sa> createServiceAccount(
+      long orgId, String name, String role, boolean disabled) {
     String login = "sa-" + orgId + "-" + name.toLowerCase(Locale.ROOT).replace(' ', '-');
-    boolean taken = users.containsKey(login)
-        || serviceAccounts.values().stream().anyMatch(sa -> sa.login.equals(login));
+    boolean taken =
+        users.containsKey(login)
+            || serviceAccounts.values().stream().anyMatch(sa -> sa.login.equals(login));
     if (taken) {
       return Optional.empty();
     }
@@ -195,8 +229,15 @@ final class FakeGrafanaState {
   synchronized Map.Entry<Tok, String> insertToken(Sa sa, String name, long secondsToLive) {
     String key = GrafanaKeys.newKey(random);
     Long expires = secondsToLive > 0 ? nowSeconds() + secondsToLive : null;
-    Tok tok = new Tok(nextTokenId++, sa.orgId, sa.id, name, hash(key),
-        Instant.ofEpochSecond(nowSeconds()), expires);
+    Tok tok =
+        new Tok(
+            nextTokenId++,
+            sa.orgId,
+            sa.id,
+            name,
+            hash(key),
+            Instant.ofEpochSecond(nowSeconds()),
+            expires);
     tokens.put(tok.id, tok);
     tokenIdByHash.put(tok.hash, tok.id);
     return Map.entry(tok, key);
@@ -220,13 +261,16 @@ final class FakeGrafanaState {
       return false;
     }
     // One transaction in Grafana: the account's tokens go with it.
-    tokens.values().removeIf(t -> {
-      if (t.saId == saId) {
-        tokenIdByHash.remove(t.hash);
-        return true;
-      }
-      return false;
-    });
+    tokens
+        .values()
+        .removeIf(
+            t -> {
+              if (t.saId == saId) {
+                tokenIdByHash.remove(t.hash);
+                return true;
+              }
+              return false;
+            });
     return true;
   }
 
@@ -237,7 +281,9 @@ final class FakeGrafanaState {
 
   synchronized Optional<Long> resolveUid(long orgId, String uid) {
     return serviceAccounts.values().stream()
-        .filter(sa -> sa.orgId == orgId && sa.uid.equals(uid)).map(sa -> sa.id).findFirst();
+        .filter(sa -> sa.orgId == orgId && sa.uid.equals(uid))
+        .map(sa -> sa.id)
+        .findFirst();
   }
 
   synchronized long tokenCount(long saId) {
@@ -246,7 +292,9 @@ final class FakeGrafanaState {
 
   // ---- authentication (docs/provider-apis.md#grafana-authentication) -----------------------
 
-  /** True iff the key maps to an existing, unexpired, unrevoked token of an enabled service account. */
+  /**
+   * True iff the key maps to an existing, unexpired, unrevoked token of an enabled service account.
+   */
   synchronized boolean authenticates(String key) {
     if (!GrafanaKeys.isWellFormed(key)) {
       return false;
@@ -274,8 +322,10 @@ final class FakeGrafanaState {
     if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       String decoded;
       try {
-        decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
-            StandardCharsets.UTF_8);
+        decoded =
+            new String(
+                Base64.getDecoder().decode(authorization.substring(6).strip()),
+                StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         return fail("auth.unauthorized", "Unauthorized");
       }
@@ -313,7 +363,8 @@ final class FakeGrafanaState {
       return fail("api-key.revoked", "Revoked API key");
     }
     if (requestedOrg != null && requestedOrg != tok.orgId) {
-      return fail("api-key.organization-mismatch", "API key does not belong to the requested organization");
+      return fail(
+          "api-key.organization-mismatch", "API key does not belong to the requested organization");
     }
     Sa sa = serviceAccounts.get(tok.saId);
     if (sa == null) {
@@ -357,7 +408,8 @@ final class FakeGrafanaState {
   // ---- helpers ------------------------------------------------------------------------------
 
   synchronized String newAccessErrorId() {
-    return String.format("ACE%010d", (long) random.nextInt(1_000_000_000) * 10 + random.nextInt(10));
+    return String.format(
+        "ACE%010d", (long) random.nextInt(1_000_000_000) * 10 + random.nextInt(10));
   }
 
   private String newUid() {
@@ -370,7 +422,9 @@ final class FakeGrafanaState {
 
   static String hash(String key) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -378,7 +432,9 @@ final class FakeGrafanaState {
 
   static String md5(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -10,7 +10,8 @@ import java.util.zip.CRC32;
  * (docs/provider-apis.md#grafana-token-format).
  */
 public final class GrafanaKeys {
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final Pattern SHAPE = Pattern.compile("glsa_([0-9A-Za-z]{32})_([0-9a-f]{8})");
 
   private GrafanaKeys() {}
@@ -29,10 +30,14 @@ public final class GrafanaKeys {
     CRC32 crc = new CRC32();
     crc.update(("glsa_" + secret).getBytes(StandardCharsets.US_ASCII));
     long v = crc.getValue();
-    return String.format("%02x%02x%02x%02x", v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+    return String.format(
+        "%02x%02x%02x%02x", v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
   }
 
-  /** True when the key has the glsa_ shape and its checksum matches, as Grafana checks before any lookup. */
+  /**
+   * True when the key has the glsa_ shape and its checksum matches, as Grafana checks before any
+   * lookup.
+   */
   public static boolean isWellFormed(String key) {
     if (key == null) {
       return false;

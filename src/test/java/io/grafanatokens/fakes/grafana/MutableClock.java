@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A thread-safe clock that tests set and advance, shared by the fake server and the code under test. */
+/**
+ * A thread-safe clock that tests set and advance, shared by the fake server and the code under
+ * test.
+ */
 public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
   private final ZoneId zone;

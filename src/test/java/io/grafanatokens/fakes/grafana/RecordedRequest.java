@@ -8,5 +8,10 @@ package io.grafanatokens.fakes.grafana;
  * @param authScheme "Bearer", "Basic" or null
  */
 public record RecordedRequest(
-    Operation operation, String method, String path, String authScheme, String orgIdHeader,
-    String contentType, String accept) {}
+    Operation operation,
+    String method,
+    String path,
+    String authScheme,
+    String orgIdHeader,
+    String contentType,
+    String accept) {}

@@ -57,14 +57,17 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
   static Reply accessDenied(String action, String accessErrorId) {
     Map<String, Object> body = new TreeMap<>();
     body.put("accessErrorId", accessErrorId);
-    body.put("message", "You'll need additional permissions to perform this action. Permissions needed: " + action);
+    body.put(
+        "message",
+        "You'll need additional permissions to perform this action. Permissions needed: " + action);
     body.put("title", "Access denied");
     return json(403, body);
   }
 
   /** Shape E: a raw text body; Go sniffs text/plain. */
   static Reply text(int status, String text) {
-    return new Reply(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), Map.of());
+    return new Reply(
+        status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   /** The router's answer for an unknown path (no traceID). */

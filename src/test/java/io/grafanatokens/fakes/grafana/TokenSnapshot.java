@@ -8,4 +8,10 @@ import java.time.Instant;
  * @param expires null when the token never expires
  */
 public record TokenSnapshot(
-    long id, String name, long serviceAccountId, long orgId, Instant created, Instant expires, boolean revoked) {}
+    long id,
+    String name,
+    long serviceAccountId,
+    long orgId,
+    Instant created,
+    Instant expires,
+    boolean revoked) {}

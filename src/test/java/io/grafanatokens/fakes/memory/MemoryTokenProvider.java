@@ -32,22 +32,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-memory provider for pass-level tests, behaving like Grafana's service-account API where
- * it matters to the reconciler: every instance (spec.grafana.url) numbers its tokens from 1, so an
- * id recorded at one instance names somebody else's token at another; names are unique per
- * account (a clash is a NameConflictException); the list is capped at 300 rows; a deleted token
- * is gone (a second delete finds nothing). Failure switches fail or "kill" the next calls of an
- * operation, so each crash point of a pass is a test of milliseconds.
+ * An in-memory provider for pass-level tests, behaving like Grafana's service-account API where it
+ * matters to the reconciler: every instance (spec.grafana.url) numbers its tokens from 1, so an id
+ * recorded at one instance names somebody else's token at another; names are unique per account (a
+ * clash is a NameConflictException); the list is capped at 300 rows; a deleted token is gone (a
+ * second delete finds nothing). Failure switches fail or "kill" the next calls of an operation, so
+ * each crash point of a pass is a test of milliseconds.
  */
 public final class MemoryTokenProvider implements TokenProvider {
   /** The calls a pass can make. */
-  public enum Op { CREATE, LIST, REVOKE }
+  public enum Op {
+    CREATE,
+    LIST,
+    REVOKE
+  }
 
   /** One call, for call budgets and order. */
   public record Call(Op op, String instance, String account, String token) {}
 
   /** A token as the provider holds it; {@link #toString()} hides the key. */
-  public record Token(String instance, String account, String id, String name, String key, Instant created,
+  public record Token(
+      String instance,
+      String account,
+      String id,
+      String name,
+      String key,
+      Instant created,
       Instant expires) {
     @Override
     public String toString() {
@@ -68,6 +78,7 @@ public final class MemoryTokenProvider implements TokenProvider {
   private final Map<String, AtomicLong> nextId = new HashMap<>();
   private final List<Token> tokens = new ArrayList<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+
   /** What the next call of an operation does instead of, or after, acting. */
   private record Fault(ProviderException failure, Killed killBefore, Killed killAfter) {}
 
@@ -75,6 +86,7 @@ public final class MemoryTokenProvider implements TokenProvider {
   private final List<String> rejectedCredentials = new ArrayList<>();
   private java.util.function.BooleanSupplier dead = () -> false;
   private volatile boolean ambient;
+
   /** Tokens a service account may hold, expired ones counted (as AMG counts them); 0 = no limit. */
   private int quota;
 
@@ -94,23 +106,31 @@ public final class MemoryTokenProvider implements TokenProvider {
 
   /** The next call of {@code op} acts, then the process dies before it can use the answer. */
   public synchronized MemoryTokenProvider killAfterNext(Op op) {
-    faults.computeIfAbsent(op, k -> new ArrayDeque<>()).add(new Fault(null, null, new Killed("after " + op)));
+    faults
+        .computeIfAbsent(op, k -> new ArrayDeque<>())
+        .add(new Fault(null, null, new Killed("after " + op)));
     return this;
   }
 
   /** The next call of {@code op} never happens: the process dies right before it. */
   public synchronized MemoryTokenProvider killBeforeNext(Op op) {
-    faults.computeIfAbsent(op, k -> new ArrayDeque<>()).add(new Fault(null, new Killed("before " + op), null));
+    faults
+        .computeIfAbsent(op, k -> new ArrayDeque<>())
+        .add(new Fault(null, new Killed("before " + op), null));
     return this;
   }
 
   /** While this says so the calling process is dead: every call is a {@link Killed}. */
-  public synchronized MemoryTokenProvider deadWhile(java.util.function.BooleanSupplier processDead) {
+  public synchronized MemoryTokenProvider deadWhile(
+      java.util.function.BooleanSupplier processDead) {
     this.dead = processDead;
     return this;
   }
 
-  /** From now on specs count as asking for the operator's own identity (as AMG without a Secret does). */
+  /**
+   * From now on specs count as asking for the operator's own identity (as AMG without a Secret
+   * does).
+   */
   public MemoryTokenProvider ambientIdentity(boolean on) {
     ambient = on;
     return this;
@@ -158,7 +178,9 @@ public final class MemoryTokenProvider implements TokenProvider {
 
   public synchronized List<Token> live(String instance) {
     Instant now = clock.instant();
-    return tokens.stream().filter(t -> t.instance().equals(instance) && t.expires().isAfter(now)).toList();
+    return tokens.stream()
+        .filter(t -> t.instance().equals(instance) && t.expires().isAfter(now))
+        .toList();
   }
 
   public synchronized Optional<Token> byKey(String key) {
@@ -183,7 +205,10 @@ public final class MemoryTokenProvider implements TokenProvider {
 
   @Override
   public String shapingFields(GrafanaServiceAccountTokenSpec spec) {
-    return "url=" + spec.getGrafana().getUrl() + "\nserviceAccount=" + spec.getGrafana().getServiceAccount().getId();
+    return "url="
+        + spec.getGrafana().getUrl()
+        + "\nserviceAccount="
+        + spec.getGrafana().getServiceAccount().getId();
   }
 
   @Override
@@ -202,19 +227,30 @@ public final class MemoryTokenProvider implements TokenProvider {
   }
 
   @Override
-  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets) throws ProviderException {
+  public void probe(GrafanaServiceAccountTokenSpec connection, SecretLookup secrets)
+      throws ProviderException {
     open(connection, secrets, SessionPurpose.CLEANUP);
   }
 
   @Override
-  public TokenSession open(GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
+  public TokenSession open(
+      GrafanaServiceAccountTokenSpec spec, SecretLookup secrets, SessionPurpose purpose)
       throws ProviderException {
     String secret = spec.getGrafana().getCredentialsSecretRef().getName();
-    Map<String, String> data = secrets.data(secret).orElseThrow(() -> new PermanentProviderException(
-        Reasons.CREDENTIALS_NOT_FOUND, "credentials Secret " + secret + " not found"));
+    Map<String, String> data =
+        secrets
+            .data(secret)
+            .orElseThrow(
+                () ->
+                    new PermanentProviderException(
+                        Reasons.CREDENTIALS_NOT_FOUND,
+                        "credentials Secret " + secret + " not found"));
     String credential = data.getOrDefault("token", "");
-    return new Session(spec.getGrafana().getUrl(), String.valueOf(spec.getGrafana().getServiceAccount().getId()),
-        credential, secret);
+    return new Session(
+        spec.getGrafana().getUrl(),
+        String.valueOf(spec.getGrafana().getServiceAccount().getId()),
+        credential,
+        secret);
   }
 
   private synchronized void before(Op op, Session s, String token) throws ProviderException {
@@ -233,8 +269,9 @@ public final class MemoryTokenProvider implements TokenProvider {
       throw f.failure();
     }
     if (rejectedCredentials.contains(s.credential)) {
-      throw new PermanentProviderException(Reasons.CREDENTIALS_REJECTED, "the provider rejected the credentials in "
-          + "Secret " + s.secret);
+      throw new PermanentProviderException(
+          Reasons.CREDENTIALS_REJECTED,
+          "the provider rejected the credentials in " + "Secret " + s.secret);
     }
   }
 
@@ -248,9 +285,11 @@ public final class MemoryTokenProvider implements TokenProvider {
   }
 
   private Token store(String instance, String account, String name, Duration lifetime) {
-    String id = String.valueOf(nextId.computeIfAbsent(instance, k -> new AtomicLong()).incrementAndGet());
+    String id =
+        String.valueOf(nextId.computeIfAbsent(instance, k -> new AtomicLong()).incrementAndGet());
     Instant now = clock.instant();
-    Token t = new Token(instance, account, id, name, "key-" + UUID.randomUUID(), now, now.plus(lifetime));
+    Token t =
+        new Token(instance, account, id, name, "key-" + UUID.randomUUID(), now, now.plus(lifetime));
     tokens.add(t);
     return t;
   }
@@ -284,9 +323,20 @@ public final class MemoryTokenProvider implements TokenProvider {
       List<TokenInfo> out;
       synchronized (MemoryTokenProvider.this) {
         Instant now = clock.instant();
-        out = tokens.stream().filter(t -> t.instance().equals(instance) && t.account().equals(listed)).limit(LIST_CAP)
-            .map(t -> new TokenInfo(t.id(), t.name(), t.created(), t.expires(), false, !t.expires().isAfter(now)))
-            .toList();
+        out =
+            tokens.stream()
+                .filter(t -> t.instance().equals(instance) && t.account().equals(listed))
+                .limit(LIST_CAP)
+                .map(
+                    t ->
+                        new TokenInfo(
+                            t.id(),
+                            t.name(),
+                            t.created(),
+                            t.expires(),
+                            false,
+                            !t.expires().isAfter(now)))
+                .toList();
       }
       after(Op.LIST);
       return new TokenListing(out, out.size() < LIST_CAP);
@@ -297,14 +347,22 @@ public final class MemoryTokenProvider implements TokenProvider {
       before(Op.CREATE, this, name);
       Token t;
       synchronized (MemoryTokenProvider.this) {
-        if (tokens.stream().anyMatch(x -> x.instance().equals(instance) && x.account().equals(account)
-            && x.name().equals(name))) {
+        if (tokens.stream()
+            .anyMatch(
+                x ->
+                    x.instance().equals(instance)
+                        && x.account().equals(account)
+                        && x.name().equals(name))) {
           throw new NameConflictException("a token named " + name + " exists");
         }
-        if (quota > 0 && tokens.stream().filter(x -> x.instance().equals(instance) && x.account().equals(account))
-            .count() >= quota) {
-          throw new PermanentProviderException(Reasons.QUOTA_EXCEEDED, "service account " + account
-              + " has reached its token quota");
+        if (quota > 0
+            && tokens.stream()
+                    .filter(x -> x.instance().equals(instance) && x.account().equals(account))
+                    .count()
+                >= quota) {
+          throw new PermanentProviderException(
+              Reasons.QUOTA_EXCEEDED,
+              "service account " + account + " has reached its token quota");
         }
         t = store(instance, account, name, lifetime);
       }
@@ -327,11 +385,13 @@ public final class MemoryTokenProvider implements TokenProvider {
 
   /** A transient failure, as a 503. */
   public static TransientProviderException unavailable() {
-    return new TransientProviderException(Reasons.PROVIDER_ERROR, "the provider answered 503", null, null);
+    return new TransientProviderException(
+        Reasons.PROVIDER_ERROR, "the provider answered 503", null, null);
   }
 
   /** A throttled call, as a 429. */
   public static TransientProviderException throttled() {
-    return new TransientProviderException(Reasons.RATE_LIMITED, "the provider answered 429", null, null);
+    return new TransientProviderException(
+        Reasons.RATE_LIMITED, "the provider answered 429", null, null);
   }
 }

@@ -7,10 +7,18 @@ import java.security.interfaces.RSAPublicKey;
  * private_key starting with the "PLEASE DO NOT REMOVE THIS LINE!" marker) and as the REST API
  * returns it (camelCase). {@link #toString()} never shows the key.
  */
-public record AuthorizedKeyFile(String keyId, String serviceAccountId, RSAPublicKey publicKey, String json,
+public record AuthorizedKeyFile(
+    String keyId,
+    String serviceAccountId,
+    RSAPublicKey publicKey,
+    String json,
     String camelCaseJson) {
   @Override
   public String toString() {
-    return "AuthorizedKeyFile[keyId=" + keyId + ", serviceAccountId=" + serviceAccountId + ", json=***]";
+    return "AuthorizedKeyFile[keyId="
+        + keyId
+        + ", serviceAccountId="
+        + serviceAccountId
+        + ", json=***]";
   }
 }

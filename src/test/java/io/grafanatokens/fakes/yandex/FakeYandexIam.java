@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-process Yandex Cloud IAM on 127.0.0.1 — token creation from authorized-key JWTs,
  * createForServiceAccount with a tokenCreator grant table, revoke, the workload identity token
- * exchange and the metadata service — answering as docs/provider-apis.md#yandex-cloud-iam describes, with knobs,
- * fault injection and inspection for tests and the sandbox. Free of JUnit; thread-safe.
+ * exchange and the metadata service — answering as docs/provider-apis.md#yandex-cloud-iam
+ * describes, with knobs, fault injection and inspection for tests and the sandbox. Free of JUnit;
+ * thread-safe.
  *
  * <p>Times: expiry, youth and JWT checks use the injected clock. The JDK server stamps every
  * answer's Date header with the system clock, so expiresAt is written on that clock as "Date +
@@ -54,11 +55,13 @@ public final class FakeYandexIam implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     // several threads: a held (TIMEOUT) request must not stall the others; daemon threads so a
     // sandbox main can exit
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-yandex-iam-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-yandex-iam-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
     baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -157,8 +160,11 @@ public final class FakeYandexIam implements AutoCloseable {
       state.keys.put(keyId, (RSAPublicKey) pair.getPublic());
       state.keyAccounts.put(keyId, serviceAccountId);
     }
-    String privatePem = "PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <" + keyId + ">\n"
-        + pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+    String privatePem =
+        "PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <"
+            + keyId
+            + ">\n"
+            + pem("PRIVATE KEY", pair.getPrivate().getEncoded());
     String publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
     String created = FakeYandexIamApi.format(state.now());
     Map<String, String> snake = new LinkedHashMap<>();
@@ -175,7 +181,8 @@ public final class FakeYandexIam implements AutoCloseable {
     camel.put("keyAlgorithm", "RSA_2048");
     camel.put("publicKey", publicPem);
     camel.put("privateKey", privatePem);
-    return new AuthorizedKeyFile(keyId, serviceAccountId, (RSAPublicKey) pair.getPublic(), write(snake), write(camel));
+    return new AuthorizedKeyFile(
+        keyId, serviceAccountId, (RSAPublicKey) pair.getPublic(), write(snake), write(camel));
   }
 
   /** Deletes an authorized key: JWTs signed with it are refused from now on. */
@@ -196,14 +203,16 @@ public final class FakeYandexIam implements AutoCloseable {
   }
 
   /** Grants iam.serviceAccounts.tokenCreator on target to caller. */
-  public FakeYandexIam grantTokenCreator(String callerServiceAccountId, String targetServiceAccountId) {
+  public FakeYandexIam grantTokenCreator(
+      String callerServiceAccountId, String targetServiceAccountId) {
     synchronized (state) {
       state.grants.add(new Grant(callerServiceAccountId, targetServiceAccountId));
     }
     return this;
   }
 
-  public FakeYandexIam revokeTokenCreator(String callerServiceAccountId, String targetServiceAccountId) {
+  public FakeYandexIam revokeTokenCreator(
+      String callerServiceAccountId, String targetServiceAccountId) {
     synchronized (state) {
       state.grants.remove(new Grant(callerServiceAccountId, targetServiceAccountId));
     }
@@ -247,7 +256,10 @@ public final class FakeYandexIam implements AutoCloseable {
     return this;
   }
 
-  /** createForServiceAccount returns a target's last token again while it is younger than age (0 = off). */
+  /**
+   * createForServiceAccount returns a target's last token again while it is younger than age (0 =
+   * off).
+   */
   public FakeYandexIam reuseTokensYoungerThan(Duration age) {
     synchronized (state) {
       state.reuseYoungerThan = age;
@@ -255,7 +267,10 @@ public final class FakeYandexIam implements AutoCloseable {
     return this;
   }
 
-  /** The next n createForServiceAccount answers repeat the target's last valid token ("the same token twice"). */
+  /**
+   * The next n createForServiceAccount answers repeat the target's last valid token ("the same
+   * token twice").
+   */
   public FakeYandexIam returnSameTokenNext(int n) {
     synchronized (state) {
       state.repeatNext = n;
@@ -287,7 +302,9 @@ public final class FakeYandexIam implements AutoCloseable {
 
   // ---- inspection and out-of-band changes -------------------------------------------------------
 
-  /** True iff the token was issued here and is unexpired, unrevoked, and its subject still exists. */
+  /**
+   * True iff the token was issued here and is unexpired, unrevoked, and its subject still exists.
+   */
   public boolean authenticates(String token) {
     synchronized (state) {
       return state.authenticates(token);
@@ -380,9 +397,13 @@ public final class FakeYandexIam implements AutoCloseable {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static String write(Object o) {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 /**
  * The endpoints' behaviour (docs/provider-apis.md#yandex-iam-token-endpoints,
  * docs/provider-apis.md#yandex-the-operators-own-token and
- * docs/provider-apis.md#what-the-fakes-reproduce): each method takes what the request carried and returns the reply, under the state's lock.
+ * docs/provider-apis.md#what-the-fakes-reproduce): each method takes what the request carried and
+ * returns the reply, under the state's lock.
  */
 final class FakeYandexIamApi {
   static final String AUDIENCE = "https://iam.api.cloud.yandex.net/iam/v1/tokens";
@@ -37,8 +38,10 @@ final class FakeYandexIamApi {
   static final String JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** proto: (required) = true, (length) = "<=50"; real ids are lowercase letters and digits. */
   private static final Pattern SERVICE_ACCOUNT_ID = Pattern.compile("[a-z0-9]{1,50}");
+
   private static final DateTimeFormatter RFC3339_NANOS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final String INVALID_TOKEN = "The token is invalid or has expired.";
@@ -168,7 +171,9 @@ final class FakeYandexIamApi {
       state.repeatNext--;
       return last;
     }
-    return Duration.between(last.issuedAt, state.now()).compareTo(state.reuseYoungerThan) < 0 ? last : null;
+    return Duration.between(last.issuedAt, state.now()).compareTo(state.reuseYoungerThan) < 0
+        ? last
+        : null;
   }
 
   /** POST /iam/v1/tokens:revoke {"iamToken"}: any authenticated caller may revoke any token. */
@@ -193,29 +198,37 @@ final class FakeYandexIamApi {
     }
   }
 
-  /** POST /oauth/token: RFC 8693 exchange of a federated Kubernetes token for a service account's token. */
+  /**
+   * POST /oauth/token: RFC 8693 exchange of a federated Kubernetes token for a service account's
+   * token.
+   */
   Reply exchange(String contentType, String body) {
     if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
       return Reply.oauthError(400, "invalid_request", "expected application/x-www-form-urlencoded");
     }
     Map<String, String> form = form(body);
     if (!TOKEN_EXCHANGE_GRANT.equals(form.get("grant_type"))) {
-      return Reply.oauthError(400, "unsupported_grant_type", "grant_type must be " + TOKEN_EXCHANGE_GRANT);
+      return Reply.oauthError(
+          400, "unsupported_grant_type", "grant_type must be " + TOKEN_EXCHANGE_GRANT);
     }
     if (!ACCESS_TOKEN_TYPE.equals(form.get("requested_token_type"))) {
-      return Reply.oauthError(400, "invalid_request", "requested_token_type must be " + ACCESS_TOKEN_TYPE);
+      return Reply.oauthError(
+          400, "invalid_request", "requested_token_type must be " + ACCESS_TOKEN_TYPE);
     }
     String subjectType = form.get("subject_token_type");
     if (!ID_TOKEN_TYPE.equals(subjectType) && !JWT_TOKEN_TYPE.equals(subjectType)) {
-      return Reply.oauthError(400, "invalid_request", "subject_token_type must be " + ID_TOKEN_TYPE);
+      return Reply.oauthError(
+          400, "invalid_request", "subject_token_type must be " + ID_TOKEN_TYPE);
     }
     synchronized (state) {
       String account = state.federatedKubernetesTokens.get(form.get("subject_token"));
       if (account == null) {
-        return Reply.oauthError(400, "invalid_grant", "the subject token is not trusted by any federation");
+        return Reply.oauthError(
+            400, "invalid_grant", "the subject token is not trusted by any federation");
       }
       if (!account.equals(form.get("audience"))) {
-        return Reply.oauthError(400, "invalid_grant", "no federated credential links the subject to the audience");
+        return Reply.oauthError(
+            400, "invalid_grant", "no federated credential links the subject to the audience");
       }
       if (!state.serviceAccounts.contains(account)) {
         return Reply.oauthError(400, "invalid_grant", "the service account does not exist");
@@ -224,7 +237,10 @@ final class FakeYandexIamApi {
     }
   }
 
-  /** GET the metadata service's token: only with Metadata-Flavor: Google, only with an attached account. */
+  /**
+   * GET the metadata service's token: only with Metadata-Flavor: Google, only with an attached
+   * account.
+   */
   Reply metadataToken(String flavor) {
     if (!"Google".equals(flavor)) {
       return Reply.text(403, "Missing required header: Metadata-Flavor: Google");
@@ -239,17 +255,19 @@ final class FakeYandexIamApi {
 
   /**
    * {"iamToken", "expiresAt"}: expiresAt is written on the wire clock (the one the Date header is
-   * stamped with) as the token's remaining lifetime after it, so that expiresAt - Date is the lifetime.
+   * stamped with) as the token's remaining lifetime after it, so that expiresAt - Date is the
+   * lifetime.
    */
   private Reply iamTokenAnswer(Tok token) {
     String value = token.value;
     Duration remaining = Duration.between(state.now(), token.expiresAt);
-    return Reply.timed(wire -> {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("iamToken", value);
-      body.put("expiresAt", RFC3339_NANOS.format(wire.plus(remaining)));
-      return body;
-    });
+    return Reply.timed(
+        wire -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("iamToken", value);
+          body.put("expiresAt", RFC3339_NANOS.format(wire.plus(remaining)));
+          return body;
+        });
   }
 
   private Reply accessTokenAnswer(Tok token) {
@@ -279,7 +297,9 @@ final class FakeYandexIamApi {
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);
       String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+      out.put(
+          URLDecoder.decode(k, StandardCharsets.UTF_8),
+          URLDecoder.decode(v, StandardCharsets.UTF_8));
     }
     return out;
   }

@@ -1,8 +1,8 @@
 package io.grafanatokens.fakes.yandex;
 
-import io.grafanatokens.fakes.OperationQueues;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.grafanatokens.fakes.OperationQueues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Routes requests to the endpoints, counts them and injects faults; the HTTP plumbing of the fake. */
+/**
+ * Routes requests to the endpoints, counts them and injects faults; the HTTP plumbing of the fake.
+ */
 final class FakeYandexIamHandler implements HttpHandler {
   static final String METADATA_PATH = "/computeMetadata/v1/instance/service-accounts/default/token";
   static final String EXCHANGE_PATH = "/oauth/token";
@@ -23,8 +25,10 @@ final class FakeYandexIamHandler implements HttpHandler {
   private final FakeYandexIamApi api;
   private final CountDownLatch closing;
   private final Map<YandexOperation, AtomicLong> requests = new EnumMap<>(YandexOperation.class);
-  private final Map<YandexOperation, AtomicLong> faultsServed = new EnumMap<>(YandexOperation.class);
-  private final OperationQueues<YandexOperation, YandexFault> faults = new OperationQueues<>(YandexOperation.class);
+  private final Map<YandexOperation, AtomicLong> faultsServed =
+      new EnumMap<>(YandexOperation.class);
+  private final OperationQueues<YandexOperation, YandexFault> faults =
+      new OperationQueues<>(YandexOperation.class);
   private volatile Duration defaultHold = Duration.ofSeconds(5);
 
   FakeYandexIamHandler(FakeYandexIamApi api, CountDownLatch closing) {
@@ -40,7 +44,8 @@ final class FakeYandexIamHandler implements HttpHandler {
   public void handle(HttpExchange exchange) throws IOException {
     try {
       String body = readAll(exchange.getRequestBody());
-      YandexOperation op = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+      YandexOperation op =
+          route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
       requests.get(op).incrementAndGet();
       YandexFault fault = nextFault(op);
       if (fault != null) {
@@ -69,8 +74,10 @@ final class FakeYandexIamHandler implements HttpHandler {
       case CREATE_TOKEN -> api.createToken(body);
       case CREATE_FOR_SERVICE_ACCOUNT -> api.createForServiceAccount(authorization, body);
       case REVOKE -> api.revoke(authorization, body);
-      case TOKEN_EXCHANGE -> api.exchange(exchange.getRequestHeaders().getFirst("Content-Type"), body);
-      case METADATA_TOKEN -> api.metadataToken(exchange.getRequestHeaders().getFirst("Metadata-Flavor"));
+      case TOKEN_EXCHANGE ->
+          api.exchange(exchange.getRequestHeaders().getFirst("Content-Type"), body);
+      case METADATA_TOKEN ->
+          api.metadataToken(exchange.getRequestHeaders().getFirst("Metadata-Flavor"));
       case UNKNOWN -> Reply.rpcError(404, 5, "Not found");
     };
   }
@@ -90,7 +97,9 @@ final class FakeYandexIamHandler implements HttpHandler {
           return YandexOperation.UNKNOWN;
       }
     }
-    return "GET".equals(method) && METADATA_PATH.equals(path) ? YandexOperation.METADATA_TOKEN : YandexOperation.UNKNOWN;
+    return "GET".equals(method) && METADATA_PATH.equals(path)
+        ? YandexOperation.METADATA_TOKEN
+        : YandexOperation.UNKNOWN;
   }
 
   private static Reply faultReply(YandexFault fault) {
@@ -100,7 +109,9 @@ final class FakeYandexIamHandler implements HttpHandler {
       case HTTP_504 -> Reply.rpcError(504, 4, "Deadline exceeded");
       case RATE_LIMIT_429 -> {
         Reply r = Reply.rpcError(429, 8, "Quota limit exceeded");
-        yield fault.retryAfterSeconds() > 0 ? r.withHeader("Retry-After", Long.toString(fault.retryAfterSeconds())) : r;
+        yield fault.retryAfterSeconds() > 0
+            ? r.withHeader("Retry-After", Long.toString(fault.retryAfterSeconds()))
+            : r;
       }
       case UNAUTHENTICATED_401 -> Reply.rpcError(401, 16, "The token is invalid or has expired.");
       case TIMEOUT -> throw new IllegalStateException("TIMEOUT is not answered");

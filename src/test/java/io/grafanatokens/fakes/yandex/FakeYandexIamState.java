@@ -53,8 +53,10 @@ final class FakeYandexIamState {
 
   Clock clock;
   Duration tokenLifetime;
+
   /** createForServiceAccount hands back the target's last token while it is younger than this. */
   Duration reuseYoungerThan = Duration.ZERO;
+
   /** The next n createForServiceAccount answers repeat the target's last valid token. */
   int repeatNext;
 

@@ -57,7 +57,8 @@ class FakeYandexIamTest {
     iam.close();
   }
 
-  // ---- POST /iam/v1/tokens ------------------------------------------------------------------------
+  // ---- POST /iam/v1/tokens
+  // ------------------------------------------------------------------------
 
   @Test
   void exchangesAValidJwtWithStringOrArrayAudience() throws Exception {
@@ -66,23 +67,45 @@ class FakeYandexIamTest {
     JsonNode body = JSON.readTree(r.body());
     assertThat(iam.authenticates(body.path("iamToken").asText())).isTrue();
     assertThat(body.path("iamToken").asText()).matches("t1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{86}");
-    assertThat(body.path("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
+    assertThat(body.path("expiresAt").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
 
-    HttpResponse<String> array = post("/iam/v1/tokens", jwtBody(claims().audience(List.of(AUD)).build()));
+    HttpResponse<String> array =
+        post("/iam/v1/tokens", jwtBody(claims().audience(List.of(AUD)).build()));
     assertThat(array.statusCode()).isEqualTo(200);
   }
 
   @Test
   void refusesJwtsThatFailAnyCheck() throws Exception {
-    assertRpcError(post("/iam/v1/tokens", jwtBody(claims().audience(List.of(AUD, "x")).build())), 400, 3);
-    assertRpcError(post("/iam/v1/tokens", jwtBody(claims().audience("https://example.com").build())), 400, 3);
-    assertRpcError(post("/iam/v1/tokens", jwtBody(claims().audience(AUD).issuer(TARGET).build())), 401, 16);
+    assertRpcError(
+        post("/iam/v1/tokens", jwtBody(claims().audience(List.of(AUD, "x")).build())), 400, 3);
+    assertRpcError(
+        post("/iam/v1/tokens", jwtBody(claims().audience("https://example.com").build())), 400, 3);
+    assertRpcError(
+        post("/iam/v1/tokens", jwtBody(claims().audience(AUD).issuer(TARGET).build())), 401, 16);
     Date iat = Date.from(clock.instant());
-    assertRpcError(post("/iam/v1/tokens", jwtBody(claims().audience(AUD).issueTime(iat)
-        .expirationTime(Date.from(clock.instant().plusSeconds(3601))).build())), 400, 3);
-    assertRpcError(post("/iam/v1/tokens", jwtBody(claims().audience(AUD)
-        .issueTime(Date.from(clock.instant().minusSeconds(600)))
-        .expirationTime(Date.from(clock.instant().minusSeconds(1))).build())), 401, 16);
+    assertRpcError(
+        post(
+            "/iam/v1/tokens",
+            jwtBody(
+                claims()
+                    .audience(AUD)
+                    .issueTime(iat)
+                    .expirationTime(Date.from(clock.instant().plusSeconds(3601)))
+                    .build())),
+        400,
+        3);
+    assertRpcError(
+        post(
+            "/iam/v1/tokens",
+            jwtBody(
+                claims()
+                    .audience(AUD)
+                    .issueTime(Date.from(clock.instant().minusSeconds(600)))
+                    .expirationTime(Date.from(clock.instant().minusSeconds(1)))
+                    .build())),
+        401,
+        16);
     AuthorizedKeyFile other = iam.createAuthorizedKey(OPERATOR);
     String forged = sign(key.keyId(), privateKey(other), claims().audience(AUD).build());
     assertRpcError(post("/iam/v1/tokens", "{\"jwt\":\"" + forged + "\"}"), 401, 16);
@@ -94,15 +117,18 @@ class FakeYandexIamTest {
 
   @Test
   void errorsAreGoogleRpcStatusWithARequestInfoDetail() throws Exception {
-    HttpResponse<String> r = post("/iam/v1/tokens:createForServiceAccount", "{\"serviceAccountId\":\"" + TARGET + "\"}");
+    HttpResponse<String> r =
+        post("/iam/v1/tokens:createForServiceAccount", "{\"serviceAccountId\":\"" + TARGET + "\"}");
     JsonNode body = assertRpcError(r, 401, 16);
     assertThat(body.path("message").asText()).isNotBlank();
     JsonNode detail = body.path("details").get(0);
-    assertThat(detail.path("@type").asText()).isEqualTo("type.googleapis.com/google.rpc.RequestInfo");
+    assertThat(detail.path("@type").asText())
+        .isEqualTo("type.googleapis.com/google.rpc.RequestInfo");
     assertThat(detail.path("requestId").asText()).isNotBlank();
   }
 
-  // ---- createForServiceAccount ----------------------------------------------------------------------
+  // ---- createForServiceAccount
+  // ----------------------------------------------------------------------
 
   @Test
   void mintsOnlyWithATokenCreatorGrantForAnExistingAccount() throws Exception {
@@ -120,10 +146,13 @@ class FakeYandexIamTest {
     assertThat(iam.authenticates(token)).isTrue();
     assertThat(iam.tokensMintedFor(TARGET)).containsExactly(token);
     // expiresAt - Date is the lifetime, whatever clock the fake runs on
-    Instant date = ZonedDateTime.parse(r.headers().firstValue("Date").orElseThrow(),
-        DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    Instant date =
+        ZonedDateTime.parse(
+                r.headers().firstValue("Date").orElseThrow(), DateTimeFormatter.RFC_1123_DATE_TIME)
+            .toInstant();
     Duration lifetime = Duration.between(date, Instant.parse(body.path("expiresAt").asText()));
-    assertThat(lifetime).isBetween(Duration.ofHours(12).minusSeconds(1), Duration.ofHours(12).plusSeconds(1));
+    assertThat(lifetime)
+        .isBetween(Duration.ofHours(12).minusSeconds(1), Duration.ofHours(12).plusSeconds(1));
 
     clock.advance(Duration.ofHours(12));
     assertThat(iam.authenticates(token)).as("expired").isFalse();
@@ -149,7 +178,8 @@ class FakeYandexIamTest {
     assertThat(iamToken(createFor(caller, TARGET))).isNotEqualTo(young);
   }
 
-  // ---- revoke, exchange, metadata ---------------------------------------------------------------------
+  // ---- revoke, exchange, metadata
+  // ---------------------------------------------------------------------
 
   @Test
   void revokeNeedsAnAuthenticatedCallerAndAnswersTheSubject() throws Exception {
@@ -157,12 +187,14 @@ class FakeYandexIamTest {
     String caller = callerToken();
     String minted = iamToken(createFor(caller, TARGET));
     assertRpcError(post("/iam/v1/tokens:revoke", "{\"iamToken\":\"" + minted + "\"}"), 401, 16);
-    HttpResponse<String> r = post("/iam/v1/tokens:revoke", "{\"iamToken\":\"" + minted + "\"}", "Bearer " + caller);
+    HttpResponse<String> r =
+        post("/iam/v1/tokens:revoke", "{\"iamToken\":\"" + minted + "\"}", "Bearer " + caller);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(r.body()).path("subjectId").asText()).isEqualTo(TARGET);
     assertThat(iam.authenticates(minted)).isFalse();
     assertThat(iam.wasRevoked(minted)).isTrue();
-    assertRpcError(post("/iam/v1/tokens:revoke", "{\"iamToken\":\"t1.nope\"}", "Bearer " + caller), 400, 3);
+    assertRpcError(
+        post("/iam/v1/tokens:revoke", "{\"iamToken\":\"t1.nope\"}", "Bearer " + caller), 400, 3);
   }
 
   @Test
@@ -177,7 +209,8 @@ class FakeYandexIamTest {
 
     HttpResponse<String> wrongAudience = exchange("k8s-jwt", TARGET);
     assertThat(wrongAudience.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(wrongAudience.body()).path("error").asText()).isEqualTo("invalid_grant");
+    assertThat(JSON.readTree(wrongAudience.body()).path("error").asText())
+        .isEqualTo("invalid_grant");
     assertThat(exchange("someone-else", OPERATOR).statusCode()).isEqualTo(400);
     assertThat(post("/oauth/token", "{}").statusCode()).as("JSON instead of a form").isEqualTo(400);
   }
@@ -193,7 +226,8 @@ class FakeYandexIamTest {
     assertThat(iam.authenticates(JSON.readTree(r.body()).path("access_token").asText())).isTrue();
   }
 
-  // ---- faults and counts ------------------------------------------------------------------------------
+  // ---- faults and counts
+  // ------------------------------------------------------------------------------
 
   @Test
   void injectsCountedFaultsAndHoldsTimeouts() throws Exception {
@@ -203,22 +237,29 @@ class FakeYandexIamTest {
     HttpResponse<String> limited = post("/iam/v1/tokens", jwtBody(claims().audience(AUD).build()));
     assertRpcError(limited, 429, 8);
     assertThat(limited.headers().firstValue("Retry-After")).contains("4");
-    assertThat(post("/iam/v1/tokens", jwtBody(claims().audience(AUD).build())).statusCode()).isEqualTo(200);
+    assertThat(post("/iam/v1/tokens", jwtBody(claims().audience(AUD).build())).statusCode())
+        .isEqualTo(200);
     assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).isEqualTo(3);
     assertThat(iam.faultsInjected(YandexOperation.CREATE_TOKEN)).isEqualTo(2);
 
     iam.failNext(YandexOperation.METADATA_TOKEN, YandexFault.timeout(Duration.ofSeconds(2)));
-    HttpRequest slow = HttpRequest.newBuilder(URI.create(iam.metadataUrl())).timeout(Duration.ofMillis(200))
-        .header("Metadata-Flavor", "Google").build();
+    HttpRequest slow =
+        HttpRequest.newBuilder(URI.create(iam.metadataUrl()))
+            .timeout(Duration.ofMillis(200))
+            .header("Metadata-Flavor", "Google")
+            .build();
     assertThatThrownBy(() -> http.send(slow, HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(HttpTimeoutException.class);
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------------
+  // ---- helpers
+  // ---------------------------------------------------------------------------------------
 
   JWTClaimsSet.Builder claims() {
     Instant now = clock.instant();
-    return new JWTClaimsSet.Builder().issuer(OPERATOR).issueTime(Date.from(now))
+    return new JWTClaimsSet.Builder()
+        .issuer(OPERATOR)
+        .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plusSeconds(600)));
   }
 
@@ -227,17 +268,21 @@ class FakeYandexIamTest {
   }
 
   static String sign(String kid, PrivateKey privateKey, JWTClaimsSet claims) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(kid).type(JOSEObjectType.JWT)
-        .build(), claims);
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(kid).type(JOSEObjectType.JWT).build(),
+            claims);
     jwt.sign(new RSASSASigner(privateKey));
     return jwt.serialize();
   }
 
   static PrivateKey privateKey(AuthorizedKeyFile file) throws Exception {
     String pem = JSON.readTree(file.json()).path("private_key").asText();
-    String base64 = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END"))
-        .replaceAll("\\s", "");
-    return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    String base64 =
+        pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END"))
+            .replaceAll("\\s", "");
+    return KeyFactory.getInstance("RSA")
+        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
   }
 
   String callerToken() throws Exception {
@@ -250,18 +295,27 @@ class FakeYandexIamTest {
   }
 
   HttpResponse<String> createFor(String callerToken, String target) throws Exception {
-    return post("/iam/v1/tokens:createForServiceAccount", "{\"serviceAccountId\":\"" + target + "\"}",
+    return post(
+        "/iam/v1/tokens:createForServiceAccount",
+        "{\"serviceAccountId\":\"" + target + "\"}",
         "Bearer " + callerToken);
   }
 
   HttpResponse<String> exchange(String subjectToken, String audience) throws Exception {
-    String form = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"
-        + "&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token"
-        + "&audience=" + audience + "&subject_token=" + subjectToken
-        + "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token";
-    return http.send(HttpRequest.newBuilder(URI.create(iam.tokenExchangeUrl()))
-        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    String form =
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"
+            + "&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token"
+            + "&audience="
+            + audience
+            + "&subject_token="
+            + subjectToken
+            + "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token";
+    return http.send(
+        HttpRequest.newBuilder(URI.create(iam.tokenExchangeUrl()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
@@ -269,8 +323,10 @@ class FakeYandexIamTest {
   }
 
   HttpResponse<String> post(String path, String json, String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(iam.iamEndpoint() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(iam.iamEndpoint() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }

@@ -13,7 +13,8 @@ import java.util.function.Function;
  * One answer of the fake. The body is rendered from the "wire clock" (the system clock) just before
  * it is sent, because the JDK server stamps every answer's Date header with the system clock.
  */
-record Reply(int status, String contentType, Map<String, String> headers, Function<Instant, String> body) {
+record Reply(
+    int status, String contentType, Map<String, String> headers, Function<Instant, String> body) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static Reply json(int status, Map<String, ?> body) {
@@ -32,10 +33,13 @@ record Reply(int status, String contentType, Map<String, String> headers, Functi
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", code);
     body.put("message", message);
-    body.put("details", List.of(Map.of("@type", "type.googleapis.com/google.rpc.RequestInfo",
-        "requestId", requestId)));
+    body.put(
+        "details",
+        List.of(
+            Map.of("@type", "type.googleapis.com/google.rpc.RequestInfo", "requestId", requestId)));
     String text = write(body);
-    return new Reply(httpStatus, "application/json", Map.of("X-Request-Id", requestId), wire -> text);
+    return new Reply(
+        httpStatus, "application/json", Map.of("X-Request-Id", requestId), wire -> text);
   }
 
   /** An RFC 6749 error of the token exchange. */

@@ -1,6 +1,5 @@
 package io.grafanatokens.provider.amg;
 
-import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +13,7 @@ import io.grafanatokens.fakes.amg.FakeContainerCredentials;
 import io.grafanatokens.fakes.amg.FakeSts;
 import io.grafanatokens.fakes.grafana.MutableClock;
 import io.grafanatokens.provider.PermanentProviderException;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +38,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 class AmgCredentialsTest {
   private static final String ROLE_ARN = "arn:aws:iam::111122223333:role/grafana-token-operator";
-  private static final String WEB_IDENTITY_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcGVyYXRvciJ9.c2lnbmF0dXJl";
+  private static final String WEB_IDENTITY_TOKEN =
+      "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcGVyYXRvciJ9.c2lnbmF0dXJl";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   private final Map<String, String> savedProperties = new HashMap<>();
   private final Clock clock = new MutableClock(Instant.parse("2026-03-10T10:00:00Z"));
   private FakeAmg amg;
@@ -66,13 +66,14 @@ class AmgCredentialsTest {
       provider.close();
     }
     amg.close();
-    savedProperties.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    savedProperties.forEach(
+        (k, v) -> {
+          if (v == null) {
+            System.clearProperty(k);
+          } else {
+            System.setProperty(k, v);
+          }
+        });
   }
 
   private void setProperty(String key, String value) {
@@ -82,63 +83,121 @@ class AmgCredentialsTest {
 
   /** A provider whose ambient identity is the real default chain, sending to the fake. */
   private AmgTokenProvider ambientProvider() {
-    return new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.of(amg.endpoint()),
+    return new AmgTokenProvider(
+        AmgTokenProviderTest.TIMEOUT,
+        clock,
+        Optional.of(amg.endpoint()),
         AmgTokenProviderTest.fastRetries());
   }
 
   private static void assumeNoAmbientAwsEnvironment() {
-    assumeTrue(Stream.of("AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_ENDPOINT_URL_GRAFANA", "AWS_ENDPOINT_URL")
-        .allMatch(v -> System.getenv(v) == null), "the test JVM has AWS credentials in its environment");
+    assumeTrue(
+        Stream.of(
+                "AWS_ACCESS_KEY_ID",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "AWS_ENDPOINT_URL_GRAFANA",
+                "AWS_ENDPOINT_URL")
+            .allMatch(v -> System.getenv(v) == null),
+        "the test JVM has AWS credentials in its environment");
   }
 
   // ---- static keys from a Secret
 
   @Test
   void signsWithTheSecretsKeysAndSendsItsSessionToken() throws Exception {
-    provider = new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.empty(), AmgTokenProviderTest.fastRetries());
-    MapSecretLookup secrets = new MapSecretLookup().with(AmgTokenResources.CREDENTIALS_SECRET,
-        AmgTokenResources.credentials("ASIASESSIONKEY01\n", "secret\n", "session-token-1\n"));
-    provider.open(AmgTokenResources.spec(amg, ws, sa), secrets, SessionPurpose.ISSUE).list().tokens();
-    assertThat(amg.requests()).singleElement().satisfies(r -> {
-      assertThat(r.accessKeyId()).as("trailing newlines are dropped").isEqualTo("ASIASESSIONKEY01");
-      assertThat(r.securityToken()).isEqualTo("session-token-1");
-      assertThat(r.rejected()).isNull();
-    });
+    provider =
+        new AmgTokenProvider(
+            AmgTokenProviderTest.TIMEOUT,
+            clock,
+            Optional.empty(),
+            AmgTokenProviderTest.fastRetries());
+    MapSecretLookup secrets =
+        new MapSecretLookup()
+            .with(
+                AmgTokenResources.CREDENTIALS_SECRET,
+                AmgTokenResources.credentials(
+                    "ASIASESSIONKEY01\n", "secret\n", "session-token-1\n"));
+    provider
+        .open(AmgTokenResources.spec(amg, ws, sa), secrets, SessionPurpose.ISSUE)
+        .list()
+        .tokens();
+    assertThat(amg.requests())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.accessKeyId())
+                  .as("trailing newlines are dropped")
+                  .isEqualTo("ASIASESSIONKEY01");
+              assertThat(r.securityToken()).isEqualTo("session-token-1");
+              assertThat(r.rejected()).isNull();
+            });
   }
 
   @Test
   void newKeysInTheSecretTakeEffectAtTheNextCall() throws Exception {
-    provider = new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.empty(), AmgTokenProviderTest.fastRetries());
+    provider =
+        new AmgTokenProvider(
+            AmgTokenProviderTest.TIMEOUT,
+            clock,
+            Optional.empty(),
+            AmgTokenProviderTest.fastRetries());
     GrafanaServiceAccountTokenSpec spec = AmgTokenResources.spec(amg, ws, sa);
-    MapSecretLookup secrets = new MapSecretLookup().with(AmgTokenResources.CREDENTIALS_SECRET,
-        AmgTokenResources.credentials("AKIAFIRSTKEY", "one", null));
+    MapSecretLookup secrets =
+        new MapSecretLookup()
+            .with(
+                AmgTokenResources.CREDENTIALS_SECRET,
+                AmgTokenResources.credentials("AKIAFIRSTKEY", "one", null));
     provider.open(spec, secrets, SessionPurpose.ISSUE).list().tokens();
     provider.open(spec, secrets, SessionPurpose.ISSUE).list().tokens();
-    secrets.with(AmgTokenResources.CREDENTIALS_SECRET, AmgTokenResources.credentials("AKIASECONDKEY", "two", null));
+    secrets.with(
+        AmgTokenResources.CREDENTIALS_SECRET,
+        AmgTokenResources.credentials("AKIASECONDKEY", "two", null));
     provider.open(spec, secrets, SessionPurpose.ISSUE).list().tokens();
-    assertThat(amg.requests()).extracting(AmgRecordedRequest::accessKeyId)
+    assertThat(amg.requests())
+        .extracting(AmgRecordedRequest::accessKeyId)
         .containsExactly("AKIAFIRSTKEY", "AKIAFIRSTKEY", "AKIASECONDKEY");
     assertThat(amg.requests()).allSatisfy(r -> assertThat(r.securityToken()).isNull());
   }
 
   @Test
   void aMissingSecretOrKeyIsCredentialsNotFoundNamingThem() {
-    provider = new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.empty(), AmgTokenProviderTest.fastRetries());
+    provider =
+        new AmgTokenProvider(
+            AmgTokenProviderTest.TIMEOUT,
+            clock,
+            Optional.empty(),
+            AmgTokenProviderTest.fastRetries());
     GrafanaServiceAccountTokenSpec spec = AmgTokenResources.spec(amg, ws, sa);
     assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup(), SessionPurpose.ISSUE))
-        .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
-          assertThat(e.reason()).isEqualTo("CredentialsNotFound");
-          assertThat(e.getMessage()).contains("Secret aws-creds").contains("not found");
-        });
-    assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup().with("aws-creds", Map.of("sessionToken", "x")), SessionPurpose.ISSUE))
-        .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
-          assertThat(e.reason()).isEqualTo("CredentialsNotFound");
-          assertThat(e.getMessage()).contains("no key accessKeyId and no key secretAccessKey");
-        });
-    assertThatThrownBy(() -> provider.open(spec, new MapSecretLookup().with("aws-creds",
-        AmgTokenResources.credentials("AKIA KEY", "s", null)), SessionPurpose.ISSUE))
-        .isInstanceOfSatisfying(PermanentProviderException.class,
+        .isInstanceOfSatisfying(
+            PermanentProviderException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("CredentialsNotFound");
+              assertThat(e.getMessage()).contains("Secret aws-creds").contains("not found");
+            });
+    assertThatThrownBy(
+            () ->
+                provider.open(
+                    spec,
+                    new MapSecretLookup().with("aws-creds", Map.of("sessionToken", "x")),
+                    SessionPurpose.ISSUE))
+        .isInstanceOfSatisfying(
+            PermanentProviderException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("CredentialsNotFound");
+              assertThat(e.getMessage()).contains("no key accessKeyId and no key secretAccessKey");
+            });
+    assertThatThrownBy(
+            () ->
+                provider.open(
+                    spec,
+                    new MapSecretLookup()
+                        .with("aws-creds", AmgTokenResources.credentials("AKIA KEY", "s", null)),
+                    SessionPurpose.ISSUE))
+        .isInstanceOfSatisfying(
+            PermanentProviderException.class,
             e -> assertThat(e.getMessage()).contains("key accessKeyId of Secret aws-creds"));
     assertThat(amg.totalRequests()).isZero();
   }
@@ -149,18 +208,29 @@ class AmgCredentialsTest {
   void ambientCredentialsGoOnlyToTheOperatorsEndpointNeverToTheResourcesOne() throws Exception {
     FakeAmg tenantPicked = FakeAmg.builder().clock(clock).region("eu-west-1").start();
     try {
-      provider = new AmgTokenProvider(AmgTokenProviderTest.TIMEOUT, clock, Optional.of(amg.endpoint()),
-          AmgTokenProviderTest.fastRetries().withAmbientCredentials(() -> StaticCredentialsProvider.create(
-              AwsSessionCredentials.create("ASIAOPERATOR0001", "operator-secret", "operator-session"))));
+      provider =
+          new AmgTokenProvider(
+              AmgTokenProviderTest.TIMEOUT,
+              clock,
+              Optional.of(amg.endpoint()),
+              AmgTokenProviderTest.fastRetries()
+                  .withAmbientCredentials(
+                      () ->
+                          StaticCredentialsProvider.create(
+                              AwsSessionCredentials.create(
+                                  "ASIAOPERATOR0001", "operator-secret", "operator-session"))));
       GrafanaServiceAccountTokenSpec spec = AmgTokenResources.ambientSpec(amg, ws, sa);
       spec.getAmazonManagedGrafana().setEndpoint(tenantPicked.endpoint());
       TokenSession session = provider.open(spec, new MapSecretLookup(), SessionPurpose.ISSUE);
       session.list().tokens();
       assertThat(tenantPicked.totalRequests()).isZero();
-      assertThat(amg.requests()).singleElement().satisfies(r -> {
-        assertThat(r.accessKeyId()).isEqualTo("ASIAOPERATOR0001");
-        assertThat(r.securityToken()).isEqualTo("operator-session");
-      });
+      assertThat(amg.requests())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.accessKeyId()).isEqualTo("ASIAOPERATOR0001");
+                assertThat(r.securityToken()).isEqualTo("operator-session");
+              });
       assertThat(session.warnings()).singleElement().asString().contains("endpoint is ignored");
     } finally {
       tenantPicked.close();
@@ -172,7 +242,8 @@ class AmgCredentialsTest {
     assumeNoAmbientAwsEnvironment();
     try (FakeSts sts = FakeSts.start(WEB_IDENTITY_TOKEN, ROLE_ARN)) {
       Path tokenFile = tmp.resolve("token");
-      // no trailing newline: the SDK does not trim the file (docs/provider-apis.md#amg-credentials),
+      // no trailing newline: the SDK does not trim the file
+      // (docs/provider-apis.md#amg-credentials),
       // nor does EKS write one
       Files.writeString(tokenFile, WEB_IDENTITY_TOKEN);
       setProperty("aws.webIdentityTokenFile", tokenFile.toString());
@@ -182,22 +253,40 @@ class AmgCredentialsTest {
       setProperty("aws.region", "eu-west-1");
       provider = ambientProvider();
 
-      TokenSession session = provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE);
+      TokenSession session =
+          provider.open(
+              AmgTokenResources.ambientSpec(amg, ws, sa),
+              new MapSecretLookup(),
+              SessionPurpose.ISSUE);
       String key = session.create("irsa", Duration.ofHours(1)).key();
       assertThat(amg.authenticates(key)).isTrue();
-      assertThat(sts.calls()).singleElement().satisfies(c -> {
-        assertThat(c.get("Action")).isEqualTo("AssumeRoleWithWebIdentity");
-        assertThat(c.get("RoleArn")).isEqualTo(ROLE_ARN);
-        assertThat(c.get("WebIdentityToken")).isEqualTo(WEB_IDENTITY_TOKEN);
-      });
+      assertThat(sts.calls())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.get("Action")).isEqualTo("AssumeRoleWithWebIdentity");
+                assertThat(c.get("RoleArn")).isEqualTo(ROLE_ARN);
+                assertThat(c.get("WebIdentityToken")).isEqualTo(WEB_IDENTITY_TOKEN);
+              });
       FakeSts.SessionCredentials issued = sts.issued().get(0);
-      assertThat(amg.requests()).singleElement().satisfies(r -> {
-        assertThat(r.operation()).isEqualTo(AmgOperation.CREATE_TOKEN);
-        assertThat(r.accessKeyId()).isEqualTo(issued.accessKeyId());
-        assertThat(r.securityToken()).isEqualTo(issued.sessionToken());
-      });
-      provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE).list().tokens();
-      assertThat(sts.calls()).as("session credentials are cached until near their expiry").hasSize(1);
+      assertThat(amg.requests())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.operation()).isEqualTo(AmgOperation.CREATE_TOKEN);
+                assertThat(r.accessKeyId()).isEqualTo(issued.accessKeyId());
+                assertThat(r.securityToken()).isEqualTo(issued.sessionToken());
+              });
+      provider
+          .open(
+              AmgTokenResources.ambientSpec(amg, ws, sa),
+              new MapSecretLookup(),
+              SessionPurpose.ISSUE)
+          .list()
+          .tokens();
+      assertThat(sts.calls())
+          .as("session credentials are cached until near their expiry")
+          .hasSize(1);
     }
   }
 
@@ -212,12 +301,22 @@ class AmgCredentialsTest {
       setProperty("aws.endpointUrlSts", sts.endpoint());
       setProperty("aws.region", "eu-west-1");
       provider = ambientProvider();
-      assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE))
-          .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
-            assertThat(e.reason()).isEqualTo("CredentialsRejected");
-            assertThat(e.getMessage()).contains("IRSA").contains("trust policy")
-                .contains("Not authorized to perform sts:AssumeRoleWithWebIdentity").doesNotContain(WEB_IDENTITY_TOKEN);
-          });
+      assertThatThrownBy(
+              () ->
+                  provider.open(
+                      AmgTokenResources.ambientSpec(amg, ws, sa),
+                      new MapSecretLookup(),
+                      SessionPurpose.ISSUE))
+          .isInstanceOfSatisfying(
+              PermanentProviderException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo("CredentialsRejected");
+                assertThat(e.getMessage())
+                    .contains("IRSA")
+                    .contains("trust policy")
+                    .contains("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+                    .doesNotContain(WEB_IDENTITY_TOKEN);
+              });
       assertThat(amg.totalRequests()).isZero();
     }
   }
@@ -229,12 +328,21 @@ class AmgCredentialsTest {
       setProperty("aws.containerCredentialsFullUri", agent.fullUri());
       setProperty("aws.containerAuthorizationToken", "pod-identity-token");
       provider = ambientProvider();
-      provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE).list().tokens();
+      provider
+          .open(
+              AmgTokenResources.ambientSpec(amg, ws, sa),
+              new MapSecretLookup(),
+              SessionPurpose.ISSUE)
+          .list()
+          .tokens();
       assertThat(agent.authorizationsSeen()).containsExactly("pod-identity-token");
-      assertThat(amg.requests()).singleElement().satisfies(r -> {
-        assertThat(r.accessKeyId()).isEqualTo(FakeContainerCredentials.ACCESS_KEY_ID);
-        assertThat(r.securityToken()).isEqualTo(FakeContainerCredentials.SESSION_TOKEN);
-      });
+      assertThat(amg.requests())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.accessKeyId()).isEqualTo(FakeContainerCredentials.ACCESS_KEY_ID);
+                assertThat(r.securityToken()).isEqualTo(FakeContainerCredentials.SESSION_TOKEN);
+              });
     }
   }
 
@@ -245,11 +353,18 @@ class AmgCredentialsTest {
       setProperty("aws.containerCredentialsFullUri", agent.fullUri());
       setProperty("aws.containerAuthorizationToken", "stale-token");
       provider = ambientProvider();
-      assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE))
-          .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
-            assertThat(e.reason()).isEqualTo("CredentialsNotFound");
-            assertThat(e.getMessage()).contains("EKS Pod Identity");
-          });
+      assertThatThrownBy(
+              () ->
+                  provider.open(
+                      AmgTokenResources.ambientSpec(amg, ws, sa),
+                      new MapSecretLookup(),
+                      SessionPurpose.ISSUE))
+          .isInstanceOfSatisfying(
+              PermanentProviderException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo("CredentialsNotFound");
+                assertThat(e.getMessage()).contains("EKS Pod Identity");
+              });
       assertThat(amg.totalRequests()).isZero();
     }
   }
@@ -258,12 +373,22 @@ class AmgCredentialsTest {
   void noAmbientIdentityAtAllIsCredentialsNotFoundSayingHowToSetOneUp() {
     assumeNoAmbientAwsEnvironment();
     provider = ambientProvider();
-    assertThatThrownBy(() -> provider.open(AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE))
-        .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
-          assertThat(e.reason()).isEqualTo("CredentialsNotFound");
-          assertThat(e.getMessage()).contains("no AWS identity").contains("IRSA").contains("Pod Identity")
-              .contains("credentialsSecretRef");
-        });
+    assertThatThrownBy(
+            () ->
+                provider.open(
+                    AmgTokenResources.ambientSpec(amg, ws, sa),
+                    new MapSecretLookup(),
+                    SessionPurpose.ISSUE))
+        .isInstanceOfSatisfying(
+            PermanentProviderException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("CredentialsNotFound");
+              assertThat(e.getMessage())
+                  .contains("no AWS identity")
+                  .contains("IRSA")
+                  .contains("Pod Identity")
+                  .contains("credentialsSecretRef");
+            });
     assertThat(amg.totalRequests()).isZero();
   }
 }

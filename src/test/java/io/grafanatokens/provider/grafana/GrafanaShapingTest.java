@@ -9,12 +9,13 @@ import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GrafanaShapingTest {
-  private final GrafanaTokenProvider provider = new GrafanaTokenProvider(Duration.ofSeconds(1), Clock.systemUTC());
+  private final GrafanaTokenProvider provider =
+      new GrafanaTokenProvider(Duration.ofSeconds(1), Clock.systemUTC());
 
   @ParameterizedTest
   @CsvSource({
@@ -30,10 +31,17 @@ class GrafanaShapingTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"ftp://g.example.com", "https://user:pw@g.example.com", "https://g.example.com/?a=b",
-      "https://g.example.com/#x", "g.example.com", "https:///path"})
+  @CsvSource({
+    "ftp://g.example.com",
+    "https://user:pw@g.example.com",
+    "https://g.example.com/?a=b",
+    "https://g.example.com/#x",
+    "g.example.com",
+    "https:///path"
+  })
   void rejectsUrlsTheSpecForbids(String url) {
-    assertThatThrownBy(() -> GrafanaUrls.normalise(url)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> GrafanaUrls.normalise(url))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("pw");
   }
 
@@ -41,7 +49,8 @@ class GrafanaShapingTest {
   void shapingFieldsAreCanonical() {
     assertThat(provider.shapingFields(spec("https://G.example.com/grafana/", null, 2L, null)))
         .isEqualTo("url=https://g.example.com/grafana\norgId=1\nserviceAccount=id:2");
-    assertThat(provider.shapingFields(spec("https://g.example.com:443/grafana", 3L, null, "ci-bot")))
+    assertThat(
+            provider.shapingFields(spec("https://g.example.com:443/grafana", 3L, null, "ci-bot")))
         .isEqualTo("url=https://g.example.com/grafana\norgId=3\nserviceAccount=name:ci-bot");
     assertThat(provider.baseUrl(spec("https://G.example.com/grafana/", null, 2L, null)))
         .hasValue("https://g.example.com/grafana");
@@ -51,13 +60,18 @@ class GrafanaShapingTest {
   void credentialsNeverPrintTheirSecret() throws Exception {
     var ref = new io.grafanatokens.api.v1alpha1.CredentialsSecretRef();
     ref.setName("admin");
-    GrafanaCredentials basic = GrafanaCredentials.from(ref, Map.of("username", "u", "password", "p4ss\n"));
+    GrafanaCredentials basic =
+        GrafanaCredentials.from(ref, Map.of("username", "u", "password", "p4ss\n"));
     assertThat(basic.isBearer()).isFalse();
-    assertThat(basic.toString()).contains("admin").doesNotContain("p4ss").doesNotContain(basic.authorizationHeader());
+    assertThat(basic.toString())
+        .contains("admin")
+        .doesNotContain("p4ss")
+        .doesNotContain(basic.authorizationHeader());
     assertThat(basic.authorizationHeader()).isEqualTo("Basic dTpwNHNz");
   }
 
-  private static GrafanaServiceAccountTokenSpec spec(String url, Long orgId, Long saId, String saName) {
+  private static GrafanaServiceAccountTokenSpec spec(
+      String url, Long orgId, Long saId, String saName) {
     ServiceAccountRef account = new ServiceAccountRef();
     account.setId(saId);
     account.setName(saName);

@@ -1,19 +1,19 @@
 package io.grafanatokens.provider.grafana;
 
-import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grafanatokens.api.v1alpha1.CredentialsSecretRef;
 import io.grafanatokens.api.v1alpha1.GrafanaProvider;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.api.v1alpha1.SecretKeyRef;
 import io.grafanatokens.api.v1alpha1.ServiceAccountRef;
 import io.grafanatokens.api.v1alpha1.Tls;
 import io.grafanatokens.fakes.grafana.FakeGrafana;
 import io.grafanatokens.provider.PermanentProviderException;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TransientProviderException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +35,8 @@ class GrafanaTlsTest {
 
   private final Map<String, Map<String, String>> secrets = new HashMap<>();
   private final SecretLookup lookup = name -> Optional.ofNullable(secrets.get(name));
-  private final GrafanaTokenProvider provider = new GrafanaTokenProvider(Duration.ofSeconds(5), Clock.systemUTC());
+  private final GrafanaTokenProvider provider =
+      new GrafanaTokenProvider(Duration.ofSeconds(5), Clock.systemUTC());
 
   @BeforeAll
   static void start() throws Exception {
@@ -61,8 +62,10 @@ class GrafanaTlsTest {
 
   @Test
   void withoutTheCaTheHandshakeFailsTransiently() {
-    TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec(matching, null), lookup, SessionPurpose.ISSUE).list());
+    TransientProviderException e =
+        catchThrowableOfType(
+            TransientProviderException.class,
+            () -> provider.open(spec(matching, null), lookup, SessionPurpose.ISSUE).list());
     assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e.getMessage()).contains("TLS");
   }
@@ -70,37 +73,66 @@ class GrafanaTlsTest {
   @Test
   void theCaDoesNotExcuseAWrongHostName() {
     secrets.put("ca", Map.of("bundle.pem", forOtherHost.pem));
-    TransientProviderException e = catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec(mismatched, tls(new SecretKeyRef("ca", "bundle.pem"), null)), lookup, SessionPurpose.ISSUE)
-            .list());
+    TransientProviderException e =
+        catchThrowableOfType(
+            TransientProviderException.class,
+            () ->
+                provider
+                    .open(
+                        spec(mismatched, tls(new SecretKeyRef("ca", "bundle.pem"), null)),
+                        lookup,
+                        SessionPurpose.ISSUE)
+                    .list());
     assertThat(e.getMessage()).contains("TLS");
   }
 
   @Test
   void insecureSkipVerifySkipsTrustAndHostNameForThisClientOnly() throws Exception {
     var session = provider.open(spec(mismatched, tls(null, true)), lookup, SessionPurpose.ISSUE);
-    assertThat(mismatched.authenticates(session.create("t2", Duration.ofMinutes(5)).key())).isTrue();
+    assertThat(mismatched.authenticates(session.create("t2", Duration.ofMinutes(5)).key()))
+        .isTrue();
     // The same provider still verifies for resources without the flag.
-    assertThat(catchThrowableOfType(TransientProviderException.class,
-        () -> provider.open(spec(mismatched, null), lookup, SessionPurpose.ISSUE).list())).isNotNull();
+    assertThat(
+            catchThrowableOfType(
+                TransientProviderException.class,
+                () -> provider.open(spec(mismatched, null), lookup, SessionPurpose.ISSUE).list()))
+        .isNotNull();
   }
 
   @Test
   void missingCaSecretOrKeyOrPemIsCredentialsNotFound() {
-    PermanentProviderException noSecret = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(matching, tls(new SecretKeyRef("absent", null), null)), lookup, SessionPurpose.ISSUE));
+    PermanentProviderException noSecret =
+        catchThrowableOfType(
+            PermanentProviderException.class,
+            () ->
+                provider.open(
+                    spec(matching, tls(new SecretKeyRef("absent", null), null)),
+                    lookup,
+                    SessionPurpose.ISSUE));
     assertThat(noSecret.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noSecret.getMessage()).contains("absent");
 
     secrets.put("ca", Map.of("other", "x"));
-    PermanentProviderException noKey = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(matching, tls(new SecretKeyRef("ca", null), null)), lookup, SessionPurpose.ISSUE));
+    PermanentProviderException noKey =
+        catchThrowableOfType(
+            PermanentProviderException.class,
+            () ->
+                provider.open(
+                    spec(matching, tls(new SecretKeyRef("ca", null), null)),
+                    lookup,
+                    SessionPurpose.ISSUE));
     assertThat(noKey.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noKey.getMessage()).contains("ca.crt");
 
     secrets.put("ca", Map.of("ca.crt", "not a certificate"));
-    PermanentProviderException garbage = catchThrowableOfType(PermanentProviderException.class,
-        () -> provider.open(spec(matching, tls(new SecretKeyRef("ca", null), null)), lookup, SessionPurpose.ISSUE));
+    PermanentProviderException garbage =
+        catchThrowableOfType(
+            PermanentProviderException.class,
+            () ->
+                provider.open(
+                    spec(matching, tls(new SecretKeyRef("ca", null), null)),
+                    lookup,
+                    SessionPurpose.ISSUE));
     assertThat(garbage.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
   }
 

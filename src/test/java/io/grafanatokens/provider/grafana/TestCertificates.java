@@ -28,11 +28,39 @@ final class TestCertificates {
   static TestCertificates selfSigned(Path dir, String subjectAltName) throws Exception {
     Path store = dir.resolve("server-" + Math.abs(subjectAltName.hashCode()) + ".p12");
     Path pemFile = dir.resolve("server-" + Math.abs(subjectAltName.hashCode()) + ".pem");
-    keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-        "-dname", "CN=fake-grafana", "-ext", "SAN=" + subjectAltName, "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD));
-    keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(),
-        "-storepass", new String(PASSWORD), "-file", pemFile.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=fake-grafana",
+        "-ext",
+        "SAN=" + subjectAltName,
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        new String(PASSWORD),
+        "-keypass",
+        new String(PASSWORD));
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "server",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        new String(PASSWORD),
+        "-file",
+        pemFile.toString());
     KeyStore keyStore = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
       keyStore.load(in, PASSWORD);

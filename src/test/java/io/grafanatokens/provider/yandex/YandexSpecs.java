@@ -13,14 +13,16 @@ public final class YandexSpecs {
   private YandexSpecs() {}
 
   /** auth.authorizedKeySecretRef with the default data key. */
-  public static GrafanaServiceAccountTokenSpec authorizedKey(String serviceAccountId, String keySecret) {
+  public static GrafanaServiceAccountTokenSpec authorizedKey(
+      String serviceAccountId, String keySecret) {
     YandexAuth auth = new YandexAuth();
     auth.setAuthorizedKeySecretRef(new SecretKeyRef(keySecret, null));
     return spec(serviceAccountId, auth);
   }
 
   /** auth.workloadIdentity for the operator's federated service account. */
-  public static GrafanaServiceAccountTokenSpec workloadIdentity(String serviceAccountId, String operatorAccount) {
+  public static GrafanaServiceAccountTokenSpec workloadIdentity(
+      String serviceAccountId, String operatorAccount) {
     YandexAuth auth = new YandexAuth();
     YandexAuth.WorkloadIdentity wlif = new YandexAuth.WorkloadIdentity();
     wlif.setServiceAccountId(operatorAccount);
@@ -35,7 +37,8 @@ public final class YandexSpecs {
     return spec(serviceAccountId, auth);
   }
 
-  public static GrafanaServiceAccountToken resource(String namespace, String name, GrafanaServiceAccountTokenSpec spec) {
+  public static GrafanaServiceAccountToken resource(
+      String namespace, String name, GrafanaServiceAccountTokenSpec spec) {
     GrafanaServiceAccountToken r = new GrafanaServiceAccountToken();
     r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     r.setSpec(spec);

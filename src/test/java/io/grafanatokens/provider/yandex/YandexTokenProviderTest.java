@@ -1,11 +1,11 @@
 package io.grafanatokens.provider.yandex;
 
-import io.grafanatokens.provider.SessionPurpose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
+import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.fakes.grafana.MutableClock;
 import io.grafanatokens.fakes.yandex.AuthorizedKeyFile;
 import io.grafanatokens.fakes.yandex.FakeYandexIam;
@@ -15,8 +15,8 @@ import io.grafanatokens.provider.IssuedToken;
 import io.grafanatokens.provider.PermanentProviderException;
 import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.ProviderKind;
-import io.grafanatokens.api.v1alpha1.Reasons;
 import io.grafanatokens.provider.SecretLookup;
+import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenSession;
 import io.grafanatokens.provider.TransientProviderException;
 import io.grafanatokens.secret.Hashing;
@@ -42,11 +42,11 @@ class YandexTokenProviderTest {
   static final String OPERATOR = "ajeoperator000000000";
   static final String TARGET = "ajeprometheusreader0";
   static final String KEY_SECRET = "yc-sa-key";
+
   /** Days away from the system clock, which the fake's Date header runs on: a skewed IAM clock. */
   static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   MutableClock clock;
   FakeYandexIam iam;
@@ -88,7 +88,9 @@ class YandexTokenProviderTest {
   }
 
   YandexTokenProvider provider(String iamEndpoint, String metadataUrl) {
-    return new YandexTokenProvider(Duration.ofSeconds(2), clock,
+    return new YandexTokenProvider(
+        Duration.ofSeconds(2),
+        clock,
         new YandexSettings(iamEndpoint, iam.tokenExchangeUrl(), metadataUrl, workloadToken));
   }
 
@@ -115,7 +117,8 @@ class YandexTokenProviderTest {
     void run() throws Exception;
   }
 
-  // ---- the SPI ------------------------------------------------------------------------------------
+  // ---- the SPI
+  // ------------------------------------------------------------------------------------
 
   @Test
   void describesItselfToTheReconciler() {
@@ -126,7 +129,8 @@ class YandexTokenProviderTest {
     assertThat(provider.shapingFields(key)).isEqualTo("serviceAccountId=" + TARGET);
     assertThat(provider.baseUrl(key)).isEmpty();
     assertThat(provider.usesAmbientCredentials(key)).isFalse();
-    assertThat(provider.usesAmbientCredentials(YandexSpecs.workloadIdentity(TARGET, OPERATOR))).isTrue();
+    assertThat(provider.usesAmbientCredentials(YandexSpecs.workloadIdentity(TARGET, OPERATOR)))
+        .isTrue();
     assertThat(provider.usesAmbientCredentials(YandexSpecs.metadataService(TARGET))).isTrue();
   }
 
@@ -136,7 +140,8 @@ class YandexTokenProviderTest {
     assertThatThrownBy(s::list).isInstanceOf(UnsupportedOperationException.class);
   }
 
-  // ---- minting ------------------------------------------------------------------------------------
+  // ---- minting
+  // ------------------------------------------------------------------------------------
 
   @Test
   void mintsATokenWithAnAuthorizedKeyAndTakesTheLifetimeFromExpiresAtMinusDate() throws Exception {
@@ -145,9 +150,13 @@ class YandexTokenProviderTest {
 
     assertThat(iam.authenticates(t.key())).isTrue();
     assertThat(iam.tokensMintedFor(TARGET)).containsExactly(t.key());
-    assertThat(t.id()).isEqualTo("sha256:" + Hashing.sha256Hex(t.key()).substring(0, 16))
-        .matches("sha256:[0-9a-f]{16}").doesNotContain(t.key());
-    assertThat(t.name()).as("IAM tokens have no name: the requested one").isEqualTo("prom-reader-00000000-1");
+    assertThat(t.id())
+        .isEqualTo("sha256:" + Hashing.sha256Hex(t.key()).substring(0, 16))
+        .matches("sha256:[0-9a-f]{16}")
+        .doesNotContain(t.key());
+    assertThat(t.name())
+        .as("IAM tokens have no name: the requested one")
+        .isEqualTo("prom-reader-00000000-1");
     assertThat(s.serviceAccountId()).isEqualTo(TARGET);
     assertThat(t.serviceAccountId()).isEqualTo(TARGET);
     assertThat(t.issuedAt()).isEqualTo(START);
@@ -180,7 +189,8 @@ class YandexTokenProviderTest {
     assertThat(again.expiresAt()).isEqualTo(first.expiresAt());
   }
 
-  // ---- the operator's own token ---------------------------------------------------------------------
+  // ---- the operator's own token
+  // ---------------------------------------------------------------------
 
   @Test
   void cachesTheOperatorsTokenUntilShortlyBeforeItsExpiry() throws Exception {
@@ -194,7 +204,9 @@ class YandexTokenProviderTest {
 
     clock.advance(Duration.ofMinutes(2));
     keySession().create("a-4", Duration.ZERO);
-    assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).as("4 min left: renewed").isEqualTo(2);
+    assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN))
+        .as("4 min left: renewed")
+        .isEqualTo(2);
   }
 
   @Test
@@ -204,8 +216,10 @@ class YandexTokenProviderTest {
     AuthorizedKeyFile other = iam.createAuthorizedKey(OPERATOR);
     String forged = other.json().replace(other.keyId(), key.keyId());
     secrets.put("forged", Map.of(YandexTokenProvider.DEFAULT_KEY_DATA_KEY, forged));
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.authorizedKey(TARGET, "forged")).create("b-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(
+            PermanentProviderException.class,
+            () -> open(YandexSpecs.authorizedKey(TARGET, "forged")).create("b-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).isEqualTo(2);
   }
@@ -223,38 +237,55 @@ class YandexTokenProviderTest {
   @Test
   void a401AfterTheRenewalIsCredentialsRejectedWithoutMoreAttempts() {
     iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.UNAUTHENTICATED_401, 2);
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(PermanentProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).contains(OPERATOR).contains("UNAUTHENTICATED");
     assertThat(iam.requestCount(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT)).isEqualTo(2);
     assertThat(iam.requestCount(YandexOperation.CREATE_TOKEN)).isEqualTo(2);
   }
 
-  // ---- errors of createForServiceAccount --------------------------------------------------------------
+  // ---- errors of createForServiceAccount
+  // --------------------------------------------------------------
 
   @Test
   void withoutTheTokenCreatorRoleItTellsWhatToGrant() {
     iam.revokeTokenCreator(OPERATOR, TARGET);
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(PermanentProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.PERMISSION_DENIED);
-    assertThat(e.getMessage()).startsWith("grant the role iam.serviceAccounts.tokenCreator on service account "
-        + TARGET + " to service account " + OPERATOR + " (authorized key " + key.keyId());
+    assertThat(e.getMessage())
+        .startsWith(
+            "grant the role iam.serviceAccounts.tokenCreator on service account "
+                + TARGET
+                + " to service account "
+                + OPERATOR
+                + " (authorized key "
+                + key.keyId());
   }
 
   @Test
   void anUnknownServiceAccountIsServiceAccountNotFound() {
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.authorizedKey("ajenosuchaccount0000", KEY_SECRET)).create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(
+            PermanentProviderException.class,
+            () ->
+                open(YandexSpecs.authorizedKey("ajenosuchaccount0000", KEY_SECRET))
+                    .create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
-    assertThat(e.getMessage()).contains("ajenosuchaccount0000").contains("spec.yandexCloud.serviceAccountId");
+    assertThat(e.getMessage())
+        .contains("ajenosuchaccount0000")
+        .contains("spec.yandexCloud.serviceAccountId");
   }
 
   @Test
   void anInvalidArgumentIsProviderRejectedWithIamsText() {
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.authorizedKey("Not_An_Id", KEY_SECRET)).create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(
+            PermanentProviderException.class,
+            () ->
+                open(YandexSpecs.authorizedKey("Not_An_Id", KEY_SECRET))
+                    .create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_REJECTED);
     assertThat(e.getMessage()).contains("400 INVALID_ARGUMENT: Illegal argument serviceAccountId");
   }
@@ -262,18 +293,20 @@ class YandexTokenProviderTest {
   @Test
   void resourceExhaustedIsRateLimitedWithRetryAfter() {
     iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.rateLimit429(7));
-    TransientProviderException e = failure(TransientProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    TransientProviderException e =
+        failure(TransientProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.RATE_LIMITED);
     assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
   }
 
   @Test
   void internalUnavailableAndDeadlineExceededAreTransientProviderErrors() {
-    for (YandexFault fault : List.of(YandexFault.HTTP_500, YandexFault.HTTP_503, YandexFault.HTTP_504)) {
+    for (YandexFault fault :
+        List.of(YandexFault.HTTP_500, YandexFault.HTTP_503, YandexFault.HTTP_504)) {
       iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, fault);
-      TransientProviderException e = failure(TransientProviderException.class,
-          () -> keySession().create("a-1", Duration.ZERO));
+      TransientProviderException e =
+          failure(
+              TransientProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
       assertThat(e.reason()).as(fault.kind().name()).isEqualTo(Reasons.PROVIDER_ERROR);
     }
     assertThat(iam.faultsInjected(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT)).isEqualTo(3);
@@ -281,11 +314,16 @@ class YandexTokenProviderTest {
 
   @Test
   void aTimeoutIsATransientProviderError() {
-    provider = new YandexTokenProvider(Duration.ofMillis(300), clock,
-        new YandexSettings(iam.iamEndpoint(), iam.tokenExchangeUrl(), iam.metadataUrl(), workloadToken));
-    iam.failNext(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.timeout(Duration.ofSeconds(3)));
-    TransientProviderException e = failure(TransientProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    provider =
+        new YandexTokenProvider(
+            Duration.ofMillis(300),
+            clock,
+            new YandexSettings(
+                iam.iamEndpoint(), iam.tokenExchangeUrl(), iam.metadataUrl(), workloadToken));
+    iam.failNext(
+        YandexOperation.CREATE_FOR_SERVICE_ACCOUNT, YandexFault.timeout(Duration.ofSeconds(3)));
+    TransientProviderException e =
+        failure(TransientProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     assertThat(e.getMessage()).contains("no answer within 300 ms");
   }
@@ -293,23 +331,28 @@ class YandexTokenProviderTest {
   @Test
   void aRefusedConnectionIsATransientProviderError() throws Exception {
     provider = provider("http://127.0.0.1:" + freePort(), iam.metadataUrl());
-    TransientProviderException e = failure(TransientProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    TransientProviderException e =
+        failure(TransientProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
   }
 
-  // ---- credential problems ------------------------------------------------------------------------------
+  // ---- credential problems
+  // ------------------------------------------------------------------------------
 
   @Test
   void aMissingSecretOrDataKeyIsCredentialsNotFound() {
-    PermanentProviderException noSecret = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.authorizedKey(TARGET, "absent")));
+    PermanentProviderException noSecret =
+        failure(
+            PermanentProviderException.class,
+            () -> open(YandexSpecs.authorizedKey(TARGET, "absent")));
     assertThat(noSecret.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noSecret.getMessage()).contains("absent");
 
     secrets.put("other-key", Map.of("something-else", "x"));
-    PermanentProviderException noKey = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.authorizedKey(TARGET, "other-key")));
+    PermanentProviderException noKey =
+        failure(
+            PermanentProviderException.class,
+            () -> open(YandexSpecs.authorizedKey(TARGET, "other-key")));
     assertThat(noKey.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(noKey.getMessage()).contains("has no key authorized-key.json");
     assertThat(iam.totalRequests()).isZero();
@@ -317,33 +360,39 @@ class YandexTokenProviderTest {
 
   @Test
   void aMalformedKeyIsCredentialsNotFoundWithoutQuotingIt() {
-    secrets.put("broken", Map.of(YandexTokenProvider.DEFAULT_KEY_DATA_KEY, key.json().substring(0, 300)));
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.authorizedKey(TARGET, "broken")));
+    secrets.put(
+        "broken", Map.of(YandexTokenProvider.DEFAULT_KEY_DATA_KEY, key.json().substring(0, 300)));
+    PermanentProviderException e =
+        failure(
+            PermanentProviderException.class,
+            () -> open(YandexSpecs.authorizedKey(TARGET, "broken")));
     assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
-    assertThat(e.getMessage()).contains("Secret broken key authorized-key.json is not JSON")
+    assertThat(e.getMessage())
+        .contains("Secret broken key authorized-key.json is not JSON")
         .doesNotContain(key.keyId());
   }
 
   @Test
   void aDeletedKeyIsCredentialsRejected() {
     iam.deleteAuthorizedKey(key.keyId());
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(PermanentProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
-    assertThat(e.getMessage()).startsWith("check the authorized key " + key.keyId() + " in Secret " + KEY_SECRET);
+    assertThat(e.getMessage())
+        .startsWith("check the authorized key " + key.keyId() + " in Secret " + KEY_SECRET);
     assertThat(iam.requestCount(YandexOperation.CREATE_FOR_SERVICE_ACCOUNT)).isZero();
   }
 
   @Test
   void anOutageOfTheTokenEndpointIsTransient() {
     iam.failNext(YandexOperation.CREATE_TOKEN, YandexFault.HTTP_503);
-    TransientProviderException e = failure(TransientProviderException.class,
-        () -> keySession().create("a-1", Duration.ZERO));
+    TransientProviderException e =
+        failure(TransientProviderException.class, () -> keySession().create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
   }
 
-  // ---- workload identity and the metadata service -------------------------------------------------------
+  // ---- workload identity and the metadata service
+  // -------------------------------------------------------
 
   @Test
   void workloadIdentityExchangesTheProjectedTokenAndIgnoresSpecEndpoint() throws Exception {
@@ -360,10 +409,15 @@ class YandexTokenProviderTest {
 
   @Test
   void workloadIdentityWithoutTheTokenFileIsCredentialsNotFound() {
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.workloadIdentity(TARGET, OPERATOR)).create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(
+            PermanentProviderException.class,
+            () ->
+                open(YandexSpecs.workloadIdentity(TARGET, OPERATOR)).create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
-    assertThat(e.getMessage()).contains(workloadToken.toString()).contains("YC_WORKLOAD_TOKEN_PATH");
+    assertThat(e.getMessage())
+        .contains(workloadToken.toString())
+        .contains("YC_WORKLOAD_TOKEN_PATH");
     assertThat(iam.totalRequests()).isZero();
   }
 
@@ -371,15 +425,19 @@ class YandexTokenProviderTest {
   void anUnfederatedKubernetesTokenIsCredentialsRejected() throws Exception {
     Files.writeString(workloadToken, "k8s-projected-jwt");
     iam.federateKubernetesToken("k8s-projected-jwt", "ajesomeoneelse000000");
-    PermanentProviderException e = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.workloadIdentity(TARGET, OPERATOR)).create("a-1", Duration.ZERO));
+    PermanentProviderException e =
+        failure(
+            PermanentProviderException.class,
+            () ->
+                open(YandexSpecs.workloadIdentity(TARGET, OPERATOR)).create("a-1", Duration.ZERO));
     assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.getMessage()).contains("federated credential").contains("invalid_grant");
   }
 
   @Test
   void theMetadataServiceGivesTheVmsAccount() throws Exception {
-    iam.addServiceAccount("ajevm0000000000000000").attachToMetadataService("ajevm0000000000000000")
+    iam.addServiceAccount("ajevm0000000000000000")
+        .attachToMetadataService("ajevm0000000000000000")
         .grantTokenCreator("ajevm0000000000000000", TARGET);
     IssuedToken t = open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO);
     assertThat(iam.authenticates(t.key())).isTrue();
@@ -388,24 +446,33 @@ class YandexTokenProviderTest {
 
   @Test
   void aMissingOrUnattachedMetadataServiceIsCredentialsNotFound() throws Exception {
-    PermanentProviderException none = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO));
+    PermanentProviderException none =
+        failure(
+            PermanentProviderException.class,
+            () -> open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO));
     assertThat(none.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(none.getMessage()).contains("attach a service account");
 
-    provider = provider(iam.iamEndpoint(), "http://127.0.0.1:" + freePort() + "/computeMetadata/v1/token");
-    PermanentProviderException unreachable = failure(PermanentProviderException.class,
-        () -> open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO));
+    provider =
+        provider(iam.iamEndpoint(), "http://127.0.0.1:" + freePort() + "/computeMetadata/v1/token");
+    PermanentProviderException unreachable =
+        failure(
+            PermanentProviderException.class,
+            () -> open(YandexSpecs.metadataService(TARGET)).create("a-1", Duration.ZERO));
     assertThat(unreachable.reason()).isEqualTo(Reasons.CREDENTIALS_NOT_FOUND);
     assertThat(unreachable.getMessage()).contains("unreachable");
   }
 
-  // ---- endpoints ---------------------------------------------------------------------------------------
+  // ---- endpoints
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void specEndpointIsHonouredWithAnAuthorizedKey() throws Exception {
     try (FakeYandexIam other = FakeYandexIam.builder().clock(clock).start()) {
-      other.addServiceAccount(OPERATOR).addServiceAccount(TARGET).grantTokenCreator(OPERATOR, TARGET);
+      other
+          .addServiceAccount(OPERATOR)
+          .addServiceAccount(TARGET)
+          .grantTokenCreator(OPERATOR, TARGET);
       AuthorizedKeyFile otherKey = other.createAuthorizedKey(OPERATOR);
       secrets.put("other", Map.of(YandexTokenProvider.DEFAULT_KEY_DATA_KEY, otherKey.json()));
       GrafanaServiceAccountTokenSpec spec = YandexSpecs.authorizedKey(TARGET, "other");
@@ -425,7 +492,8 @@ class YandexTokenProviderTest {
     assertThat(e.getMessage()).startsWith("spec.yandexCloud.endpoint");
   }
 
-  // ---- revocation ------------------------------------------------------------------------------------
+  // ---- revocation
+  // ------------------------------------------------------------------------------------
 
   @Test
   void revokesByHandleWithTheValueKeptInMemory() throws Exception {
@@ -495,8 +563,10 @@ class YandexTokenProviderTest {
       open(elsewhere).revoke(TARGET, t.id());
       assertThat(other.totalRequests()).isZero();
     }
-    iam.addServiceAccount("ajeanotheraccount000").grantTokenCreator(OPERATOR, "ajeanotheraccount000");
-    open(YandexSpecs.authorizedKey("ajeanotheraccount000", KEY_SECRET)).revoke("ajeanotheraccount000", t.id());
+    iam.addServiceAccount("ajeanotheraccount000")
+        .grantTokenCreator(OPERATOR, "ajeanotheraccount000");
+    open(YandexSpecs.authorizedKey("ajeanotheraccount000", KEY_SECRET))
+        .revoke("ajeanotheraccount000", t.id());
     assertThat(iam.requestCount(YandexOperation.REVOKE)).isZero();
     assertThat(iam.authenticates(t.key())).isTrue();
   }
@@ -505,8 +575,8 @@ class YandexTokenProviderTest {
   void aRevokeOutageIsTransientAndTheValueIsKeptForTheRetry() throws Exception {
     IssuedToken t = keySession().create("a-1", Duration.ZERO);
     iam.failNext(YandexOperation.REVOKE, YandexFault.HTTP_503);
-    TransientProviderException e = failure(TransientProviderException.class,
-        () -> keySession().revoke(TARGET, t.id()));
+    TransientProviderException e =
+        failure(TransientProviderException.class, () -> keySession().revoke(TARGET, t.id()));
     assertThat(e.reason()).isEqualTo(Reasons.PROVIDER_ERROR);
     keySession().revoke(TARGET, t.id());
     assertThat(iam.wasRevoked(t.key())).isTrue();

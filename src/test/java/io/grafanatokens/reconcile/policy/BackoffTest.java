@@ -12,7 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** docs/reference.md#failures-and-retries: transient failures back off from 2 s, doubling, capped. */
+/**
+ * docs/reference.md#failures-and-retries: transient failures back off from 2 s, doubling, capped.
+ */
 class BackoffTest {
 
   private static Optional<Duration> none() {
@@ -115,7 +117,8 @@ class BackoffTest {
       Duration previous = Duration.ZERO;
       for (int attempt = 1; attempt <= 100; attempt++) {
         Duration d = Backoff.transientDelay(attempt, of(renewBefore), none());
-        assertThat(d).as("renewBefore %s attempt %d", renewBefore, attempt)
+        assertThat(d)
+            .as("renewBefore %s attempt %d", renewBefore, attempt)
             .isGreaterThanOrEqualTo(previous)
             .isGreaterThanOrEqualTo(Duration.ofSeconds(2))
             .isLessThanOrEqualTo(Duration.ofMinutes(5));
@@ -135,7 +138,10 @@ class BackoffTest {
         arguments(0, Duration.ofMinutes(1)));
   }
 
-  /** docs/reference.md#yandexcloud-specifics: a same-token answer is retried with backoff from 1 min. */
+  /**
+   * docs/reference.md#yandexcloud-specifics: a same-token answer is retried with backoff from 1
+   * min.
+   */
   @ParameterizedTest(name = "attempt {0} -> {1}")
   @MethodSource
   void sameTokenDelay(int attempt, Duration expected) {
@@ -154,11 +160,15 @@ class BackoffTest {
     assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.of(now.plusSeconds(60))))
         .isEqualTo(Duration.ofSeconds(30));
     assertThat(Backoff.beforeExpiry(Duration.ofSeconds(4), now, Optional.of(now.plusSeconds(60))))
-        .as("a shorter delay stays").isEqualTo(Duration.ofSeconds(4));
+        .as("a shorter delay stays")
+        .isEqualTo(Duration.ofSeconds(4));
     assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.of(now.plusSeconds(3))))
-        .as("never sooner than 2 s").isEqualTo(Duration.ofSeconds(2));
+        .as("never sooner than 2 s")
+        .isEqualTo(Duration.ofSeconds(2));
     assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.of(now.minusSeconds(1))))
-        .as("an expired key: the table applies").isEqualTo(Backoff.PERMANENT);
-    assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.empty())).isEqualTo(Backoff.PERMANENT);
+        .as("an expired key: the table applies")
+        .isEqualTo(Backoff.PERMANENT);
+    assertThat(Backoff.beforeExpiry(Backoff.PERMANENT, now, Optional.empty()))
+        .isEqualTo(Backoff.PERMANENT);
   }
 }

@@ -17,15 +17,18 @@ class ConnectionRulesTest {
   @Test
   void aGrafanaConnectionTakesADigitIdOrANameWithItsOptions() {
     assertThat(ConnectionRules.accountFor(grafana(), account("42", null, null, null))).isEmpty();
-    assertThat(ConnectionRules.accountFor(grafana(), account(null, "ci-bot", true, "Editor"))).isEmpty();
+    assertThat(ConnectionRules.accountFor(grafana(), account(null, "ci-bot", true, "Editor")))
+        .isEmpty();
   }
 
   @Test
   void aGrafanaConnectionRefusesAnIdThatIsNotDigits() {
     assertThat(ConnectionRules.accountFor(grafana(), account("sa-1", null, null, null)))
-        .extracting(Violation::field).containsExactly("spec.serviceAccount.id");
+        .extracting(Violation::field)
+        .containsExactly("spec.serviceAccount.id");
     assertThat(ConnectionRules.accountFor(grafana(), account("0", null, null, null)))
-        .extracting(Violation::field).containsExactly("spec.serviceAccount.id");
+        .extracting(Violation::field)
+        .containsExactly("spec.serviceAccount.id");
   }
 
   @Test
@@ -33,20 +36,27 @@ class ConnectionRulesTest {
     assertThat(ConnectionRules.accountFor(amg(), account("3", null, null, null))).isEmpty();
     assertThat(ConnectionRules.accountFor(amg(), account(null, "ci-bot", true, "Viewer")))
         .extracting(Violation::field)
-        .containsExactly("spec.serviceAccount.id", "spec.serviceAccount.name", "spec.serviceAccount.createIfMissing",
+        .containsExactly(
+            "spec.serviceAccount.id",
+            "spec.serviceAccount.name",
+            "spec.serviceAccount.createIfMissing",
             "spec.serviceAccount.role");
   }
 
   @Test
   void aYandexConnectionNeedsAnIdAndNamesTheProviderWhenItRefusesAName() {
-    assertThat(ConnectionRules.accountFor(yandex(), account("ajeabcdefghijklmnopq", null, null, null))).isEmpty();
+    assertThat(
+            ConnectionRules.accountFor(yandex(), account("ajeabcdefghijklmnopq", null, null, null)))
+        .isEmpty();
     assertThat(ConnectionRules.accountFor(yandex(), account(null, "robot", null, null)))
         .extracting(Violation::toString)
-        .containsExactly("spec.serviceAccount.id: is required: a yandexCloud connection has no name lookup",
+        .containsExactly(
+            "spec.serviceAccount.id: is required: a yandexCloud connection has no name lookup",
             "spec.serviceAccount.name: is only for a grafana connection, not yandexCloud");
   }
 
-  private static TokenServiceAccount account(String id, String name, Boolean createIfMissing, String role) {
+  private static TokenServiceAccount account(
+      String id, String name, Boolean createIfMissing, String role) {
     TokenServiceAccount sa = new TokenServiceAccount();
     sa.setId(id);
     sa.setName(name);

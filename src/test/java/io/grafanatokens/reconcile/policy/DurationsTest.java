@@ -39,13 +39,41 @@ class DurationsTest {
 
   @ParameterizedTest(name = "[{0}] is rejected")
   @NullAndEmptySource
-  @ValueSource(strings = {
-      "1d", "1w", "1y", "1ms", "1us", "1ns", "1µs",
-      "-1s", "+1s", "-0s",
-      "1.5h", "0.5s", ".5s", "1,5h",
-      "1", "h", "1h ", " 1h", "1 h", "1H", "1S", "1h-1m", "1hm", "P1D", "PT1H",
-      "87601h", "315360001s", "5256001m", "87600h1s",
-      "9223372036854775807s", "99999999999999999999s", "1000000000000000000000000000000h"})
+  @ValueSource(
+      strings = {
+        "1d",
+        "1w",
+        "1y",
+        "1ms",
+        "1us",
+        "1ns",
+        "1µs",
+        "-1s",
+        "+1s",
+        "-0s",
+        "1.5h",
+        "0.5s",
+        ".5s",
+        "1,5h",
+        "1",
+        "h",
+        "1h ",
+        " 1h",
+        "1 h",
+        "1H",
+        "1S",
+        "1h-1m",
+        "1hm",
+        "P1D",
+        "PT1H",
+        "87601h",
+        "315360001s",
+        "5256001m",
+        "87600h1s",
+        "9223372036854775807s",
+        "99999999999999999999s",
+        "1000000000000000000000000000000h"
+      })
   void rejected(String text) {
     assertThat(Durations.parse(text)).isEmpty();
   }

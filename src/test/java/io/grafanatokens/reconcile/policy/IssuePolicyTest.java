@@ -13,9 +13,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** docs/reference.md#when-a-new-token-is-issued: the first check that holds is the Issuing reason. */
+/**
+ * docs/reference.md#when-a-new-token-is-issued: the first check that holds is the Issuing reason.
+ */
 class IssuePolicyTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Instant NOW = CLOCK.instant();
   private static final String HASH = "a".repeat(64);
   private static final String OTHER_HASH = "b".repeat(64);
@@ -31,38 +34,85 @@ class IssuePolicyTest {
       boolean tokenGone) {
 
     static Input idle() {
-      return new Input(true, false, HASH, Optional.of("r1"), Optional.of("r1"), Optional.of(NOW.plusSeconds(3600)),
+      return new Input(
+          true,
+          false,
+          HASH,
+          Optional.of("r1"),
+          Optional.of("r1"),
+          Optional.of(NOW.plusSeconds(3600)),
           false);
     }
 
     Input noToken() {
-      return new Input(false, keyEdited, recordedTargetHash, rotateAnnotation, actedRotate, renewalTime, tokenGone);
+      return new Input(
+          false,
+          keyEdited,
+          recordedTargetHash,
+          rotateAnnotation,
+          actedRotate,
+          renewalTime,
+          tokenGone);
     }
 
     Input withToken() {
-      return new Input(true, keyEdited, recordedTargetHash, rotateAnnotation, actedRotate, renewalTime, tokenGone);
+      return new Input(
+          true,
+          keyEdited,
+          recordedTargetHash,
+          rotateAnnotation,
+          actedRotate,
+          renewalTime,
+          tokenGone);
     }
 
     Input edited() {
-      return new Input(recordedToken, true, recordedTargetHash, rotateAnnotation, actedRotate, renewalTime, tokenGone);
+      return new Input(
+          recordedToken,
+          true,
+          recordedTargetHash,
+          rotateAnnotation,
+          actedRotate,
+          renewalTime,
+          tokenGone);
     }
 
     Input hash(String h) {
-      return new Input(recordedToken, keyEdited, h, rotateAnnotation, actedRotate, renewalTime, tokenGone);
+      return new Input(
+          recordedToken, keyEdited, h, rotateAnnotation, actedRotate, renewalTime, tokenGone);
     }
 
     Input rotate(String annotation, String acted) {
-      return new Input(recordedToken, keyEdited, recordedTargetHash, Optional.ofNullable(annotation),
-          Optional.ofNullable(acted), renewalTime, tokenGone);
+      return new Input(
+          recordedToken,
+          keyEdited,
+          recordedTargetHash,
+          Optional.ofNullable(annotation),
+          Optional.ofNullable(acted),
+          renewalTime,
+          tokenGone);
     }
 
     Input gone() {
-      return new Input(recordedToken, keyEdited, recordedTargetHash, rotateAnnotation, actedRotate, renewalTime, true);
+      return new Input(
+          recordedToken,
+          keyEdited,
+          recordedTargetHash,
+          rotateAnnotation,
+          actedRotate,
+          renewalTime,
+          true);
     }
 
     Input renewal(Instant t) {
-      return new Input(recordedToken, keyEdited, recordedTargetHash, rotateAnnotation, actedRotate,
-          Optional.ofNullable(t), tokenGone);
+      return new Input(
+          recordedToken,
+          keyEdited,
+          recordedTargetHash,
+          rotateAnnotation,
+          actedRotate,
+          Optional.ofNullable(t),
+          tokenGone);
     }
 
     Optional<IssueTrigger> evaluate() {
@@ -70,14 +120,29 @@ class IssuePolicyTest {
     }
 
     TriggerFacts facts(boolean adoptingOtherTarget) {
-      return new TriggerFacts(NOW, recordedToken, keyEdited, Optional.ofNullable(recordedTargetHash), HASH,
-          adoptingOtherTarget, rotateAnnotation, actedRotate, renewalTime, tokenGone);
+      return new TriggerFacts(
+          NOW,
+          recordedToken,
+          keyEdited,
+          Optional.ofNullable(recordedTargetHash),
+          HASH,
+          adoptingOtherTarget,
+          rotateAnnotation,
+          actedRotate,
+          renewalTime,
+          tokenGone);
     }
   }
 
   static Stream<Arguments> firstCheckThatHoldsWins() {
     Input idle = Input.idle();
-    Input all = idle.noToken().edited().hash(OTHER_HASH).rotate("r2", "r1").gone().renewal(NOW.minusSeconds(1));
+    Input all =
+        idle.noToken()
+            .edited()
+            .hash(OTHER_HASH)
+            .rotate("r2", "r1")
+            .gone()
+            .renewal(NOW.minusSeconds(1));
     return Stream.of(
         arguments("nothing due", idle, null),
         // each trigger alone
@@ -85,8 +150,12 @@ class IssuePolicyTest {
         arguments("key edited", idle.edited(), IssueTrigger.KEY_EDITED),
         arguments("target hash differs", idle.hash(OTHER_HASH), IssueTrigger.SPEC_CHANGED),
         arguments("no recorded target hash", idle.hash(null), IssueTrigger.SPEC_CHANGED),
-        arguments("rotate annotation changed", idle.rotate("r2", "r1"), IssueTrigger.ROTATE_REQUESTED),
-        arguments("rotate annotation set, none acted on", idle.rotate("r2", null), IssueTrigger.ROTATE_REQUESTED),
+        arguments(
+            "rotate annotation changed", idle.rotate("r2", "r1"), IssueTrigger.ROTATE_REQUESTED),
+        arguments(
+            "rotate annotation set, none acted on",
+            idle.rotate("r2", null),
+            IssueTrigger.ROTATE_REQUESTED),
         arguments("token gone", idle.gone(), IssueTrigger.TOKEN_GONE),
         arguments("renewal time passed", idle.renewal(NOW.minusSeconds(1)), IssueTrigger.RENEWING),
         arguments("renewal time is now", idle.renewal(NOW), IssueTrigger.RENEWING),
@@ -94,12 +163,20 @@ class IssuePolicyTest {
         // the order: each check beats every later one
         arguments("everything: SecretMissing first", all, IssueTrigger.SECRET_MISSING),
         arguments("KeyEdited beats the rest", all.withToken(), IssueTrigger.KEY_EDITED),
-        arguments("SpecChanged beats rotate, gone, renewal",
-            idle.hash(OTHER_HASH).rotate("r2", "r1").gone().renewal(NOW.minusSeconds(1)), IssueTrigger.SPEC_CHANGED),
-        arguments("RotateRequested beats gone, renewal",
-            idle.rotate("r2", "r1").gone().renewal(NOW.minusSeconds(1)), IssueTrigger.ROTATE_REQUESTED),
-        arguments("TokenGone beats renewal", idle.gone().renewal(NOW.minusSeconds(1)), IssueTrigger.TOKEN_GONE),
-        arguments("SecretMissing beats KeyEdited", idle.noToken().edited(), IssueTrigger.SECRET_MISSING));
+        arguments(
+            "SpecChanged beats rotate, gone, renewal",
+            idle.hash(OTHER_HASH).rotate("r2", "r1").gone().renewal(NOW.minusSeconds(1)),
+            IssueTrigger.SPEC_CHANGED),
+        arguments(
+            "RotateRequested beats gone, renewal",
+            idle.rotate("r2", "r1").gone().renewal(NOW.minusSeconds(1)),
+            IssueTrigger.ROTATE_REQUESTED),
+        arguments(
+            "TokenGone beats renewal",
+            idle.gone().renewal(NOW.minusSeconds(1)),
+            IssueTrigger.TOKEN_GONE),
+        arguments(
+            "SecretMissing beats KeyEdited", idle.noToken().edited(), IssueTrigger.SECRET_MISSING));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -127,7 +204,8 @@ class IssuePolicyTest {
   void rotateAnnotation(String annotation, String acted, boolean triggers) {
     Optional<IssueTrigger> t = Input.idle().rotate(annotation, acted).evaluate();
 
-    assertThat(t).isEqualTo(triggers ? Optional.of(IssueTrigger.ROTATE_REQUESTED) : Optional.empty());
+    assertThat(t)
+        .isEqualTo(triggers ? Optional.of(IssueTrigger.ROTATE_REQUESTED) : Optional.empty());
   }
 
   @Test
@@ -137,16 +215,28 @@ class IssuePolicyTest {
   }
 
   /** Hold facts where nothing holds; each row sets one or more. */
-  private record Holds(boolean conflict, String rejectedCredential, HoldFacts.Failure backoff, String rejectedWrite,
-      boolean terminating, Instant secretMissingAt) {
+  private record Holds(
+      boolean conflict,
+      String rejectedCredential,
+      HoldFacts.Failure backoff,
+      String rejectedWrite,
+      boolean terminating,
+      Instant secretMissingAt) {
     static Holds none() {
       return new Holds(false, null, null, null, false, null);
     }
 
     Optional<Hold> evaluate() {
-      return IssuePolicy.hold(new HoldFacts(NOW, conflict, Optional.ofNullable(rejectedCredential), Optional.empty(),
-          Optional.ofNullable(backoff), Optional.ofNullable(rejectedWrite), terminating,
-          Optional.ofNullable(secretMissingAt)));
+      return IssuePolicy.hold(
+          new HoldFacts(
+              NOW,
+              conflict,
+              Optional.ofNullable(rejectedCredential),
+              Optional.empty(),
+              Optional.ofNullable(backoff),
+              Optional.ofNullable(rejectedWrite),
+              terminating,
+              Optional.ofNullable(secretMissingAt)));
     }
   }
 
@@ -156,19 +246,41 @@ class IssuePolicyTest {
     Holds none = Holds.none();
     return Stream.of(
         arguments("nothing holds", none, null),
-        arguments("a foreign Secret", new Holds(true, null, null, null, false, null), "SecretConflict"),
-        arguments("a rejected credential", new Holds(false, "401", null, null, false, null), "CredentialsRejected"),
-        arguments("a backoff running", new Holds(false, null, running, null, false, null), "ProviderError"),
-        arguments("a backoff over", new Holds(false, null, over, null, false, null), null),
-        arguments("a refused Secret write", new Holds(false, null, null, "immutable", false, null), "SecretRejected"),
-        arguments("a terminating namespace keeps the trigger's reason", new Holds(false, null, null, null, true, null),
-            null + "/terminating"),
-        arguments("a deleted Secret re-issued 3 times this hour",
-            new Holds(false, null, null, null, false, NOW.plusSeconds(60)), "SecretMissing"),
-        arguments("conflict beats everything", new Holds(true, "401", running, "x", true, NOW), "SecretConflict"),
-        arguments("a rejected credential beats a backoff", new Holds(false, "401", running, "x", true, NOW),
+        arguments(
+            "a foreign Secret", new Holds(true, null, null, null, false, null), "SecretConflict"),
+        arguments(
+            "a rejected credential",
+            new Holds(false, "401", null, null, false, null),
             "CredentialsRejected"),
-        arguments("a backoff beats a refused write", new Holds(false, null, running, "x", true, NOW), "ProviderError"));
+        arguments(
+            "a backoff running",
+            new Holds(false, null, running, null, false, null),
+            "ProviderError"),
+        arguments("a backoff over", new Holds(false, null, over, null, false, null), null),
+        arguments(
+            "a refused Secret write",
+            new Holds(false, null, null, "immutable", false, null),
+            "SecretRejected"),
+        arguments(
+            "a terminating namespace keeps the trigger's reason",
+            new Holds(false, null, null, null, true, null),
+            null + "/terminating"),
+        arguments(
+            "a deleted Secret re-issued 3 times this hour",
+            new Holds(false, null, null, null, false, NOW.plusSeconds(60)),
+            "SecretMissing"),
+        arguments(
+            "conflict beats everything",
+            new Holds(true, "401", running, "x", true, NOW),
+            "SecretConflict"),
+        arguments(
+            "a rejected credential beats a backoff",
+            new Holds(false, "401", running, "x", true, NOW),
+            "CredentialsRejected"),
+        arguments(
+            "a backoff beats a refused write",
+            new Holds(false, null, running, "x", true, NOW),
+            "ProviderError"));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -178,10 +290,12 @@ class IssuePolicyTest {
     if (expected == null) {
       assertThat(hold).isEmpty();
     } else if (expected.endsWith("/terminating")) {
-      assertThat(hold).hasValueSatisfying(h -> {
-        assertThat(h.reason()).isNull();
-        assertThat(h.message()).contains("namespace is being deleted");
-      });
+      assertThat(hold)
+          .hasValueSatisfying(
+              h -> {
+                assertThat(h.reason()).isNull();
+                assertThat(h.message()).contains("namespace is being deleted");
+              });
     } else {
       assertThat(hold).hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo(expected));
     }
@@ -189,19 +303,39 @@ class IssuePolicyTest {
 
   @Test
   void aCredentialAnotherResourceIsTryingFirstKeepsTheProviderAwayAfterAConflictAndARejection() {
-    HoldFacts untried = new HoldFacts(NOW, false, Optional.empty(), Optional.of("waiting for r3"), Optional.empty(),
-        Optional.empty(), false, Optional.empty());
-    assertThat(IssuePolicy.hold(untried)).hasValueSatisfying(h ->
-        assertThat(h.reason()).as("the trigger's own reason").isNull());
-    HoldFacts rejected = new HoldFacts(NOW, false, Optional.of("401"), Optional.of("waiting"), Optional.empty(),
-        Optional.empty(), false, Optional.empty());
-    assertThat(IssuePolicy.hold(rejected)).hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo("CredentialsRejected"));
+    HoldFacts untried =
+        new HoldFacts(
+            NOW,
+            false,
+            Optional.empty(),
+            Optional.of("waiting for r3"),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            Optional.empty());
+    assertThat(IssuePolicy.hold(untried))
+        .hasValueSatisfying(h -> assertThat(h.reason()).as("the trigger's own reason").isNull());
+    HoldFacts rejected =
+        new HoldFacts(
+            NOW,
+            false,
+            Optional.of("401"),
+            Optional.of("waiting"),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            Optional.empty());
+    assertThat(IssuePolicy.hold(rejected))
+        .hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo("CredentialsRejected"));
   }
 
   @Test
   void aBackoffHoldsUntilItsNextAttempt() {
     Instant at = NOW.plusSeconds(8);
-    assertThat(new Holds(false, null, new HoldFacts.Failure("RateLimited", "429", at), null, false, null).evaluate())
+    assertThat(
+            new Holds(
+                    false, null, new HoldFacts.Failure("RateLimited", "429", at), null, false, null)
+                .evaluate())
         .hasValueSatisfying(h -> assertThat(h.until()).contains(at));
   }
 

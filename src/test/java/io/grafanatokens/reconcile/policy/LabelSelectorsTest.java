@@ -13,15 +13,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A ClusterGrafanaConnection's namespaceSelector, as the API server would evaluate it. */
 class LabelSelectorsTest {
-  private static final Map<String, String> TEAM_A = Map.of("grafana.example.com/access", "true", "team", "a");
+  private static final Map<String, String> TEAM_A =
+      Map.of("grafana.example.com/access", "true", "team", "a");
 
   static Stream<Arguments> selectors() {
     return Stream.of(
         arguments("absent", null, true),
         arguments("empty", new LabelSelector(), true),
-        arguments("matchLabels held", new LabelSelectorBuilder().addToMatchLabels("team", "a").build(), true),
-        arguments("matchLabels other value", new LabelSelectorBuilder().addToMatchLabels("team", "b").build(), false),
-        arguments("matchLabels missing", new LabelSelectorBuilder().addToMatchLabels("tier", "x").build(), false),
+        arguments(
+            "matchLabels held",
+            new LabelSelectorBuilder().addToMatchLabels("team", "a").build(),
+            true),
+        arguments(
+            "matchLabels other value",
+            new LabelSelectorBuilder().addToMatchLabels("team", "b").build(),
+            false),
+        arguments(
+            "matchLabels missing",
+            new LabelSelectorBuilder().addToMatchLabels("tier", "x").build(),
+            false),
         arguments("In", expr("team", "In", "a", "b"), true),
         arguments("In, not listed", expr("team", "In", "c"), false),
         arguments("NotIn", expr("team", "NotIn", "b"), true),
@@ -32,13 +42,26 @@ class LabelSelectorsTest {
         arguments("DoesNotExist", expr("tier", "DoesNotExist"), true),
         arguments("DoesNotExist, present", expr("team", "DoesNotExist"), false),
         arguments("unknown operator fails closed", expr("team", "Matches", "a"), false),
-        arguments("labels and expressions both", new LabelSelectorBuilder().addToMatchLabels("team", "a")
-            .addNewMatchExpression().withKey("tier").withOperator("Exists").endMatchExpression().build(), false));
+        arguments(
+            "labels and expressions both",
+            new LabelSelectorBuilder()
+                .addToMatchLabels("team", "a")
+                .addNewMatchExpression()
+                .withKey("tier")
+                .withOperator("Exists")
+                .endMatchExpression()
+                .build(),
+            false));
   }
 
   private static LabelSelector expr(String key, String op, String... values) {
-    return new LabelSelectorBuilder().addNewMatchExpression().withKey(key).withOperator(op).withValues(values)
-        .endMatchExpression().build();
+    return new LabelSelectorBuilder()
+        .addNewMatchExpression()
+        .withKey(key)
+        .withOperator(op)
+        .withValues(values)
+        .endMatchExpression()
+        .build();
   }
 
   @ParameterizedTest(name = "{0} -> {2}")

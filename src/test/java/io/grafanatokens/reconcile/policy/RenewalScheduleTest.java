@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** docs/reference.md#rotation-timing. */
 class RenewalScheduleTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-22T10:15:00Z"), ZoneOffset.UTC);
   private static final Instant ISSUED = CLOCK.instant();
   private static final String UID = "3f2a9c1e-7b44-4d0a-9e51-0c6d2b8f1a77";
 
@@ -33,7 +34,8 @@ class RenewalScheduleTest {
       return Duration.ZERO;
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(uid.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(uid.getBytes(StandardCharsets.UTF_8));
       long first8 = Long.parseLong(HexFormat.of().formatHex(digest).substring(0, 8), 16);
       return Duration.ofSeconds(first8 % bound);
     } catch (Exception e) {
@@ -58,19 +60,27 @@ class RenewalScheduleTest {
         arguments("default is L/3 (1h)", d("1h"), null, d("20m"), false),
         arguments("default is L/3 (60s)", d("60s"), null, d("20s"), false),
         arguments("explicit value is used", d("24h"), d("2h"), d("2h"), false),
-        arguments("explicit value just under L - L/10", d("24h"), d("21h35m59s"), d("21h35m59s"), false),
-        arguments("explicit value equal to L - L/10 falls back", d("24h"), d("21h36m"), d("8h"), true),
+        arguments(
+            "explicit value just under L - L/10", d("24h"), d("21h35m59s"), d("21h35m59s"), false),
+        arguments(
+            "explicit value equal to L - L/10 falls back", d("24h"), d("21h36m"), d("8h"), true),
         arguments("explicit value longer than L falls back", d("24h"), d("48h"), d("8h"), true),
         arguments("explicit value equal to L falls back", d("1h"), d("1h"), d("20m"), true),
         arguments("short L: 30s floor applies, just under", d("60s"), d("29s"), d("29s"), false),
-        arguments("short L: 30s floor applies, equal falls back", d("60s"), d("30s"), d("20s"), true),
+        arguments(
+            "short L: 30s floor applies, equal falls back", d("60s"), d("30s"), d("20s"), true),
         arguments("short L: 30s floor beats L/10 (210s)", d("210s"), d("180s"), d("70s"), true),
-        arguments("short L: 30s floor beats L/10, just under", d("210s"), d("179s"), d("179s"), false));
+        arguments(
+            "short L: 30s floor beats L/10, just under", d("210s"), d("179s"), d("179s"), false));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
-  void effectiveRenewBefore(String name, Duration lifetime, Duration renewBefore, Duration effective,
+  void effectiveRenewBefore(
+      String name,
+      Duration lifetime,
+      Duration renewBefore,
+      Duration effective,
       boolean shortLifetime) {
     RenewalSchedule s = compute(lifetime, Optional.ofNullable(renewBefore));
 
@@ -83,11 +93,14 @@ class RenewalScheduleTest {
   void fallbackMessageNamesTheValuesInvolved() {
     RenewalSchedule s = compute(d("24h"), Optional.of(d("22h")));
 
-    assertThat(s.shortLifetime()).hasValueSatisfying(m -> assertThat(m)
-        .contains("renewBefore 22h")
-        .contains("24h")
-        .contains("2h24m")
-        .contains("one third"));
+    assertThat(s.shortLifetime())
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .contains("renewBefore 22h")
+                    .contains("24h")
+                    .contains("2h24m")
+                    .contains("one third"));
   }
 
   // ---- renewalTime = expiresAt - effective renewBefore - jitter
@@ -136,31 +149,44 @@ class RenewalScheduleTest {
   @Test
   void jitterIsStablePerUidAndDiffersBetweenUids() {
     Duration l = d("24h");
-    Instant a1 = RenewalSchedule.compute(ISSUED, l, Optional.empty(), Optional.empty(), true, "uid-a").renewalTime();
-    Instant a2 = RenewalSchedule.compute(ISSUED, l, Optional.empty(), Optional.empty(), true, "uid-a").renewalTime();
-    Instant b = RenewalSchedule.compute(ISSUED, l, Optional.empty(), Optional.empty(), true, "uid-b").renewalTime();
+    Instant a1 =
+        RenewalSchedule.compute(ISSUED, l, Optional.empty(), Optional.empty(), true, "uid-a")
+            .renewalTime();
+    Instant a2 =
+        RenewalSchedule.compute(ISSUED, l, Optional.empty(), Optional.empty(), true, "uid-a")
+            .renewalTime();
+    Instant b =
+        RenewalSchedule.compute(ISSUED, l, Optional.empty(), Optional.empty(), true, "uid-b")
+            .renewalTime();
 
     assertThat(expectedJitter("uid-a", l)).isNotEqualTo(expectedJitter("uid-b", l));
     assertThat(a1).isEqualTo(a2);
     assertThat(a1).isNotEqualTo(b);
-    assertThat(Duration.between(b, a1)).isEqualTo(expectedJitter("uid-b", l).minus(expectedJitter("uid-a", l)));
+    assertThat(Duration.between(b, a1))
+        .isEqualTo(expectedJitter("uid-b", l).minus(expectedJitter("uid-a", l)));
   }
 
   @Test
   void jitterUsesTheFirstEightHexDigitsAsAnUnsignedNumber() {
     // find a uid whose first 8 hex digits are >= 0x80000000, i.e. negative as a signed int
-    String uid = Stream.iterate(0, i -> i + 1).map(i -> "uid-" + i)
-        .filter(u -> Character.digit(sha256(u).charAt(0), 16) >= 8).findFirst().orElseThrow();
+    String uid =
+        Stream.iterate(0, i -> i + 1)
+            .map(i -> "uid-" + i)
+            .filter(u -> Character.digit(sha256(u).charAt(0), 16) >= 8)
+            .findFirst()
+            .orElseThrow();
     long first8 = Long.parseLong(sha256(uid).substring(0, 8), 16);
 
     assertThat(first8).isGreaterThan(Integer.MAX_VALUE);
-    assertThat(RenewalSchedule.jitter(uid, Duration.ofSeconds(900))).isEqualTo(Duration.ofSeconds(first8 % 900));
+    assertThat(RenewalSchedule.jitter(uid, Duration.ofSeconds(900)))
+        .isEqualTo(Duration.ofSeconds(first8 % 900));
   }
 
   @Test
   void renewalTimeIsTruncatedToWholeSeconds() {
     Instant issued = Instant.parse("2026-11-22T10:15:00.987654321Z");
-    RenewalSchedule s = RenewalSchedule.compute(issued, d("24h"), Optional.empty(), Optional.empty(), true, UID);
+    RenewalSchedule s =
+        RenewalSchedule.compute(issued, d("24h"), Optional.empty(), Optional.empty(), true, UID);
 
     Instant raw = issued.plus(d("16h")).minus(expectedJitter(UID, d("24h")));
     assertThat(s.renewalTime()).isEqualTo(raw.truncatedTo(ChronoUnit.SECONDS));
@@ -180,11 +206,12 @@ class RenewalScheduleTest {
 
   @ParameterizedTest(name = "L={0} renewBefore={1} -> not before issue + {2}")
   @MethodSource("floor")
-  void renewalNeverComesSoonerThanTheMinimumGapAfterTheIssue(Duration lifetime, Duration renewBefore,
-      Duration floor) {
+  void renewalNeverComesSoonerThanTheMinimumGapAfterTheIssue(
+      Duration lifetime, Duration renewBefore, Duration floor) {
     for (String uid : new String[] {UID, "a", "b", "c", "d", "e", "f", "g"}) {
-      RenewalSchedule s = RenewalSchedule.compute(ISSUED, lifetime, Optional.of(renewBefore), Optional.empty(), true,
-          uid);
+      RenewalSchedule s =
+          RenewalSchedule.compute(
+              ISSUED, lifetime, Optional.of(renewBefore), Optional.empty(), true, uid);
 
       Instant raw = ISSUED.plus(lifetime).minus(renewBefore).minus(expectedJitter(uid, lifetime));
       Instant floorAt = ISSUED.plus(floor);
@@ -195,11 +222,18 @@ class RenewalScheduleTest {
 
   @Test
   void floorIsHitForAJitterThatWouldCrossIt() {
-    // L=60s, renewBefore=29s: raw renewal = issue + 31s - jitter (jitter < 6s); any jitter >= 2s crosses 30s
-    String uid = Stream.iterate(0, i -> i + 1).map(i -> "uid-" + i)
-        .filter(u -> expectedJitter(u, d("60s")).getSeconds() >= 2).findFirst().orElseThrow();
+    // L=60s, renewBefore=29s: raw renewal = issue + 31s - jitter (jitter < 6s); any jitter >= 2s
+    // crosses 30s
+    String uid =
+        Stream.iterate(0, i -> i + 1)
+            .map(i -> "uid-" + i)
+            .filter(u -> expectedJitter(u, d("60s")).getSeconds() >= 2)
+            .findFirst()
+            .orElseThrow();
 
-    RenewalSchedule s = RenewalSchedule.compute(ISSUED, d("60s"), Optional.of(d("29s")), Optional.empty(), true, uid);
+    RenewalSchedule s =
+        RenewalSchedule.compute(
+            ISSUED, d("60s"), Optional.of(d("29s")), Optional.empty(), true, uid);
 
     assertThat(s.renewalTime()).isEqualTo(ISSUED.plusSeconds(30));
   }
@@ -210,22 +244,42 @@ class RenewalScheduleTest {
     return Stream.of(
         // name, lifetime, renewBefore, gracePeriod, graceByDefault, expected grace (null = none)
         arguments("default 10m for a long lifetime", d("24h"), null, null, true, d("10m")),
-        arguments("default half of renewBefore when shorter", d("24h"), d("8m"), null, true, d("4m")),
+        arguments(
+            "default half of renewBefore when shorter", d("24h"), d("8m"), null, true, d("4m")),
         arguments("default half of the L/3 default", d("10m"), null, null, true, d("100s")),
-        arguments("default half of the fallback renewBefore", d("6m"), d("6m"), null, true, d("1m")),
-        arguments("default exactly 10m at renewBefore 20m", d("24h"), d("20m"), null, true, d("10m")),
+        arguments(
+            "default half of the fallback renewBefore", d("6m"), d("6m"), null, true, d("1m")),
+        arguments(
+            "default exactly 10m at renewBefore 20m", d("24h"), d("20m"), null, true, d("10m")),
         arguments("explicit grace wins", d("24h"), null, d("30m"), true, d("30m")),
         arguments("explicit 0s revokes at once", d("24h"), null, d("0s"), true, Duration.ZERO),
         arguments("no default without graceByDefault", d("12h"), null, null, false, null),
-        arguments("explicit grace opts in without graceByDefault", d("12h"), null, d("5m"), false, d("5m")));
+        arguments(
+            "explicit grace opts in without graceByDefault",
+            d("12h"),
+            null,
+            d("5m"),
+            false,
+            d("5m")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
-  void gracePeriod(String name, Duration lifetime, Duration renewBefore, Duration grace, boolean byDefault,
+  void gracePeriod(
+      String name,
+      Duration lifetime,
+      Duration renewBefore,
+      Duration grace,
+      boolean byDefault,
       Duration expected) {
-    RenewalSchedule s = RenewalSchedule.compute(ISSUED, lifetime, Optional.ofNullable(renewBefore),
-        Optional.ofNullable(grace), byDefault, UID);
+    RenewalSchedule s =
+        RenewalSchedule.compute(
+            ISSUED,
+            lifetime,
+            Optional.ofNullable(renewBefore),
+            Optional.ofNullable(grace),
+            byDefault,
+            UID);
 
     assertThat(s.gracePeriod()).isEqualTo(Optional.ofNullable(expected));
   }
@@ -242,21 +296,25 @@ class RenewalScheduleTest {
 
   @ParameterizedTest(name = "L={0} grace={1} -> ShortLifetime {2}")
   @MethodSource("shortLifetimeForGrace")
-  void shortLifetimeWhenTheLifetimeIsUnderTwiceTheGrace(Duration lifetime, Duration grace, boolean warning) {
-    RenewalSchedule s = RenewalSchedule.compute(ISSUED, lifetime, Optional.empty(), Optional.of(grace), true, UID);
+  void shortLifetimeWhenTheLifetimeIsUnderTwiceTheGrace(
+      Duration lifetime, Duration grace, boolean warning) {
+    RenewalSchedule s =
+        RenewalSchedule.compute(ISSUED, lifetime, Optional.empty(), Optional.of(grace), true, UID);
 
     assertThat(s.shortLifetime().isPresent()).isEqualTo(warning);
-    s.shortLifetime().ifPresent(m -> assertThat(m).contains("grace").contains(Durations.format(grace)));
+    s.shortLifetime()
+        .ifPresent(m -> assertThat(m).contains("grace").contains(Durations.format(grace)));
   }
 
   @Test
   void bothWarningsAreReportedTogether() {
-    RenewalSchedule s = RenewalSchedule.compute(ISSUED, d("1h"), Optional.of(d("1h")), Optional.of(d("40m")), true,
-        UID);
+    RenewalSchedule s =
+        RenewalSchedule.compute(
+            ISSUED, d("1h"), Optional.of(d("1h")), Optional.of(d("40m")), true, UID);
 
-    assertThat(s.shortLifetime()).hasValueSatisfying(m -> assertThat(m)
-        .contains("renewBefore 1h")
-        .contains("twice the grace period 40m"));
+    assertThat(s.shortLifetime())
+        .hasValueSatisfying(
+            m -> assertThat(m).contains("renewBefore 1h").contains("twice the grace period 40m"));
   }
 
   @Test
@@ -270,28 +328,56 @@ class RenewalScheduleTest {
     Instant start = Instant.parse("2026-11-22T10:15:00Z");
     return Stream.of(
         // name, graceStart, grace, previousExpiresAt, expected
-        arguments("after the grace period", start, d("10m"), start.plus(d("1h")), Instant.parse("2026-11-22T10:25:00Z")),
+        arguments(
+            "after the grace period",
+            start,
+            d("10m"),
+            start.plus(d("1h")),
+            Instant.parse("2026-11-22T10:25:00Z")),
         arguments("no expiry known", start, d("10m"), null, Instant.parse("2026-11-22T10:25:00Z")),
-        arguments("capped at the previous expiry", start, d("10m"), Instant.parse("2026-11-22T10:20:00Z"),
+        arguments(
+            "capped at the previous expiry",
+            start,
+            d("10m"),
+            Instant.parse("2026-11-22T10:20:00Z"),
             Instant.parse("2026-11-22T10:20:00Z")),
-        arguments("expiry equal to the end of the grace", start, d("10m"), Instant.parse("2026-11-22T10:25:00Z"),
+        arguments(
+            "expiry equal to the end of the grace",
+            start,
+            d("10m"),
+            Instant.parse("2026-11-22T10:25:00Z"),
             Instant.parse("2026-11-22T10:25:00Z")),
         arguments("zero grace revokes at once", start, Duration.ZERO, start.plus(d("1h")), start),
-        arguments("truncated to whole seconds", Instant.parse("2026-11-22T10:15:00.750Z"), d("10m"), null,
+        arguments(
+            "truncated to whole seconds",
+            Instant.parse("2026-11-22T10:15:00.750Z"),
+            d("10m"),
+            null,
             Instant.parse("2026-11-22T10:25:00Z")),
-        arguments("already expired previous token", start, d("10m"), Instant.parse("2026-11-22T10:00:00Z"),
+        arguments(
+            "already expired previous token",
+            start,
+            d("10m"),
+            Instant.parse("2026-11-22T10:00:00Z"),
             Instant.parse("2026-11-22T10:00:00Z")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
-  void revokeAt(String name, Instant graceStart, Duration grace, Instant previousExpiresAt, Instant expected) {
+  void revokeAt(
+      String name,
+      Instant graceStart,
+      Duration grace,
+      Instant previousExpiresAt,
+      Instant expected) {
     assertThat(RenewalSchedule.revokeAt(graceStart, grace, previousExpiresAt)).isEqualTo(expected);
   }
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new AssertionError(e);
     }

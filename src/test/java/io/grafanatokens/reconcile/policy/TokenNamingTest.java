@@ -11,7 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** docs/reference.md#issuing-crash-safe: {@code <tokenName cut to 108>-<first 8 chars of the uid>-<n>}. */
+/**
+ * docs/reference.md#issuing-crash-safe: {@code <tokenName cut to 108>-<first 8 chars of the
+ * uid>-<n>}.
+ */
 class TokenNamingTest {
   private static final String UID = "x7k2p9qa-1b2c-4d5e-8f90-123456789abc";
   private static final TokenNaming NAMING = new TokenNaming("dashboards-ci", UID);
@@ -99,7 +102,8 @@ class TokenNamingTest {
   void counterOf(String name, Long expected) {
     OptionalLong counter = NAMING.counterOf(name);
 
-    assertThat(counter).isEqualTo(expected == null ? OptionalLong.empty() : OptionalLong.of(expected));
+    assertThat(counter)
+        .isEqualTo(expected == null ? OptionalLong.empty() : OptionalLong.of(expected));
     assertThat(NAMING.isOurs(name)).isEqualTo(expected != null);
   }
 
@@ -153,7 +157,10 @@ class TokenNamingTest {
         arguments(0L, List.of("dashboards-ci-x7k2p9qa-2"), 3L),
         arguments(3L, List.of("dashboards-ci-x7k2p9qa-1", "dashboards-ci-x7k2p9qa-2"), 4L),
         arguments(3L, List.of("dashboards-ci-x7k2p9qa-9", "dashboards-ci-x7k2p9qa-2"), 10L),
-        arguments(3L, List.of("dashboards-ci-aaaaaaaa-50", "other-x7k2p9qa-60", "dashboards-ci-x7k2p9qa-70x"), 4L),
+        arguments(
+            3L,
+            List.of("dashboards-ci-aaaaaaaa-50", "other-x7k2p9qa-60", "dashboards-ci-x7k2p9qa-70x"),
+            4L),
         arguments(3L, List.of("dashboards-ci-prod-x7k2p9qa-50", "dashboards-ci-x7k2p9qa-"), 4L),
         arguments(0L, List.of("dashboards-ci-x7k2p9qa-99999999999999999999"), 1L));
   }
