@@ -3,9 +3,19 @@ package io.grafanatokens.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.grafanatokens.api.v1alpha1.AmazonManagedGrafanaProvider;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec;
+import io.grafanatokens.api.v1alpha1.ConnectionRef;
+import io.grafanatokens.api.v1alpha1.GrafanaConnection;
+import io.grafanatokens.api.v1alpha1.GrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
+import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
 import io.grafanatokens.api.v1alpha1.SecretTemplate;
+import io.grafanatokens.api.v1alpha1.TokenServiceAccount;
 import io.grafanatokens.fakes.amg.AmgOperation;
 import io.grafanatokens.fakes.amg.AmgRecordedRequest;
 import io.grafanatokens.fakes.amg.AmgTokenResources;
@@ -502,5 +512,72 @@ class AmgLifecycleTest extends LifecycleTestBase {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> get("orphaned") == null);
     assertThat(secret("orphaned")).isNull();
+  }
+
+  /** The connection's block: the workspace and the keys, no service account. */
+  private AmazonManagedGrafanaProvider connectionBlock() {
+    AmazonManagedGrafanaProvider block =
+        AmgTokenResources.spec(amg, ws, sa).getAmazonManagedGrafana();
+    block.setServiceAccountId(null);
+    return block;
+  }
+
+  /** A token on the connection "amg" of this kind, for the service account. */
+  private GrafanaServiceAccountToken throughConnection(String kind) {
+    GrafanaServiceAccountTokenSpec token = new GrafanaServiceAccountTokenSpec();
+    token.setConnectionRef(new ConnectionRef(kind, "amg"));
+    TokenServiceAccount account = new TokenServiceAccount();
+    account.setId(sa);
+    token.setServiceAccount(account);
+    return AmgTokenResources.token(NS, "via", token);
+  }
+
+  private void issuedThenRevokedOnDelete() {
+    awaitReady("via", "Issued");
+    assertThat(amg.authenticates(key(secret("via")))).isTrue();
+    assertThat(amg.accessKeyIdsSeen()).containsExactly(AmgTokenResources.ACCESS_KEY_ID);
+
+    client.resource(get("via")).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("via") == null);
+    assertThat(live()).as("revoked with the connection's keys on delete").isEmpty();
+  }
+
+  @Test
+  void aTokenThroughAClusterConnectionUsesThePlatformsKeysAndIsRevokedOnDelete() {
+    // the platform's AWS keys live in the operator's namespace (here the default one), not the
+    // tenant's
+    if (client.namespaces().withName("default").get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
+          .create();
+    }
+    client.secrets().resource(AmgTokenResources.credentialsSecret("default")).create();
+    client.secrets().inNamespace(NS).withName(AmgTokenResources.CREDENTIALS_SECRET).delete();
+    ClusterGrafanaConnectionSpec spec = new ClusterGrafanaConnectionSpec();
+    spec.setAmazonManagedGrafana(connectionBlock());
+    ClusterGrafanaConnection conn = new ClusterGrafanaConnection();
+    conn.setMetadata(new ObjectMetaBuilder().withName("amg").build());
+    conn.setSpec(spec);
+    client.resource(conn).create();
+
+    apply(throughConnection(ConnectionRef.CLUSTER));
+
+    issuedThenRevokedOnDelete();
+  }
+
+  @Test
+  void aTokenThroughANamespacedConnectionUsesItsKeysAndIsRevokedOnDelete() {
+    GrafanaConnectionSpec spec = new GrafanaConnectionSpec();
+    spec.setAmazonManagedGrafana(connectionBlock());
+    GrafanaConnection conn = new GrafanaConnection();
+    conn.setMetadata(new ObjectMetaBuilder().withName("amg").withNamespace(NS).build());
+    conn.setSpec(spec);
+    client.resource(conn).create();
+
+    apply(throughConnection(ConnectionRef.NAMESPACED));
+
+    issuedThenRevokedOnDelete();
   }
 }

@@ -174,4 +174,64 @@ class ForgedRecordsTest {
     assertThat(leftToExpireWarnings()).anyMatch(n -> n.contains(theirs.id()));
     assertThat(ours).isNotEqualTo(theirs.id());
   }
+
+  @Test
+  void
+      throughAClusterConnectionAForgedEntryNamingAnotherNamespacesTokenNeverMakesThePlatformCredentialDeleteIt() {
+    // the platform's credential, where the tenant cannot read it, and a cluster connection to it
+    h.client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(PassHarness.OPERATOR_NAMESPACE)
+                .endMetadata()
+                .build())
+        .create();
+    h.client
+        .secrets()
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(GrafanaConnectionsTest.ADMIN)
+                .withNamespace(PassHarness.OPERATOR_NAMESPACE)
+                .endMetadata()
+                .addToData("token", PassHarness.b64(PassHarness.ADMIN_KEY))
+                .build())
+        .create();
+    io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection conn =
+        new io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection();
+    conn.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("prod").build());
+    conn.setSpec(
+        (io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec)
+            GrafanaConnectionsTest.grafanaBlock(
+                new io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec(), GRAFANA_A));
+    h.client.resource(conn).create();
+    GrafanaServiceAccountToken r = h.token("ci", GRAFANA_A);
+    r.getSpec().setGrafana(null);
+    r.getSpec()
+        .setConnectionRef(
+            new io.grafanatokens.api.v1alpha1.ConnectionRef(
+                io.grafanatokens.api.v1alpha1.ConnectionRef.CLUSTER, "prod"));
+    io.grafanatokens.api.v1alpha1.TokenServiceAccount sa =
+        new io.grafanatokens.api.v1alpha1.TokenServiceAccount();
+    sa.setId("2");
+    r.getSpec().setServiceAccount(sa);
+    h.apply(r);
+    h.settle("ci");
+    assertThat(h.provider.works(key(h.secret("ci")))).isTrue();
+    // a token of a resource in another namespace, on the same account the platform credential
+    // reaches
+    MemoryTokenProvider.Token theirs =
+        h.provider.mint(GRAFANA_A, "2", "dash-1c2d3e4f-7", Duration.ofDays(1));
+    forgePendingEntry("ci", theirs.id(), "2");
+    h.advance(Duration.ofSeconds(1));
+
+    h.settle("ci");
+
+    assertThat(h.provider.live(GRAFANA_A)).contains(theirs);
+    assertThat(revoked()).doesNotContain(theirs.id());
+    assertThat(leftToExpireWarnings()).anyMatch(n -> n.contains(theirs.id()));
+  }
 }

@@ -3,10 +3,20 @@ package io.grafanatokens.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
+import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec;
+import io.grafanatokens.api.v1alpha1.ConnectionRef;
+import io.grafanatokens.api.v1alpha1.GrafanaConnection;
+import io.grafanatokens.api.v1alpha1.GrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
+import io.grafanatokens.api.v1alpha1.TokenServiceAccount;
+import io.grafanatokens.api.v1alpha1.YandexCloudProvider;
 import io.grafanatokens.fakes.yandex.YandexOperation;
+import io.grafanatokens.provider.yandex.YandexSpecs;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.grafanatokens.status.StatusBuilder;
 import io.grafanatokens.testing.ApiServerDispatcher;
@@ -269,5 +279,66 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
           x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
           return x;
         });
+  }
+
+  /** The connection's block: the operator's authorized key, no target account. */
+  private static YandexCloudProvider connectionBlock() {
+    YandexCloudProvider block = YandexSpecs.authorizedKey(TARGET, KEY_SECRET).getYandexCloud();
+    block.setServiceAccountId(null);
+    return block;
+  }
+
+  /** A token minted for TARGET through the connection "yc" of this kind. */
+  private GrafanaServiceAccountToken throughConnection(String kind) {
+    GrafanaServiceAccountToken r = yandexToken("via");
+    r.getSpec().setYandexCloud(null);
+    r.getSpec().setConnectionRef(new ConnectionRef(kind, "yc"));
+    TokenServiceAccount account = new TokenServiceAccount();
+    account.setId(TARGET);
+    r.getSpec().setServiceAccount(account);
+    return r;
+  }
+
+  private void issuedForTheTarget() {
+    awaitReady("via", "Issued");
+    assertThat(iam.authenticates(key(secret("via")))).isTrue();
+    assertThat(iam.tokensMintedFor(TARGET)).contains(key(secret("via")));
+  }
+
+  @Test
+  void aTokenThroughANamespacedConnectionUsesItsAuthorizedKey() {
+    GrafanaConnectionSpec spec = new GrafanaConnectionSpec();
+    spec.setYandexCloud(connectionBlock());
+    GrafanaConnection conn = new GrafanaConnection();
+    conn.setMetadata(new ObjectMetaBuilder().withName("yc").withNamespace(NS).build());
+    conn.setSpec(spec);
+    client.resource(conn).create();
+
+    apply(throughConnection(ConnectionRef.NAMESPACED));
+
+    issuedForTheTarget();
+  }
+
+  @Test
+  void aTokenThroughAClusterConnectionUsesTheKeyInTheOperatorsNamespace() {
+    if (client.namespaces().withName("default").get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
+          .create();
+    }
+    keySecret("default", KEY_SECRET, key);
+    client.secrets().inNamespace(NS).withName(KEY_SECRET).delete();
+    ClusterGrafanaConnectionSpec spec = new ClusterGrafanaConnectionSpec();
+    spec.setYandexCloud(connectionBlock());
+    ClusterGrafanaConnection conn = new ClusterGrafanaConnection();
+    conn.setMetadata(new ObjectMetaBuilder().withName("yc").build());
+    conn.setSpec(spec);
+    client.resource(conn).create();
+
+    apply(throughConnection(ConnectionRef.CLUSTER));
+
+    issuedForTheTarget();
   }
 }
