@@ -145,8 +145,7 @@ final class TokenIssuer {
             || swept) {
           throw e;
         }
-        // AMG counts expired tokens against an undocumented quota: sweep this resource's, then once
-        // more
+        // AMG counts expired tokens against an undocumented quota: sweep ours, create once more
         LOG.info(
             "{}: the provider refused a new token for its quota; sweeping this resource's strays",
             c.who());

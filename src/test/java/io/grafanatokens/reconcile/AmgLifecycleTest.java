@@ -3,14 +3,10 @@ package io.grafanatokens.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.grafanatokens.api.v1alpha1.AmazonManagedGrafanaProvider;
-import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
 import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.ConnectionRef;
-import io.grafanatokens.api.v1alpha1.GrafanaConnection;
 import io.grafanatokens.api.v1alpha1.GrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenSpec;
@@ -544,23 +540,12 @@ class AmgLifecycleTest extends LifecycleTestBase {
 
   @Test
   void aTokenThroughAClusterConnectionUsesThePlatformsKeysAndIsRevokedOnDelete() {
-    // the platform's AWS keys live in the operator's namespace (here the default one), not the
-    // tenant's
-    if (client.namespaces().withName("default").get() == null) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
-          .create();
-    }
-    client.secrets().resource(AmgTokenResources.credentialsSecret("default")).create();
+    // the platform's AWS keys live in the operator's namespace, not the tenant's
+    client.secrets().resource(AmgTokenResources.credentialsSecret(operatorNamespace())).create();
     client.secrets().inNamespace(NS).withName(AmgTokenResources.CREDENTIALS_SECRET).delete();
     ClusterGrafanaConnectionSpec spec = new ClusterGrafanaConnectionSpec();
     spec.setAmazonManagedGrafana(connectionBlock());
-    ClusterGrafanaConnection conn = new ClusterGrafanaConnection();
-    conn.setMetadata(new ObjectMetaBuilder().withName("amg").build());
-    conn.setSpec(spec);
-    client.resource(conn).create();
+    clusterConnection("amg", spec);
 
     apply(throughConnection(ConnectionRef.CLUSTER));
 
@@ -571,10 +556,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
   void aTokenThroughANamespacedConnectionUsesItsKeysAndIsRevokedOnDelete() {
     GrafanaConnectionSpec spec = new GrafanaConnectionSpec();
     spec.setAmazonManagedGrafana(connectionBlock());
-    GrafanaConnection conn = new GrafanaConnection();
-    conn.setMetadata(new ObjectMetaBuilder().withName("amg").withNamespace(NS).build());
-    conn.setSpec(spec);
-    client.resource(conn).create();
+    namespacedConnection("amg", spec);
 
     apply(throughConnection(ConnectionRef.NAMESPACED));
 

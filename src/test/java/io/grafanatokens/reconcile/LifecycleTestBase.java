@@ -129,6 +129,52 @@ abstract class LifecycleTestBase {
     return edited[0];
   }
 
+  /**
+   * The operator's namespace, where a ClusterGrafanaConnection's credentials live: with no
+   * OPERATOR_NAMESPACE set and no pod, the operator takes "default".
+   */
+  protected String operatorNamespace() {
+    if (client.namespaces().withName("default").get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    return "default";
+  }
+
+  /** A GrafanaConnection of the test namespace with this block. */
+  protected void namespacedConnection(
+      String name, io.grafanatokens.api.v1alpha1.GrafanaConnectionSpec spec) {
+    io.grafanatokens.api.v1alpha1.GrafanaConnection c =
+        new io.grafanatokens.api.v1alpha1.GrafanaConnection();
+    c.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(NS)
+            .build());
+    c.setSpec(spec);
+    client.resource(c).create();
+  }
+
+  /**
+   * A ClusterGrafanaConnection with this block; its Secrets are read in {@link
+   * #operatorNamespace()}.
+   */
+  protected void clusterConnection(
+      String name, io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec spec) {
+    io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection c =
+        new io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection();
+    c.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+    c.setSpec(spec);
+    client.resource(c).create();
+  }
+
   /** Makes the operator look at the resource now (the test clock does not fire JOSDK's timers). */
   protected void nudge(String name) {
     edit(

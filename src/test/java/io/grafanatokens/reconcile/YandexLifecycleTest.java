@@ -3,13 +3,9 @@ package io.grafanatokens.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnection;
 import io.grafanatokens.api.v1alpha1.ClusterGrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.ConnectionRef;
-import io.grafanatokens.api.v1alpha1.GrafanaConnection;
 import io.grafanatokens.api.v1alpha1.GrafanaConnectionSpec;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountTokenStatus;
@@ -309,10 +305,7 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
   void aTokenThroughANamespacedConnectionUsesItsAuthorizedKey() {
     GrafanaConnectionSpec spec = new GrafanaConnectionSpec();
     spec.setYandexCloud(connectionBlock());
-    GrafanaConnection conn = new GrafanaConnection();
-    conn.setMetadata(new ObjectMetaBuilder().withName("yc").withNamespace(NS).build());
-    conn.setSpec(spec);
-    client.resource(conn).create();
+    namespacedConnection("yc", spec);
 
     apply(throughConnection(ConnectionRef.NAMESPACED));
 
@@ -321,21 +314,11 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
 
   @Test
   void aTokenThroughAClusterConnectionUsesTheKeyInTheOperatorsNamespace() {
-    if (client.namespaces().withName("default").get() == null) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
-          .create();
-    }
-    keySecret("default", KEY_SECRET, key);
+    keySecret(operatorNamespace(), KEY_SECRET, key);
     client.secrets().inNamespace(NS).withName(KEY_SECRET).delete();
     ClusterGrafanaConnectionSpec spec = new ClusterGrafanaConnectionSpec();
     spec.setYandexCloud(connectionBlock());
-    ClusterGrafanaConnection conn = new ClusterGrafanaConnection();
-    conn.setMetadata(new ObjectMetaBuilder().withName("yc").build());
-    conn.setSpec(spec);
-    client.resource(conn).create();
+    clusterConnection("yc", spec);
 
     apply(throughConnection(ConnectionRef.CLUSTER));
 
