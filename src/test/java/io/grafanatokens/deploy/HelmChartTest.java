@@ -659,6 +659,46 @@ class HelmChartTest {
   }
 
   @Test
+  void labelsStrategyAndSpreadValuesReachTheirObjects() {
+    List<HasMetadata> objects =
+        HelmChart.render(
+            HelmChart.DEFAULTS.with(
+                "the chart with deployment values",
+                """
+        commonLabels: {example.com/team: platform}
+        deploymentAnnotations: {reloader.stakater.com/auto: "true"}
+        revisionHistoryLimit: 3
+        strategy: {rollingUpdate: {maxSurge: 2}}
+        topologySpreadConstraints:
+          - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway}
+        extraEnvFrom: [{secretRef: {name: proxy-settings}}]
+        serviceAccount: {labels: {azure.workload.identity/use: "true"}}
+        """));
+    assertThat(objects)
+        .as("commonLabels on every object")
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getLabels())
+                    .containsEntry("example.com/team", "platform"));
+    Deployment d = Manifests.deployment(objects);
+    assertThat(d.getMetadata().getAnnotations())
+        .containsEntry("reloader.stakater.com/auto", "true");
+    assertThat(d.getSpec().getRevisionHistoryLimit()).isEqualTo(3);
+    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(2);
+    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .as("the defaults not overridden stay")
+        .isZero();
+    assertThat(d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+    assertThat(ManifestChecks.container(d).getEnvFrom())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo("proxy-settings"));
+    assertThat(Manifests.one(objects, ServiceAccount.class).getMetadata().getLabels())
+        .containsEntry("azure.workload.identity/use", "true");
+  }
+
+  @Test
   void podValuesReachThePod() {
     List<HasMetadata> objects =
         HelmChart.render(
