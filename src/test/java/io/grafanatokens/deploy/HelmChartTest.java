@@ -699,6 +699,31 @@ class HelmChartTest {
   }
 
   @Test
+  void anImageDigestAndAMaxUnavailableBudgetReachTheirObjects() {
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    List<HasMetadata> objects =
+        HelmChart.render(
+            HelmChart.DEFAULTS.with(
+                "the chart with a digest and maxUnavailable",
+                "image: {digest: \""
+                    + digest
+                    + "\"}\n"
+                    + "podDisruptionBudget: {minAvailable: null, maxUnavailable: 1}\n"));
+    assertThat(ManifestChecks.container(Manifests.deployment(objects)).getImage())
+        .isEqualTo("ghcr.io/grafanatokens/grafana-token-operator@" + digest);
+    PodDisruptionBudget pdb = Manifests.one(objects, PodDisruptionBudget.class);
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getMinAvailable()).isNull();
+    assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    HelmChart.DEFAULTS.with(
+                        "both budgets",
+                        "podDisruptionBudget: {minAvailable: 1, maxUnavailable: 1}\n")))
+        .hasMessageContaining("not both");
+  }
+
+  @Test
   void podValuesReachThePod() {
     List<HasMetadata> objects =
         HelmChart.render(
