@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration table is OperatorConfig.OPTIONS (plus the variables logback.xml reads
- * itself), row for row; its metrics table names every series of TokenMetrics.
+ * The configuration table of the README and of docs/reference.md is OperatorConfig.OPTIONS (plus
+ * the variables logback.xml reads itself), row for row; the README's metrics table names every
+ * series of TokenMetrics. (HelmChartTest checks that every row is a value of the chart.)
  */
 class DeployReadmeTest {
   /** ${NAME:-default} in logback.xml: settings read by logback, not by OperatorConfig. */
@@ -41,11 +43,11 @@ class DeployReadmeTest {
     return value.isEmpty() ? "*(unset)*" : "`" + value + "`";
   }
 
-  /** The rows of the README table whose header starts with "| Variable |". */
-  private static Map<String, String[]> readmeRows() {
+  /** The rows of the file's table whose header starts with "| Variable |". */
+  private static Map<String, String[]> settingsRows(String file) {
     Map<String, String[]> rows = new LinkedHashMap<>();
     boolean inTable = false;
-    for (String line : Manifests.read("README.md").split("\n")) {
+    for (String line : Manifests.read(file).split("\n")) {
       if (line.startsWith("| Variable |")) {
         inTable = true;
         continue;
@@ -63,8 +65,9 @@ class DeployReadmeTest {
 
   @Test
   void configurationTableIsOperatorConfigOptions() {
+    String file = "README.md";
     Map<String, String[]> expected = expectedRows();
-    Map<String, String[]> actual = readmeRows();
+    Map<String, String[]> actual = settingsRows(file);
     List<String> problems = new ArrayList<>();
     if (!List.copyOf(actual.keySet()).equals(List.copyOf(expected.keySet()))) {
       problems.add(
@@ -98,7 +101,19 @@ class DeployReadmeTest {
                         ? cells[1]
                         : actual.containsKey(env) ? actual.get(env)[1] : "(read by logback.xml)")
                 .append(" |\n"));
-    assertThat(problems).as("README configuration table; it should read:\n" + table).isEmpty();
+    assertThat(problems).as(file + " configuration table; it should read:\n" + table).isEmpty();
+  }
+
+  /** docs/reference.md#settings explains more, but of the same variables with the same defaults. */
+  @Test
+  void referenceSettingsAreTheSameVariablesWithTheSameDefaults() {
+    Map<String, String> expected = new TreeMap<>();
+    expectedRows().forEach((env, cells) -> expected.put(env, cells[0]));
+    Map<String, String> documented = new TreeMap<>();
+    settingsRows("docs/reference.md").forEach((env, cells) -> documented.put(env, cells[0]));
+    assertThat(documented)
+        .as("docs/reference.md#settings: variable -> default")
+        .isEqualTo(expected);
   }
 
   @Test

@@ -57,6 +57,16 @@ final class HelmChart {
           dashboard: {enabled: true}
           """);
 
+  /** An outbound proxy for the provider APIs. */
+  static final Render PROXY =
+      DEFAULTS.with(
+          "the chart (proxy)",
+          """
+          proxy:
+            https: http://proxy.example.com:3128
+            noProxy: ["*.svc.cluster.local", grafana.internal]
+          """);
+
   private HelmChart() {}
 
   static Path dir() {
@@ -74,6 +84,17 @@ final class HelmChart {
 
   /** {@code helm template}'s YAML; a schema violation or a template's fail() throws. */
   static String template(Render r) {
+    return template(r, KUBERNETES);
+  }
+
+  /**
+   * The Kubernetes version renders assume (Helm's own default is older than the chart's kubeVersion
+   * allows).
+   */
+  static final String KUBERNETES = "v1.30.0";
+
+  /** {@code helm template --kube-version}: as if to a cluster of that version. */
+  static String template(Render r, String kubernetesVersion) {
     Path values;
     try {
       values = Files.createTempFile("helm-values-", ".yaml");
@@ -86,6 +107,7 @@ final class HelmChart {
           .template()
           .withName(r.release())
           .withNamespace(r.namespace())
+          .withKubeVersion(kubernetesVersion)
           .withValuesFile(values)
           .call();
     } finally {

@@ -58,7 +58,11 @@ class HelmChartTest {
 
   static Stream<HelmChart.Render> renders() {
     return Stream.of(
-        HelmChart.DEFAULTS, HelmChart.WATCH_NAMESPACES, HelmChart.MONITORING, HelmChart.NO_CRDS);
+        HelmChart.DEFAULTS,
+        HelmChart.WATCH_NAMESPACES,
+        HelmChart.MONITORING,
+        HelmChart.NO_CRDS,
+        HelmChart.PROXY);
   }
 
   @Test
@@ -148,6 +152,10 @@ class HelmChartTest {
     assertThat(cc.getReadinessProbe()).as("readinessProbe").isEqualTo(dc.getReadinessProbe());
     assertThat(cc.getVolumeMounts()).as("volumeMounts").isEqualTo(dc.getVolumeMounts());
     assertThat(c.getVolumes()).as("volumes").isEqualTo(d.getVolumes());
+    assertThat(c.getNodeSelector())
+        .as("nodeSelector")
+        .isEqualTo(d.getNodeSelector())
+        .containsEntry("kubernetes.io/os", "linux");
     assertThat(chart.getSpec().getTemplate().getMetadata().getAnnotations())
         .as("pod annotations")
         .isEqualTo(deploy.getSpec().getTemplate().getMetadata().getAnnotations());
@@ -521,6 +529,148 @@ class HelmChartTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void scrapeAndDashboardValuesReachTheMonitors() {
+    String scrape =
+        """
+        {enabled: %s, scrapeTimeout: 10s,
+         relabelings: [{sourceLabels: [__meta_kubernetes_pod_node_name], targetLabel: node}],
+         metricRelabelings: [{sourceLabels: [__name__], regex: jvm_.*, action: drop}]}
+        """;
+    for (String kind : List.of("PodMonitor", "ServiceMonitor")) {
+      boolean pod = kind.equals("PodMonitor");
+      List<HasMetadata> chart =
+          HelmChart.render(
+              HelmChart.DEFAULTS.with(
+                  "the chart with scrape values",
+                  "podMonitor: "
+                      + scrape.formatted(pod)
+                      + "serviceMonitor: "
+                      + scrape.formatted(!pod)
+                      + "dashboard: {enabled: true, label: grafana_dashboards, labelValue: ops}\n"));
+      Map<String, Object> endpoint =
+          ((List<Map<String, Object>>)
+                  spec(chart, kind).get(pod ? "podMetricsEndpoints" : "endpoints"))
+              .get(0);
+      assertThat(endpoint)
+          .as(kind + " endpoint")
+          .containsEntry("scrapeTimeout", "10s")
+          .containsEntry("interval", "30s")
+          .containsEntry("honorLabels", true)
+          .containsEntry(
+              "relabelings",
+              List.of(
+                  Map.of(
+                      "sourceLabels",
+                      List.of("__meta_kubernetes_pod_node_name"),
+                      "targetLabel",
+                      "node")))
+          .containsEntry(
+              "metricRelabelings",
+              List.of(
+                  Map.of(
+                      "sourceLabels", List.of("__name__"), "regex", "jvm_.*", "action", "drop")));
+      assertThat(Manifests.one(chart, ConfigMap.class).getMetadata().getLabels())
+          .as("the sidecar's label, instead of grafana_dashboard")
+          .containsEntry("grafana_dashboards", "ops")
+          .doesNotContainKey("grafana_dashboard");
+    }
+    assertThat(
+            ((List<Map<String, Object>>)
+                    spec(HelmChart.render(HelmChart.MONITORING), "PodMonitor")
+                        .get("podMetricsEndpoints"))
+                .get(0))
+        .as("no scrapeTimeout or relabelings unless given")
+        .doesNotContainKeys("scrapeTimeout", "relabelings", "metricRelabelings");
+  }
+
+  // ---- an outbound proxy
+
+  @Test
+  void aProxyBecomesTheJvmsProxyPropertiesBesideTheImagesFlags() {
+    Map<String, String> env =
+        envValues(
+            ManifestChecks.container(Manifests.deployment(HelmChart.render(HelmChart.PROXY))));
+    assertThat(env.get("JDK_JAVA_OPTIONS"))
+        .as("the JVM ignores HTTPS_PROXY; the java launcher reads JDK_JAVA_OPTIONS")
+        .isEqualTo(
+            "-Dhttps.proxyHost=proxy.example.com -Dhttps.proxyPort=3128"
+                + " -Dhttp.nonProxyHosts=*.svc.cluster.local|grafana.internal");
+    assertThat(env.get("JAVA_TOOL_OPTIONS"))
+        .as("the image's flags stay as they are")
+        .isEqualTo(ManifestChecks.dockerfileEnv("JAVA_TOOL_OPTIONS"));
+    assertThat(env)
+        .as("nothing the Kubernetes client would read: its API calls stay direct")
+        .doesNotContainKeys("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy");
+
+    Map<String, String> noBypass =
+        envValues(
+            ManifestChecks.container(
+                Manifests.deployment(
+                    HelmChart.render(
+                        HelmChart.DEFAULTS.with(
+                            "the chart with a proxy and no bypass",
+                            "proxy: {https: \"https://10.0.0.1:8443/\"}\n")))));
+    assertThat(noBypass.get("JDK_JAVA_OPTIONS"))
+        .isEqualTo("-Dhttps.proxyHost=10.0.0.1 -Dhttps.proxyPort=8443");
+    assertThat(
+            envValues(
+                ManifestChecks.container(
+                    Manifests.deployment(HelmChart.render(HelmChart.DEFAULTS)))))
+        .as("no proxy: no JDK_JAVA_OPTIONS")
+        .doesNotContainKey("JDK_JAVA_OPTIONS");
+  }
+
+  @Test
+  void probeValuesSetTheProbesTimingButNotWhatTheyCall() {
+    Container c =
+        ManifestChecks.container(
+            Manifests.deployment(
+                HelmChart.render(
+                    HelmChart.DEFAULTS.with(
+                        "the chart with probe values",
+                        """
+                        startupProbe: {failureThreshold: 90}
+                        livenessProbe: {timeoutSeconds: 5, initialDelaySeconds: 10}
+                        readinessProbe: {periodSeconds: 15}
+                        """))));
+    assertThat(c.getStartupProbe().getFailureThreshold()).isEqualTo(90);
+    assertThat(c.getStartupProbe().getPeriodSeconds()).as("a default kept").isEqualTo(2);
+    assertThat(c.getLivenessProbe().getTimeoutSeconds()).isEqualTo(5);
+    assertThat(c.getLivenessProbe().getInitialDelaySeconds()).isEqualTo(10);
+    assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(15);
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    HelmChart.DEFAULTS.with(
+                        "a probe that calls something else",
+                        "livenessProbe: {httpGet: {path: /, port: 80}}\n")))
+        .hasMessageContaining("httpGet");
+  }
+
+  @Test
+  void anImageRegistryGoesBeforeTheRepository() {
+    List<HasMetadata> objects =
+        HelmChart.render(
+            HelmChart.DEFAULTS.with(
+                "the chart with a registry mirror",
+                "image: {registry: \"registry.example.com:5000\", repository: mirror/gto,"
+                    + " tag: 0.1.1}\n"));
+    assertThat(ManifestChecks.container(Manifests.deployment(objects)).getImage())
+        .isEqualTo("registry.example.com:5000/mirror/gto:0.1.1");
+  }
+
+  @Test
+  void theChartNeedsAKubernetesWithCelValidationRules() {
+    assertThatCode(() -> HelmChart.template(HelmChart.DEFAULTS, "v1.25.0"))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> HelmChart.template(HelmChart.DEFAULTS, "v1.24.17"))
+        .hasMessageContaining("kubeVersion");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void alertsFollowTheJobNameOfANameOverride() {
     List<HasMetadata> chart =
         HelmChart.render(
@@ -802,8 +952,17 @@ class HelmChartTest {
         Arguments.of("image: {pullPolicy: Sometimes}\n", "pullPolicy"),
         Arguments.of("serviceAccount: {annotation: {}}\n", "annotation"),
         Arguments.of("extraEnv: [{value: x}]\n", "name"),
+        Arguments.of("proxy: {https: \"proxy.example.com:3128\"}\n", "https"),
+        Arguments.of("proxy: {https: \"http://proxy.example.com\"}\n", "https"),
+        Arguments.of("proxy: {https: http://p:1, noProxy: \"a|b\"}\n", "noProxy"),
+        Arguments.of("podMonitor: {scrapeTimeout: 10}\n", "scrapeTimeout"),
+        Arguments.of("readinessProbe: {periodSeconds: 0}\n", "periodSeconds"),
+        Arguments.of("image: {registry: \"https://registry.example.com\"}\n", "registry"),
         // the templates' own refusals
         Arguments.of("extraEnv: [{name: LOG_FORMAT, value: text}]\n", "extraEnv sets LOG_FORMAT"),
+        Arguments.of(
+            "proxy: {https: http://p:1}\nextraEnv: [{name: JDK_JAVA_OPTIONS, value: x}]\n",
+            "extraEnv sets JDK_JAVA_OPTIONS"),
         Arguments.of("leaderElection: false\n", "needs leaderElection"),
         Arguments.of(
             "podMonitor: {enabled: true}\nserviceMonitor: {enabled: true}\n",
@@ -864,6 +1023,61 @@ class HelmChartTest {
     assertThat(problems)
         .as(HelmChart.DIR + "/README.md values table (| Key | Default | Description |)")
         .isEmpty();
+  }
+
+  @Test
+  void theSchemaDescribesEveryValueAndNothingElse() throws IOException {
+    Set<String> values = new TreeSet<>();
+    Map<String, String> leaves = new LinkedHashMap<>();
+    leaves("", YAML.readTree(HelmChart.dir().resolve("values.yaml").toFile()), leaves);
+    values.addAll(leaves.keySet());
+    Set<String> described = new TreeSet<>();
+    List<String> undescribed = new ArrayList<>();
+    schemaKeys(
+        "",
+        JSON.readTree(HelmChart.dir().resolve("values.schema.json").toFile()),
+        described,
+        undescribed);
+    described.remove("global");
+    assertThat(undescribed).as("schema properties without a description").isEmpty();
+    // a free-form map (labels, nodeSelector) is one schema key; its default's entries are leaves
+    Set<String> valuesUnderSchemaKeys =
+        values.stream()
+            .map(
+                v ->
+                    described.stream()
+                        .filter(d -> v.equals(d) || v.startsWith(d + "."))
+                        .findFirst()
+                        .orElse(v))
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(described)
+        .as("every value of values.yaml is in values.schema.json")
+        .containsAll(valuesUnderSchemaKeys);
+    assertThat(described)
+        .filteredOn(d -> !valuesUnderSchemaKeys.contains(d))
+        .as("schema keys without a value: only optional fields of a value (a probe's)")
+        .allMatch(d -> values.stream().anyMatch(v -> v.startsWith(parent(d) + ".")))
+        .allMatch(d -> d.endsWith("Seconds") || d.endsWith("Threshold"));
+  }
+
+  private static String parent(String key) {
+    return key.substring(0, Math.max(0, key.lastIndexOf('.')));
+  }
+
+  /** Schema properties without nested properties of their own, with a description each. */
+  private static void schemaKeys(
+      String prefix, JsonNode schema, Set<String> out, List<String> undescribed) {
+    for (Map.Entry<String, JsonNode> e : schema.path("properties").properties()) {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (!e.getValue().has("description")) {
+        undescribed.add(key);
+      }
+      if (e.getValue().has("properties")) {
+        schemaKeys(key, e.getValue(), out, undescribed);
+      } else {
+        out.add(key);
+      }
+    }
   }
 
   /** Leaf keys (scalars, lists, empty maps) with their defaults as compact JSON. */

@@ -42,7 +42,11 @@ final class ManifestChecks {
 
   /** Environment variables of the container that are not operator settings, and why. */
   private static final Map<String, String> NOT_OPERATOR_SETTINGS =
-      Map.of("JAVA_TOOL_OPTIONS", "read by the JVM itself: heap as a share of the memory limit");
+      Map.of(
+          "JAVA_TOOL_OPTIONS",
+          "read by the JVM itself: heap as a share of the memory limit",
+          "JDK_JAVA_OPTIONS",
+          "read by the java launcher: the chart's proxy as the JVM's proxy properties");
 
   private static final Pattern MAX_RAM_PERCENTAGE =
       Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)");
