@@ -46,6 +46,11 @@ final class HelmChart {
   static final Render NO_CRDS =
       DEFAULTS.with("the chart (crds.enabled=false)", "crds: {enabled: false}\n");
 
+  /** Tenants' access handed out otherwise than through the built-in roles. */
+  static final Render NO_TENANT_ROLES =
+      DEFAULTS.with(
+          "the chart (rbac.aggregateClusterRoles=false)", "rbac: {aggregateClusterRoles: false}\n");
+
   static final Render MONITORING =
       new Render(
           "the chart (monitoring on)",

@@ -62,6 +62,7 @@ class HelmChartTest {
         HelmChart.WATCH_NAMESPACES,
         HelmChart.MONITORING,
         HelmChart.NO_CRDS,
+        HelmChart.NO_TENANT_ROLES,
         HelmChart.PROXY);
   }
 
@@ -324,11 +325,7 @@ class HelmChartTest {
         HelmChart.DEFAULTS.what(), HelmChart.render(HelmChart.DEFAULTS));
     ManifestChecks.tenantsGetAccessThroughTheBuiltInRoles(
         HelmChart.WATCH_NAMESPACES.what(), HelmChart.render(HelmChart.WATCH_NAMESPACES));
-    assertThat(
-            HelmChart.render(
-                HelmChart.DEFAULTS.with(
-                    "the chart (rbac.aggregateClusterRoles=false)",
-                    "rbac: {aggregateClusterRoles: false}\n")))
+    assertThat(HelmChart.render(HelmChart.NO_TENANT_ROLES))
         .as("switched off")
         .noneMatch(o -> o instanceof ClusterRole r && ManifestChecks.forTenants(r));
     // the same rules as deploy/, role by role
