@@ -7,13 +7,17 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own series (docs/reference.md#metrics), fixed names and labels. Per-resource
- * series are removed when the resource is deleted.
+ * The operator's own series (docs/reference.md#metrics), fixed names and labels. Five series per
+ * resource (three gauges, two counters), removed when the resource is deleted; failures by reason
+ * are counted per namespace, so their cost does not grow with the number of resources.
  */
 public final class TokenMetrics {
   public static final String EXPIRATION = "grafana_token_expiration_timestamp_seconds";
@@ -21,8 +25,22 @@ public final class TokenMetrics {
   public static final String READY = "grafana_token_ready";
   public static final String ROTATIONS = "grafana_token_rotations_total";
   public static final String ISSUE_FAILURES = "grafana_token_issue_failures_total";
+  public static final String ISSUE_FAILURES_BY_REASON =
+      "grafana_token_issue_failures_by_reason_total";
   public static final String PROVIDER_REQUESTS = "grafana_token_provider_requests_total";
   public static final String REVOCATIONS_ABANDONED = "grafana_token_revocations_abandoned_total";
+
+  /** Every series of this class, as docs/reference.md#metrics lists them. */
+  public static final List<String> SERIES =
+      List.of(
+          EXPIRATION,
+          RENEWAL,
+          READY,
+          ROTATIONS,
+          ISSUE_FAILURES,
+          ISSUE_FAILURES_BY_REASON,
+          PROVIDER_REQUESTS,
+          REVOCATIONS_ABANDONED);
 
   /** A provider call's kind, the `operation` label. */
   public enum Operation {
@@ -51,8 +69,15 @@ public final class TokenMetrics {
     final List<Meter> meters = new ArrayList<>();
   }
 
+  /** The by-reason failure counters of one namespace, kept while it has resources. */
+  private static final class NamespaceFailures {
+    final Set<String> names = new HashSet<>();
+    final Map<String, Counter> byReason = new HashMap<>();
+  }
+
   private final MeterRegistry registry;
   private final Map<String, ResourceGauges> resources = new ConcurrentHashMap<>();
+  private final Map<String, NamespaceFailures> namespaces = new ConcurrentHashMap<>();
   private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
   public TokenMetrics(MeterRegistry registry) {
@@ -90,21 +115,19 @@ public final class TokenMetrics {
    * makes {@code absent()} alerts fire for healthy resources (Prometheus' instrumentation advice:
    * initialise the label values you know in advance).
    *
-   * <p>Issue failures are labelled by reason, and the reasons are a closed set ({@link
-   * Reasons#ALL}), so every one of them starts at 0: a {@code sum by (name) (increase(...))} then
-   * sees the first failure of any reason. That is nine series per resource, a bounded cost next to
-   * losing the first failure of a kind.
+   * <p>The reasons of failed issues are a closed set ({@link Reasons#ISSUE_FAILURES}), each at 0
+   * from the namespace's first resource on: per namespace rather than per resource, because ten
+   * reasons times every resource was most of the operator's series (and of a Prometheus' cost).
    */
   public void resourceSeen(String namespace, String name, String provider) {
-    // every pass calls this: registering eleven counters each time showed in profiles
+    // every pass calls this: registering the counters each time showed in profiles
     ResourceGauges g = resources.get(key(namespace, name));
     if (g != null && g.countersAtZero) {
       return;
     }
     track(namespace, name, provider, rotations(namespace, name, provider));
-    for (String reason : Reasons.ISSUE_FAILURES) {
-      track(namespace, name, provider, issueFailures(namespace, name, reason));
-    }
+    track(namespace, name, provider, issueFailures(namespace, name, provider));
+    namespaceFailures(namespace, name);
     resources.get(key(namespace, name)).countersAtZero = true;
   }
 
@@ -115,9 +138,11 @@ public final class TokenMetrics {
   }
 
   public void issueFailed(String namespace, String name, String provider, String reason) {
-    Counter c = issueFailures(namespace, name, reason);
+    Counter c = issueFailures(namespace, name, provider);
     c.increment();
     track(namespace, name, provider, c);
+    Counter byReason = namespaceFailures(namespace, name).get(reason);
+    (byReason != null ? byReason : failuresByReason(namespace, reason)).increment();
   }
 
   public void providerRequest(String provider, Operation operation, Outcome outcome) {
@@ -142,7 +167,7 @@ public final class TokenMetrics {
     counter(REVOCATIONS_ABANDONED, Tags.of("namespace", namespace)).increment();
   }
 
-  /** The resource is gone: its series go too. */
+  /** The resource is gone: its series go too, and its namespace's with the last of them. */
   public void forget(String namespace, String name) {
     ResourceGauges g = resources.remove(key(namespace, name));
     if (g != null) {
@@ -150,6 +175,33 @@ public final class TokenMetrics {
         g.meters.forEach(registry::remove);
       }
     }
+    namespaces.computeIfPresent(
+        namespace,
+        (ns, f) -> {
+          f.names.remove(name);
+          if (!f.names.isEmpty()) {
+            return f;
+          }
+          f.byReason.values().forEach(registry::remove);
+          return null;
+        });
+  }
+
+  /** The namespace's by-reason counters, at 0 for every reason; the resource counted in it. */
+  private Map<String, Counter> namespaceFailures(String namespace, String name) {
+    return namespaces.compute(
+            namespace,
+            (ns, f) -> {
+              NamespaceFailures out = f != null ? f : new NamespaceFailures();
+              if (f == null) {
+                for (String reason : Reasons.ISSUE_FAILURES) {
+                  out.byReason.put(reason, failuresByReason(ns, reason));
+                }
+              }
+              out.names.add(name);
+              return out;
+            })
+        .byReason;
   }
 
   private ResourceGauges register(String namespace, String name, String provider) {
@@ -187,8 +239,13 @@ public final class TokenMetrics {
     return counter(ROTATIONS, Tags.of("namespace", namespace, "name", name, "provider", provider));
   }
 
-  private Counter issueFailures(String namespace, String name, String reason) {
-    return counter(ISSUE_FAILURES, Tags.of("namespace", namespace, "name", name, "reason", reason));
+  private Counter issueFailures(String namespace, String name, String provider) {
+    return counter(
+        ISSUE_FAILURES, Tags.of("namespace", namespace, "name", name, "provider", provider));
+  }
+
+  private Counter failuresByReason(String namespace, String reason) {
+    return counter(ISSUE_FAILURES_BY_REASON, Tags.of("namespace", namespace, "reason", reason));
   }
 
   private Counter counter(String prometheusName, Tags tags) {

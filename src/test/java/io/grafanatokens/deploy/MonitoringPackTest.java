@@ -94,15 +94,7 @@ class MonitoringPackTest {
       // abandoned in a terminating namespace
       Lifecycle.terminatingNamespace(cluster, clock, "doomed", sa);
 
-      List<String> own =
-          List.of(
-              TokenMetrics.EXPIRATION,
-              TokenMetrics.RENEWAL,
-              TokenMetrics.READY,
-              TokenMetrics.ROTATIONS,
-              TokenMetrics.ISSUE_FAILURES,
-              TokenMetrics.PROVIDER_REQUESTS,
-              TokenMetrics.REVOCATIONS_ABANDONED);
+      List<String> own = TokenMetrics.SERIES;
       await()
           .atMost(Lifecycle.WAIT)
           .untilAsserted(
@@ -269,7 +261,7 @@ class MonitoringPackTest {
         .contains(
             TokenMetrics.EXPIRATION,
             TokenMetrics.ROTATIONS,
-            TokenMetrics.ISSUE_FAILURES,
+            TokenMetrics.ISSUE_FAILURES_BY_REASON,
             TokenMetrics.PROVIDER_REQUESTS,
             "reconciliations_execution_duration_seconds_bucket");
   }

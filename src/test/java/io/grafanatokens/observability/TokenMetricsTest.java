@@ -8,7 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-resource counters exist at 0 from the first reconcile, as the Prometheus text shows them.
+ * The per-resource counters exist at 0 from the first reconcile, as the Prometheus text shows them;
+ * a resource costs five series, and failures by reason are counted per namespace.
  */
 class TokenMetricsTest {
   private final PrometheusMeterRegistry registry =
@@ -22,13 +23,30 @@ class TokenMetricsTest {
         + value;
   }
 
-  private static String failures(String name, String reason, double value) {
+  private static String failures(String name, double value) {
     return "grafana_token_issue_failures_total{name=\""
         + name
-        + "\",namespace=\"team-a\",reason=\""
+        + "\",namespace=\"team-a\",provider=\"grafana\"} "
+        + value;
+  }
+
+  private static String failuresByReason(String namespace, String reason, double value) {
+    return "grafana_token_issue_failures_by_reason_total{namespace=\""
+        + namespace
+        + "\",reason=\""
         + reason
         + "\"} "
         + value;
+  }
+
+  /** The series of the scrape (comment lines left out) whose labels contain the given text. */
+  private long series(String labelText) {
+    return registry
+        .scrape()
+        .lines()
+        .filter(l -> !l.startsWith("#") && l.startsWith("grafana_token_"))
+        .filter(l -> l.contains(labelText))
+        .count();
   }
 
   @Test
@@ -38,10 +56,46 @@ class TokenMetricsTest {
     metrics.resourceSeen("team-a", "ci", "grafana");
 
     String scrape = registry.scrape();
-    assertThat(scrape).contains(rotations("ci", 0.0));
+    assertThat(scrape).contains(rotations("ci", 0.0)).contains(failures("ci", 0.0));
     assertThat(Reasons.ISSUE_FAILURES)
         .isNotEmpty()
-        .allSatisfy(reason -> assertThat(scrape).contains(failures("ci", reason, 0.0)));
+        .allSatisfy(reason -> assertThat(scrape).contains(failuresByReason("team-a", reason, 0.0)));
+  }
+
+  @Test
+  void aResourceCostsFiveSeriesAndReasonsAreCountedPerNamespace() {
+    metrics.resourceSeen("team-a", "ci", "grafana");
+    metrics.tokenState("team-a", "ci", "grafana", 2e9, 1.9e9, true);
+    assertThat(series("name=\"ci\"")).as("series of one resource").isEqualTo(5);
+
+    for (int i = 0; i < 20; i++) {
+      metrics.resourceSeen("team-a", "r" + i, "grafana");
+      metrics.tokenState("team-a", "r" + i, "grafana", 2e9, 1.9e9, true);
+      metrics.issueFailed("team-a", "r" + i, "grafana", Reasons.PROVIDER_ERROR);
+    }
+    metrics.resourceSeen("team-b", "ci", "grafana");
+    int reasons = Reasons.ISSUE_FAILURES.size();
+    assertThat(series("grafana_token_"))
+        .as("22 resources in 2 namespaces")
+        .isEqualTo(22 * 5 + 2L * reasons);
+    assertThat(series("reason="))
+        .as("by reason: per namespace, not per resource")
+        .isEqualTo(2L * reasons);
+    assertThat(registry.scrape())
+        .contains(failuresByReason("team-a", Reasons.PROVIDER_ERROR, 20.0))
+        .contains(failuresByReason("team-b", Reasons.PROVIDER_ERROR, 0.0));
+  }
+
+  @Test
+  void theLastResourceOfANamespaceTakesItsReasonCountersAlong() {
+    metrics.resourceSeen("team-a", "ci", "grafana");
+    metrics.resourceSeen("team-a", "other", "grafana");
+    metrics.forget("team-a", "ci");
+    assertThat(registry.scrape()).contains(failuresByReason("team-a", Reasons.QUOTA_EXCEEDED, 0.0));
+
+    metrics.forget("team-a", "other");
+
+    assertThat(registry.scrape()).doesNotContain("team-a");
   }
 
   @Test
@@ -53,8 +107,9 @@ class TokenMetricsTest {
 
     assertThat(registry.scrape())
         .contains(rotations("ci", 1.0))
-        .contains(failures("ci", Reasons.PROVIDER_ERROR, 1.0))
-        .contains(failures("ci", Reasons.RATE_LIMITED, 0.0));
+        .contains(failures("ci", 1.0))
+        .contains(failuresByReason("team-a", Reasons.PROVIDER_ERROR, 1.0))
+        .contains(failuresByReason("team-a", Reasons.RATE_LIMITED, 0.0));
   }
 
   @Test

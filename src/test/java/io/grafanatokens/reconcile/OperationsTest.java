@@ -58,6 +58,9 @@ class OperationsTest extends LifecycleTestBase {
                     .containsPattern(
                         "reconciliations_\\w+\\{controller_name=\"grafanaserviceaccounttoken\""));
     assertThat(metrics()).doesNotContain("name=\"observed\",namespace=\"team-a\",le=");
+    assertThat(metrics().lines().filter(l -> !l.startsWith("#") && l.contains("\"observed\"")))
+        .as("the resource's series, JOSDK's included (they are per controller)")
+        .hasSize(5);
 
     edit(
         "observed",
@@ -96,7 +99,9 @@ class OperationsTest extends LifecycleTestBase {
             () ->
                 assertThat(metrics())
                     .contains(
-                        "grafana_token_issue_failures_total{name=\"failing\",namespace=\"team-a\",reason=\"ProviderError\"} 1.0")
+                        "grafana_token_issue_failures_total{name=\"failing\",namespace=\"team-a\",provider=\"grafana\"} 1.0")
+                    .contains(
+                        "grafana_token_issue_failures_by_reason_total{namespace=\"team-a\",reason=\"ProviderError\"} 1.0")
                     .contains(
                         "grafana_token_provider_requests_total{operation=\"issue\",outcome=\"server_error\",provider=\"grafana\"} 1.0")
                     .contains(

@@ -116,8 +116,9 @@ public final class Reasons {
   public static final String LEFT_TO_EXPIRE = "TokenLeftToExpire";
 
   /**
-   * The reasons a failed issue is counted under: grafana_token_issue_failures_total exists at 0 for
-   * each from a resource's first reconcile, so that increase() and absent() alerts work.
+   * The reasons a failed issue is counted under: grafana_token_issue_failures_by_reason_total
+   * exists at 0 for each from the first reconcile of a namespace's first resource, so that
+   * increase() and absent() alerts work.
    */
   public static final java.util.List<String> ISSUE_FAILURES =
       java.util.List.of(
