@@ -31,6 +31,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final Clock clock;
   private final Map<String, String> env;
   private OperatorRuntime runtime;
+  private final KubernetesClient kubectl;
 
   private EmbeddedCluster(Clock clock, Map<String, String> env) {
     this.clock = clock;
@@ -51,6 +52,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                     .withRequestRetryBackoffInterval(20)
                     .withUserAgent(ApiServerDispatcher.OPERATOR_AGENT)
                     .endConfig());
+    // what kubectl would send and see: the default serialization, every field as it is
+    this.kubectl = server.createClient();
     this.grafana = FakeGrafana.builder().clock(clock).start();
   }
 
@@ -134,6 +137,14 @@ public final class EmbeddedCluster implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A client with fabric8's default serialization, which writes and reads every field, as kubectl
+   * does ({@link #client()} reads as the operator does).
+   */
+  public KubernetesClient kubectl() {
+    return kubectl;
+  }
+
   /** The operator's own client (its calls are recorded as the operator's). */
   public KubernetesClient operatorClient() {
     return operatorClient;
@@ -156,6 +167,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   public void close() {
     stopOperator();
     operatorClient.close();
+    kubectl.close();
     client.close();
     MockServers.destroy(server);
     grafana.close();
