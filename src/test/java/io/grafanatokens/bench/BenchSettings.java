@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param containerLimits give the operator JVM the Deployment's CPU and memory limits as it would
  *     see them in its container ({@code -XX:ActiveProcessorCount}, {@code -XX:MaxRAM})
  * @param tokenCheckInterval the operator's TOKEN_CHECK_INTERVAL; empty: its default
+ * @param managedFields the API server records metadata.managedFields on creates and updates, as a
+ *     real one does (the CRUD mock alone does not)
  * @param timeout how long to wait for all Ready, and for the rotations, before giving up
  */
 record BenchSettings(
@@ -30,6 +32,7 @@ record BenchSettings(
     boolean jfr,
     boolean containerLimits,
     Optional<String> tokenCheckInterval,
+    boolean managedFields,
     Duration timeout,
     Path outDir,
     Path jar,
@@ -55,6 +58,7 @@ record BenchSettings(
         Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
         Boolean.parseBoolean(System.getProperty("bench.containerLimits", "true")),
         check.isEmpty() ? Optional.empty() : Optional.of(check),
+        Boolean.parseBoolean(System.getProperty("bench.managedFields", "true")),
         Duration.ofSeconds(longProperty("bench.timeout", 3600)),
         Path.of("target", "bench"),
         Path.of("target", "grafana-token-operator.jar"),

@@ -88,6 +88,10 @@ public final class Benchmark {
             + cluster.apiServerUrl()
             + ", Grafana at "
             + grafana.baseUrl());
+    if (settings.managedFields()) {
+      // what a real API server returns carries them; the operator must not keep them
+      cluster.api().recordManagedFields(Clock.systemUTC());
+    }
     cluster.namespaceWithGrafanaAdmin(NAMESPACE);
     long serviceAccount = grafana.createServiceAccount(1, "bench", "Viewer");
     if (settings.noiseSecrets() > 0) {
@@ -130,6 +134,8 @@ public final class Benchmark {
         operator.awaitReady(Duration.ofMinutes(2));
         report.startup(
             Duration.between(launched, Instant.now()), operator.cpuSeconds(), operator.rssBytes());
+        report.heapAtStart(operator.heapAfterFullGcBytes());
+        operator.writeHeapHistogram(settings.outDir().resolve("heap-histogram-start.txt"));
         if (apiCalls.snapshot().operatorReads() == 0) {
           throw new IllegalStateException(
               "the mock saw no call with the operator's User-Agent; its calls cannot be counted");
@@ -145,6 +151,8 @@ public final class Benchmark {
             allReady && settings.rotations() > 0 && rotations(operator, observer, grafana);
         report.finalFigures(
             operator.cpuSeconds(), operator.peakRssBytes(), apiCalls.unfilteredSecretReads());
+        report.heapAtEnd(operator.heapAfterFullGcBytes());
+        operator.writeHeapHistogram(settings.outDir().resolve("heap-histogram-end.txt"));
         say("stopping the operator");
         return allReady && (settings.rotations() == 0 || rotated);
       } finally {

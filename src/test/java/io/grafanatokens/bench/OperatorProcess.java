@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The operator jar as a child process, and what /proc says about it. */
 final class OperatorProcess implements AutoCloseable {
@@ -96,6 +98,48 @@ final class OperatorProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException("/proc/" + pid() + "/status has no " + field);
+  }
+
+  /**
+   * The heap in use right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}):
+   * what the operator keeps, not what it has yet to collect.
+   */
+  long heapAfterFullGcBytes() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher m = HEAP_USED.matcher(info);
+    long kb = 0;
+    boolean found = false;
+    while (m.find()) {
+      kb += Long.parseLong(m.group(1));
+      found = true;
+    }
+    if (!found) {
+      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + info);
+    }
+    return kb * 1024;
+  }
+
+  /** The live objects by class, largest first ({@code jcmd GC.class_histogram}), into a file. */
+  void writeHeapHistogram(Path file) throws IOException, InterruptedException {
+    Files.writeString(file, jcmd("GC.class_histogram"), StandardCharsets.UTF_8);
+  }
+
+  /** "def new generation total 2560K, used 0K", "garbage-first heap total 9216K, used 3072K". */
+  private static final Pattern HEAP_USED =
+      Pattern.compile("(?:generation|heap)\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid()), command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+    }
+    return out;
   }
 
   /** SIGTERM, as the kubelet sends: the shutdown hook runs (and a JFR recording is written). */

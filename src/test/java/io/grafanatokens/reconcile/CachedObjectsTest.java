@@ -3,20 +3,20 @@ package io.grafanatokens.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.EventSourceManager;
 import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,77 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class CachedObjectsTest extends LifecycleTestBase {
 
-  /** As a real server returns them: a client-side apply, the operator's writes, nested f: maps. */
-  private static List<ManagedFieldsEntry> managedFields(String apiVersion, String writtenPart) {
-    FieldsV1 applied = new FieldsV1();
-    applied.setAdditionalProperty(
-        "f:metadata",
-        Map.of(
-            "f:annotations",
-            Map.of(".", Map.of(), "f:kubectl.kubernetes.io/last-applied-configuration", Map.of()),
-            "f:labels",
-            Map.of(".", Map.of(), "f:app.kubernetes.io/part-of", Map.of())));
-    FieldsV1 written = new FieldsV1();
-    written.setAdditionalProperty(
-        writtenPart,
-        Map.of(
-            ".",
-            Map.of(),
-            "f:conditions",
-            Map.of(
-                ".",
-                Map.of(),
-                "k:{\"type\":\"Ready\"}",
-                Map.of(
-                    ".",
-                    Map.of(),
-                    "f:status",
-                    Map.of(),
-                    "f:type",
-                    Map.of(),
-                    "f:reason",
-                    Map.of()))));
-    return List.of(
-        new ManagedFieldsEntryBuilder()
-            .withManager("kubectl-client-side-apply")
-            .withOperation("Update")
-            .withApiVersion(apiVersion)
-            .withTime("2026-12-01T10:00:00Z")
-            .withFieldsType("FieldsV1")
-            .withFieldsV1(applied)
-            .build(),
-        new ManagedFieldsEntryBuilder()
-            .withManager("grafana-token-operator")
-            .withOperation("Update")
-            .withApiVersion(apiVersion)
-            .withTime("2026-12-01T10:00:01Z")
-            .withFieldsType("FieldsV1")
-            .withFieldsV1(written)
-            .build());
-  }
-
-  private <T extends HasMetadata> void addManagedFields(Class<T> kind, String name) {
-    KubernetesClient kubectl = cluster.kubectl();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              kubectl
-                  .resources(kind)
-                  .inNamespace(NS)
-                  .withName(name)
-                  .edit(
-                      o -> {
-                        o.getMetadata()
-                            .setManagedFields(
-                                managedFields(
-                                    o.getApiVersion(),
-                                    o instanceof Secret ? "f:data" : "f:status"));
-                        return o;
-                      });
-              return true;
-            });
+  @BeforeEach
+  void serverRecordsManagedFields() {
+    cluster.api().recordManagedFields(clock);
   }
 
   private EventSourceManager<GrafanaServiceAccountToken> eventSources() {
@@ -119,45 +51,23 @@ class CachedObjectsTest extends LifecycleTestBase {
     ManagedInformerEventSource<Secret, GrafanaServiceAccountToken, ?> secrets =
         (ManagedInformerEventSource<Secret, GrafanaServiceAccountToken, ?>)
             sources.getEventSourcesFor(Secret.class).get(0);
-    return java.util.stream.Stream.concat(
+    return Stream.concat(
             sources.getControllerEventSource().list(x -> true), secrets.list(x -> true))
         .map(HasMetadata.class::cast)
         .toList();
   }
 
-  private String serverResourceVersion(HasMetadata o) {
+  /** The object as the server holds it, every field read (kubectl's view). */
+  private HasMetadata onServer(HasMetadata o) {
     return cluster
         .kubectl()
         .resources(o.getClass())
         .inNamespace(NS)
         .withName(o.getMetadata().getName())
-        .get()
-        .getMetadata()
-        .getResourceVersion();
+        .get();
   }
 
-  @Test
-  void cachedTokensAndSecretsCarryNoManagedFieldsAndTheLifecycleIsUnchanged() {
-    GrafanaServiceAccountToken applied = token("ci");
-    applied.getMetadata().setManagedFields(managedFields(applied.getApiVersion(), "f:spec"));
-    cluster.kubectl().resource(applied).create();
-    awaitReady("ci", "Issued");
-    String secretName = "ci";
-    addManagedFields(Secret.class, secretName);
-    addManagedFields(GrafanaServiceAccountToken.class, "ci");
-    assertThat(
-            cluster
-                .kubectl()
-                .secrets()
-                .inNamespace(NS)
-                .withName(secretName)
-                .get()
-                .getMetadata()
-                .getManagedFields())
-        .as("the API server (the CRUD mock) keeps what it was sent, as a real one records it")
-        .hasSize(2);
-
-    // the caches caught up with the server, and hold no managedFields
+  private void assertCachesAreCurrentAndHoldNoManagedFields() {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
@@ -166,16 +76,38 @@ class CachedObjectsTest extends LifecycleTestBase {
                     .hasSize(2)
                     .allSatisfy(
                         o -> {
+                          HasMetadata server = onServer(o);
                           assertThat(o.getMetadata().getResourceVersion())
                               .as(o.getKind() + " as the server has it now")
-                              .isEqualTo(serverResourceVersion(o));
+                              .isEqualTo(server.getMetadata().getResourceVersion());
+                          assertThat(server.getMetadata().getManagedFields())
+                              .as(o.getKind() + " on the server")
+                              .isNotEmpty();
                           assertThat(o.getMetadata().getManagedFields())
-                              .as(o.getKind() + " managedFields in the cache")
+                              .as(o.getKind() + " in the cache")
                               .isNullOrEmpty();
                         }));
+  }
 
-    // a rotation: conditional Secret write on the cached resourceVersion, status write
-    String first = tokenId(secret(secretName));
+  @Test
+  void cachedTokensAndSecretsCarryNoManagedFieldsAndTheLifecycleIsUnchanged() {
+    apply(token("ci"));
+    awaitReady("ci", "Issued");
+    assertThat(secret("ci").getMetadata().getManagedFields())
+        .as("what the operator's client reads of the Secret")
+        .isNullOrEmpty();
+    List<ManagedFieldsEntry> recorded = onServer(secret("ci")).getMetadata().getManagedFields();
+    assertThat(recorded)
+        .as("the server recorded the operator as the Secret's manager, with nested f: maps")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getManager()).isEqualTo("grafana-token-operator");
+              assertThat(e.getFieldsV1().getAdditionalProperties()).containsKeys("f:data");
+            });
+    assertCachesAreCurrentAndHoldNoManagedFields();
+
+    // a rotation: the Secret's update is conditional on the cached resourceVersion
+    String first = tokenId(secret("ci"));
     edit(
         "ci",
         x -> {
@@ -183,23 +115,24 @@ class CachedObjectsTest extends LifecycleTestBase {
           return x;
         });
     awaitReady("ci", "Rotated");
-    Secret rotated = awaitNewToken(secretName, first);
-    assertThat(key(rotated)).isNotBlank();
+    Secret rotated = awaitNewToken("ci", first);
+    assertCachesAreCurrentAndHoldNoManagedFields();
 
-    // a hand-edited key is noticed through the cached Secret's data and annotation
-    addManagedFields(Secret.class, secretName);
-    cluster
-        .kubectl()
+    // a hand-edited key is noticed from the cached Secret's data and key-sha256 annotation
+    client
         .secrets()
         .inNamespace(NS)
-        .withName(secretName)
+        .withName("ci")
         .edit(
             s -> {
               s.getData()
-                  .put("token", java.util.Base64.getEncoder().encodeToString("x".getBytes()));
+                  .put(
+                      "token",
+                      Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8)));
               return s;
             });
-    Secret reissued = awaitNewToken(secretName, tokenId(rotated));
+    Secret reissued = awaitNewToken("ci", tokenId(rotated));
     assertThat(reissued.getMetadata().getAnnotations()).containsKey(SecretAnnotations.KEY_SHA256);
+    assertCachesAreCurrentAndHoldNoManagedFields();
   }
 }

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -56,6 +58,7 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private record Before(Predicate<Call> call, String pathPart, Runnable action, boolean[] done) {}
 
   private volatile boolean operatorKilled;
+  private volatile Clock managedFieldsClock;
   private volatile Predicate<Call> killAfter;
   private volatile Predicate<Call> killBefore;
   private final Set<String> unservedGroups = ConcurrentHashMap.newKeySet();
@@ -99,7 +102,7 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     Predicate<Call> after = killAfter;
     if (after != null && call.byOperator() && after.test(call)) {
       killAfter = null;
-      MockResponse answer = super.dispatch(request);
+      MockResponse answer = super.dispatch(withManagedFields(request));
       operatorKilled = true;
       return answer;
     }
@@ -131,12 +134,49 @@ public final class ApiServerDispatcher extends KubernetesCrudDispatcher {
           f.remaining()[0]--;
         }
         if (f.mode() == FaultMode.FAIL_AFTER_APPLYING) {
-          super.dispatch(request);
+          super.dispatch(withManagedFields(request));
         }
         return status(f.code(), f.message());
       }
     }
-    return super.dispatch(request);
+    return super.dispatch(withManagedFields(request));
+  }
+
+  /**
+   * From now on creates and updates get the metadata.managedFields a real API server records
+   * ({@link FieldManagers}), so that what clients read and cache weighs what it would in a cluster.
+   */
+  public void recordManagedFields(Clock clock) {
+    managedFieldsClock = clock;
+  }
+
+  private RecordedRequest withManagedFields(RecordedRequest request) {
+    Clock clock = managedFieldsClock;
+    String method = request.getMethod();
+    if (clock == null || !(method.equals("POST") || method.equals("PUT"))) {
+      return request;
+    }
+    String path = request.getPath().replaceFirst("\\?.*$", "");
+    boolean status = path.endsWith("/status");
+    String stored = null;
+    if (method.equals("PUT")) {
+      var found = findResource(getKey(status ? path.substring(0, path.length() - 7) : path));
+      stored = found == null ? null : found.getValue();
+    }
+    String agent = request.getHeader("User-Agent");
+    String manager = agent == null ? "unknown" : agent.replaceFirst("/.*$", "");
+    try {
+      byte[] body =
+          FieldManagers.record(request.getBody().getBytes(), stored, manager, status, clock);
+      return new RecordedRequest(
+          request.getHttpVersion(),
+          request.method(),
+          request.getPath(),
+          request.getHeaders(),
+          new Buffer(body));
+    } catch (java.io.IOException notAnObject) {
+      return request;
+    }
   }
 
   /**
