@@ -26,6 +26,6 @@ COPY --from=build /src/target/grafana-token-operator.jar /opt/grafana-token-oper
 # numeric, so that the kubelet can verify runAsNonRoot; the Deployment sets the same uid
 USER 10001:10001
 # the heap is a share of the container's memory limit (deploy/README.md has the measurements)
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=65 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/opt/grafana-token-operator/grafana-token-operator.jar"]
