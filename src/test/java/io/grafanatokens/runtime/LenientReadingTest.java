@@ -39,6 +39,21 @@ class LenientReadingTest {
   }
 
   @Test
+  void repeatedValuesShareOneStringButKeysAreNeverKept() {
+    Secret a = SERIALIZATION.unmarshal(SECRET, Secret.class);
+    Secret b = SERIALIZATION.unmarshal(SECRET.replace("\"ci\"", "\"other\""), Secret.class);
+
+    assertThat(b.getMetadata().getName()).isEqualTo("other");
+    assertThat(b.getMetadata().getNamespace()).isSameAs(a.getMetadata().getNamespace());
+    assertThat(b.getMetadata().getAnnotations().get("grafanatokens.io/token-id"))
+        .isSameAs(a.getMetadata().getAnnotations().get("grafanatokens.io/token-id"));
+    assertThat(b.getData().get("token"))
+        .as("a key is not held by the table after its Secret is gone")
+        .isEqualTo(a.getData().get("token"))
+        .isNotSameAs(a.getData().get("token"));
+  }
+
+  @Test
   void writesCarryNoManagedFieldsSoTheServerKeepsItsOwn() {
     Secret s = new KubernetesSerialization().unmarshal(SECRET, Secret.class);
     assertThat(s.getMetadata().getManagedFields()).as("fabric8's default reads them").hasSize(2);
