@@ -173,12 +173,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     apply(r);
     awaitReady("bye", "Issued");
     Secret first = secret("bye");
-    edit(
-        "bye",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
-          return x;
-        });
+    requestRotation("bye", "now");
     Secret second = awaitNewToken("bye", tokenId(first));
     awaitReady("bye", "Rotated");
     assertThat(live()).hasSize(2);
@@ -202,12 +197,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     amg.mintToken(ws, sa, "prunex-" + uid8(created) + "-9", 60);
     advance(Duration.ofMinutes(2));
 
-    edit(
-        "prune",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-          return x;
-        });
+    requestRotation("prune", "1");
     awaitReady("prune", "Rotated");
     await()
         .atMost(Duration.ofSeconds(20))
@@ -237,12 +227,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     amg.tokenQuotaPerServiceAccount(3);
     long creates = amg.requestCount(AmgOperation.CREATE_TOKEN);
 
-    edit(
-        "quota",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-          return x;
-        });
+    requestRotation("quota", "1");
     awaitReady("quota", "Rotated");
     assertThat(amg.requestCount(AmgOperation.CREATE_TOKEN) - creates)
         .as("402, sweep, then one retry")
@@ -392,12 +377,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     // a create whose answer is lost leaves -2 behind; the next attempt clashes on it, lists,
     // sweeps, skips it
     amg.failNext(AmgOperation.CREATE_TOKEN, io.grafanatokens.fakes.amg.AmgFault.DROP_AFTER_CREATE);
-    edit(
-        "strays",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-          return x;
-        });
+    requestRotation("strays", "1");
     awaitCondition("strays", StatusBuilder.ISSUING, "True", "ProviderError");
     assertThat(amg.authenticates(key(secret("strays"))))
         .as("the valid key stays in place")
@@ -420,12 +400,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     amg.mintToken(ws, sa, ours + "11", 60);
     advance(Duration.ofMinutes(2));
     amg.tokenQuotaPerServiceAccount(3);
-    edit(
-        "strays",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "2");
-          return x;
-        });
+    requestRotation("strays", "2");
     Secret third = awaitNewToken("strays", tokenId(second));
 
     assertThat(amg.authenticates(key(third))).isTrue();
@@ -441,12 +416,7 @@ class AmgLifecycleTest extends LifecycleTestBase {
     r.getSpec().setRotation(Resources.rotation("20m", "5m"));
     apply(r);
     awaitReady("moving", "Issued");
-    edit(
-        "moving",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-          return x;
-        });
+    requestRotation("moving", "1");
     awaitReady("moving", "Rotated");
     String pending = get("moving").getStatus().getPendingRevocations().get(0).getTokenId();
     String ws2 = amg.createWorkspace();

@@ -108,12 +108,7 @@ class CachedObjectsTest extends LifecycleTestBase {
 
     // a rotation: the Secret's update is conditional on the cached resourceVersion
     String first = tokenId(secret("ci"));
-    edit(
-        "ci",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-          return x;
-        });
+    requestRotation("ci", "1");
     awaitReady("ci", "Rotated");
     Secret rotated = awaitNewToken("ci", first);
     assertCachesAreCurrentAndHoldNoManagedFields();

@@ -47,12 +47,7 @@ class GrafanaDeletionTest extends LifecycleTestBase {
     apply(r);
     awaitReady("bye", "Issued");
     Secret first = secret("bye");
-    edit(
-        "bye",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "now");
-          return x;
-        });
+    requestRotation("bye", "now");
     Secret second = awaitNewToken("bye", tokenId(first));
     awaitReady("bye", "Rotated");
     assertThat(liveTokens()).hasSize(2);

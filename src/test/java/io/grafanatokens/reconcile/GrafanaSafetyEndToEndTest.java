@@ -17,7 +17,6 @@ import io.grafanatokens.testing.ApiServerDispatcher;
 import io.grafanatokens.testing.ApiServerDispatcher.FaultMode;
 import io.grafanatokens.testing.Resources;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,24 +42,12 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
     return r;
   }
 
-  private void rotate(String name, String value) {
-    edit(
-        name,
-        x -> {
-          if (x.getMetadata().getAnnotations() == null) {
-            x.getMetadata().setAnnotations(new HashMap<>());
-          }
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
-          return x;
-        });
-  }
-
   @Test
   void aPendingIdIsNeverRevokedAtTheGrafanaTheUrlMovedTo() {
     apply(shortLived("mover"));
     awaitReady("mover", "Issued");
     String first = tokenId(secret("mover"));
-    rotate("mover", "1");
+    requestRotation("mover", "1");
     awaitNewToken("mover", first);
     awaitReady("mover", "Rotated");
 
@@ -145,7 +132,7 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
             500,
             "etcd timeout",
             2);
-    rotate("envvar", "1");
+    requestRotation("envvar", "1");
     awaitNewToken("envvar", tokenId(first));
 
     advance(Duration.ofMinutes(6));

@@ -129,6 +129,19 @@ abstract class LifecycleTestBase {
     return edited[0];
   }
 
+  /** Asks for a rotation as a user would: a new value of the rotate annotation. */
+  protected GrafanaServiceAccountToken requestRotation(String name, String value) {
+    return edit(
+        name,
+        x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new java.util.HashMap<>());
+          }
+          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
+          return x;
+        });
+  }
+
   /**
    * The operator's namespace, where a ClusterGrafanaConnection's credentials live: with no
    * OPERATOR_NAMESPACE set and no pod, the operator takes "default".

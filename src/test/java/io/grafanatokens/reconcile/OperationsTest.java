@@ -62,12 +62,7 @@ class OperationsTest extends LifecycleTestBase {
         .as("the resource's series, JOSDK's included (they are per controller)")
         .hasSize(5);
 
-    edit(
-        "observed",
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", "1");
-          return x;
-        });
+    requestRotation("observed", "1");
     awaitReady("observed", "Rotated");
     await()
         .atMost(Duration.ofSeconds(10))

@@ -108,7 +108,7 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     Secret first = secret("same");
 
     iam.returnSameTokenNext(1);
-    requestRotation("same", "first");
+    requestRotationAMinuteLater("same", "first");
     awaitCondition("same", StatusBuilder.ISSUING, "True", "SameTokenReturned");
     assertThat(condition("same", StatusBuilder.READY))
         .hasValueSatisfying(
@@ -139,7 +139,7 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     awaitReady("grace", "Issued");
     Secret first = secret("grace");
 
-    requestRotation("grace", "now");
+    requestRotationAMinuteLater("grace", "now");
     Secret second = awaitNewToken("grace", tokenId(first));
     GrafanaServiceAccountToken rotated = awaitReady("grace", "Rotated");
     assertThat(rotated.getStatus().getPendingRevocations())
@@ -173,7 +173,7 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
     apply(r);
     awaitReady("bye", "Issued");
     Secret first = secret("bye");
-    requestRotation("bye", "now");
+    requestRotationAMinuteLater("bye", "now");
     Secret second = awaitNewToken("bye", tokenId(first));
     awaitReady("bye", "Rotated");
 
@@ -267,14 +267,9 @@ class YandexLifecycleTest extends YandexEndToEndBaseTest {
    * docs/reference.md#yandexcloud-specifics counts the answer as the same token (expiries are whole
    * seconds).
    */
-  private void requestRotation(String name, String value) {
+  private void requestRotationAMinuteLater(String name, String value) {
     advance(Duration.ofMinutes(1));
-    edit(
-        name,
-        x -> {
-          x.getMetadata().getAnnotations().put("grafanatokens.io/rotate", value);
-          return x;
-        });
+    requestRotation(name, value);
   }
 
   /** The connection's block: the operator's authorized key, no target account. */
