@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -211,16 +210,7 @@ final class Lifecycle {
     r.getSpec().setTokenName(ns + "-orphan");
     client.resource(r).create();
     l.awaitStatusToken("orphan", tokenId(l.awaitSecret("orphan")));
-    client
-        .namespaces()
-        .withName(ns)
-        .edit(
-            n ->
-                new NamespaceBuilder(n)
-                    .withNewStatus()
-                    .withPhase("Terminating")
-                    .endStatus()
-                    .build());
+    Resources.markTerminating(client, ns);
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
     // past the few seconds a credentials Secret is shared for between passes
     clock.advance(Duration.ofSeconds(11));

@@ -11,7 +11,6 @@ import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.fakes.memory.MemoryTokenProvider;
 import io.grafanatokens.fakes.memory.MemoryTokenProvider.Op;
 import io.grafanatokens.secret.SecretAnnotations;
-import io.grafanatokens.testing.Resources;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,11 +32,7 @@ class ForgedRecordsTest {
   }
 
   private void issued(String name) {
-    GrafanaServiceAccountToken r = h.token(name, GRAFANA_A);
-    r.getSpec().setSecondsToLive(3600L);
-    r.getSpec().setRotation(Resources.rotation("20m", "5m"));
-    h.apply(r);
-    h.settle(name);
+    h.issuedWithGrace(name, GRAFANA_A);
   }
 
   /**

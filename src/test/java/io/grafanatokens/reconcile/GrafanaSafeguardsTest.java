@@ -3,7 +3,6 @@ package io.grafanatokens.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.fakes.grafana.Operation;
@@ -51,16 +50,7 @@ class GrafanaSafeguardsTest extends LifecycleTestBase {
     String tokenId = tokenId(client.secrets().inNamespace(ns).withName("orphan").get());
 
     // the namespace goes, and its credentials with it
-    client
-        .namespaces()
-        .withName(ns)
-        .edit(
-            n ->
-                new NamespaceBuilder(n)
-                    .withNewStatus()
-                    .withPhase("Terminating")
-                    .endStatus()
-                    .build());
+    Resources.markTerminating(client, ns);
     client.secrets().inNamespace(ns).withName(EmbeddedCluster.CREDENTIALS_SECRET).delete();
     // past the few seconds credential Secrets are shared for (CredentialSecrets.MAX_AGE)
     advance(Duration.ofSeconds(11));
@@ -109,16 +99,7 @@ class GrafanaSafeguardsTest extends LifecycleTestBase {
   void noTokenIsIssuedInATerminatingNamespace() {
     String ns = "closing";
     cluster.namespaceWithGrafanaAdmin(ns);
-    client
-        .namespaces()
-        .withName(ns)
-        .edit(
-            n ->
-                new NamespaceBuilder(n)
-                    .withNewStatus()
-                    .withPhase("Terminating")
-                    .endStatus()
-                    .build());
+    Resources.markTerminating(client, ns);
     client
         .resource(Resources.grafanaToken(ns, "late", grafana.baseUrl(), serviceAccountId))
         .create();

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.RestartTarget;
 import io.grafanatokens.api.v1alpha1.SecretTemplate;
@@ -92,34 +91,9 @@ class GrafanaSafetyEndToEndTest extends LifecycleTestBase {
 
   @Test
   void aRestartThatFailedAfterTheSwapIsRedoneBeforeThePreviousKeyIsRevoked() {
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName("app")
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withNewTemplate()
-                .withNewMetadata()
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("app:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
+    client.apps().deployments().inNamespace(NS).resource(Resources.deployment(NS, "app")).create();
     GrafanaServiceAccountToken r = shortLived("envvar");
-    RestartTarget t = new RestartTarget();
-    t.setKind("Deployment");
-    t.setName("app");
+    RestartTarget t = Resources.restartTarget("Deployment", "app");
     r.getSpec().setRestartTargets(List.of(t));
     apply(r);
     awaitReady("envvar", "Issued");

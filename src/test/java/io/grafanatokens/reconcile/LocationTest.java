@@ -13,7 +13,6 @@ import io.grafanatokens.fakes.memory.MemoryTokenProvider;
 import io.grafanatokens.fakes.memory.MemoryTokenProvider.Op;
 import io.grafanatokens.secret.SecretAnnotations;
 import io.grafanatokens.status.StatusBuilder;
-import io.grafanatokens.testing.Resources;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -36,11 +35,7 @@ class LocationTest {
   }
 
   private void issued(String name) {
-    GrafanaServiceAccountToken r = h.token(name, GRAFANA_A);
-    r.getSpec().setSecondsToLive(3600L);
-    r.getSpec().setRotation(Resources.rotation("20m", "5m"));
-    h.apply(r);
-    h.settle(name);
+    h.issuedWithGrace(name, GRAFANA_A);
   }
 
   private String condition(String name, String type) {

@@ -2,9 +2,9 @@ package io.grafanatokens.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.grafanatokens.testing.ApiServerDispatcher;
 import io.grafanatokens.testing.ApiServerDispatcher.FaultMode;
+import io.grafanatokens.testing.Resources;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,16 +33,7 @@ class NamespacesTest {
         1);
     assertThat(namespaces.terminating("team-a")).isFalse();
     assertThat(namespaces.unreadable("team-a")).isTrue();
-    h.client
-        .namespaces()
-        .withName("team-a")
-        .edit(
-            n ->
-                new NamespaceBuilder(n)
-                    .withNewStatus()
-                    .withPhase("Terminating")
-                    .endStatus()
-                    .build());
+    Resources.markTerminating(h.client, "team-a");
     h.advance(Duration.ofMinutes(1));
     assertThat(namespaces.terminating("team-a")).as("not asked again at once").isFalse();
     h.advance(Duration.ofMinutes(5));

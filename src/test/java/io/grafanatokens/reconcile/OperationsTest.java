@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.grafanatokens.api.v1alpha1.GrafanaServiceAccountToken;
 import io.grafanatokens.api.v1alpha1.RestartTarget;
+import io.grafanatokens.testing.Resources;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,33 +110,11 @@ class OperationsTest extends LifecycleTestBase {
             .apps()
             .deployments()
             .inNamespace(NS)
-            .resource(
-                new DeploymentBuilder()
-                    .withNewMetadata()
-                    .withName("my-app")
-                    .withNamespace(NS)
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNewTemplate()
-                    .withNewMetadata()
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("app")
-                    .withImage("app:1")
-                    .endContainer()
-                    .endSpec()
-                    .endTemplate()
-                    .endSpec()
-                    .build())
+            .resource(Resources.deployment(NS, "my-app"))
             .create();
     GrafanaServiceAccountToken r = token("restarting");
-    RestartTarget present = new RestartTarget();
-    present.setKind("Deployment");
-    present.setName("my-app");
-    RestartTarget missing = new RestartTarget();
-    missing.setKind("StatefulSet");
-    missing.setName("not-there");
+    RestartTarget present = Resources.restartTarget("Deployment", "my-app");
+    RestartTarget missing = Resources.restartTarget("StatefulSet", "not-there");
     r.getSpec().setRestartTargets(List.of(present, missing));
     apply(r);
     awaitReady("restarting", "Issued");

@@ -118,6 +118,18 @@ final class PassHarness implements AutoCloseable {
     return r;
   }
 
+  /**
+   * A one-hour token on {@code url} with a 5-minute grace period, applied and issued: revocations
+   * of it are owed, not left to expire.
+   */
+  void issuedWithGrace(String name, String url) {
+    GrafanaServiceAccountToken r = token(name, url);
+    r.getSpec().setSecondsToLive(3600L);
+    r.getSpec().setRotation(Resources.rotation("20m", "5m"));
+    apply(r);
+    settle(name);
+  }
+
   GrafanaServiceAccountToken apply(GrafanaServiceAccountToken r) {
     return client.resource(r).create();
   }
