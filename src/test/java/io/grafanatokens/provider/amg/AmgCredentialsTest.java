@@ -13,6 +13,7 @@ import io.grafanatokens.fakes.amg.FakeContainerCredentials;
 import io.grafanatokens.fakes.amg.FakeSts;
 import io.grafanatokens.fakes.grafana.MutableClock;
 import io.grafanatokens.provider.PermanentProviderException;
+import io.grafanatokens.provider.ProviderException;
 import io.grafanatokens.provider.SessionPurpose;
 import io.grafanatokens.provider.TokenSession;
 import java.nio.file.Files;
@@ -204,6 +205,12 @@ class AmgCredentialsTest {
 
   // ---- the operator's own identity
 
+  /** An issue session for a resource that names no credentials: the operator's own identity. */
+  private TokenSession openAmbient() throws ProviderException {
+    return provider.open(
+        AmgTokenResources.ambientSpec(amg, ws, sa), new MapSecretLookup(), SessionPurpose.ISSUE);
+  }
+
   @Test
   void ambientCredentialsGoOnlyToTheOperatorsEndpointNeverToTheResourcesOne() throws Exception {
     FakeAmg tenantPicked = FakeAmg.builder().clock(clock).region("eu-west-1").start();
@@ -253,11 +260,7 @@ class AmgCredentialsTest {
       setProperty("aws.region", "eu-west-1");
       provider = ambientProvider();
 
-      TokenSession session =
-          provider.open(
-              AmgTokenResources.ambientSpec(amg, ws, sa),
-              new MapSecretLookup(),
-              SessionPurpose.ISSUE);
+      TokenSession session = openAmbient();
       String key = session.create("irsa", Duration.ofHours(1)).key();
       assertThat(amg.authenticates(key)).isTrue();
       assertThat(sts.calls())
@@ -301,12 +304,7 @@ class AmgCredentialsTest {
       setProperty("aws.endpointUrlSts", sts.endpoint());
       setProperty("aws.region", "eu-west-1");
       provider = ambientProvider();
-      assertThatThrownBy(
-              () ->
-                  provider.open(
-                      AmgTokenResources.ambientSpec(amg, ws, sa),
-                      new MapSecretLookup(),
-                      SessionPurpose.ISSUE))
+      assertThatThrownBy(this::openAmbient)
           .isInstanceOfSatisfying(
               PermanentProviderException.class,
               e -> {
@@ -353,12 +351,7 @@ class AmgCredentialsTest {
       setProperty("aws.containerCredentialsFullUri", agent.fullUri());
       setProperty("aws.containerAuthorizationToken", "stale-token");
       provider = ambientProvider();
-      assertThatThrownBy(
-              () ->
-                  provider.open(
-                      AmgTokenResources.ambientSpec(amg, ws, sa),
-                      new MapSecretLookup(),
-                      SessionPurpose.ISSUE))
+      assertThatThrownBy(this::openAmbient)
           .isInstanceOfSatisfying(
               PermanentProviderException.class,
               e -> {
@@ -373,12 +366,7 @@ class AmgCredentialsTest {
   void noAmbientIdentityAtAllIsCredentialsNotFoundSayingHowToSetOneUp() {
     assumeNoAmbientAwsEnvironment();
     provider = ambientProvider();
-    assertThatThrownBy(
-            () ->
-                provider.open(
-                    AmgTokenResources.ambientSpec(amg, ws, sa),
-                    new MapSecretLookup(),
-                    SessionPurpose.ISSUE))
+    assertThatThrownBy(this::openAmbient)
         .isInstanceOfSatisfying(
             PermanentProviderException.class,
             e -> {
