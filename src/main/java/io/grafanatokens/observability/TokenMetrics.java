@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own series (docs/reference.md#metrics), fixed names and labels. Five series per
- * resource (three gauges, two counters), removed when the resource is deleted; failures by reason
- * are counted per namespace, so their cost does not grow with the number of resources.
+ * The operator's own series (docs/reference.md#metrics), fixed names and labels. Four series per
+ * resource (three gauges and the rotations), plus one per reason it has actually failed to issue
+ * with; all removed when the resource is deleted. Failures by reason start at 0 per namespace, so
+ * their cost does not grow with the number of resources.
  */
 public final class TokenMetrics {
   public static final String EXPIRATION = "grafana_token_expiration_timestamp_seconds";
@@ -116,8 +117,10 @@ public final class TokenMetrics {
    * initialise the label values you know in advance).
    *
    * <p>The reasons of failed issues are a closed set ({@link Reasons#ISSUE_FAILURES}), each at 0
-   * from the namespace's first resource on: per namespace rather than per resource, because ten
-   * reasons times every resource was most of the operator's series (and of a Prometheus' cost).
+   * from the namespace's first resource on, in the by-reason counter: per namespace, because ten
+   * reasons times every resource was most of the operator's series (and of a Prometheus' cost). The
+   * resource's own failure counter appears at its first failure of a reason; alerts that must see a
+   * first failure read the namespace's counter.
    */
   public void resourceSeen(String namespace, String name, String provider) {
     // every pass calls this: registering the counters each time showed in profiles
@@ -126,7 +129,6 @@ public final class TokenMetrics {
       return;
     }
     track(namespace, name, provider, rotations(namespace, name, provider));
-    track(namespace, name, provider, issueFailures(namespace, name, provider));
     namespaceFailures(namespace, name);
     resources.get(key(namespace, name)).countersAtZero = true;
   }
@@ -138,7 +140,7 @@ public final class TokenMetrics {
   }
 
   public void issueFailed(String namespace, String name, String provider, String reason) {
-    Counter c = issueFailures(namespace, name, provider);
+    Counter c = issueFailures(namespace, name, reason);
     c.increment();
     track(namespace, name, provider, c);
     Counter byReason = namespaceFailures(namespace, name).get(reason);
@@ -239,9 +241,8 @@ public final class TokenMetrics {
     return counter(ROTATIONS, Tags.of("namespace", namespace, "name", name, "provider", provider));
   }
 
-  private Counter issueFailures(String namespace, String name, String provider) {
-    return counter(
-        ISSUE_FAILURES, Tags.of("namespace", namespace, "name", name, "provider", provider));
+  private Counter issueFailures(String namespace, String name, String reason) {
+    return counter(ISSUE_FAILURES, Tags.of("namespace", namespace, "name", name, "reason", reason));
   }
 
   private Counter failuresByReason(String namespace, String reason) {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-resource counters exist at 0 from the first reconcile, as the Prometheus text shows them;
- * a resource costs five series, and failures by reason are counted per namespace.
+ * a resource costs four series plus one per reason it failed with, and every reason is counted from
+ * 0 per namespace.
  */
 class TokenMetricsTest {
   private final PrometheusMeterRegistry registry =
@@ -23,10 +24,12 @@ class TokenMetricsTest {
         + value;
   }
 
-  private static String failures(String name, double value) {
+  private static String failures(String name, String reason, double value) {
     return "grafana_token_issue_failures_total{name=\""
         + name
-        + "\",namespace=\"team-a\",provider=\"grafana\"} "
+        + "\",namespace=\"team-a\",reason=\""
+        + reason
+        + "\"} "
         + value;
   }
 
@@ -56,17 +59,20 @@ class TokenMetricsTest {
     metrics.resourceSeen("team-a", "ci", "grafana");
 
     String scrape = registry.scrape();
-    assertThat(scrape).contains(rotations("ci", 0.0)).contains(failures("ci", 0.0));
+    assertThat(scrape)
+        .contains(rotations("ci", 0.0))
+        .as("its failures by reason appear with its first failure")
+        .doesNotContain("grafana_token_issue_failures_total{");
     assertThat(Reasons.ISSUE_FAILURES)
         .isNotEmpty()
         .allSatisfy(reason -> assertThat(scrape).contains(failuresByReason("team-a", reason, 0.0)));
   }
 
   @Test
-  void aResourceCostsFiveSeriesAndReasonsAreCountedPerNamespace() {
+  void aResourceCostsFourSeriesPlusOnePerReasonItFailedWith() {
     metrics.resourceSeen("team-a", "ci", "grafana");
     metrics.tokenState("team-a", "ci", "grafana", 2e9, 1.9e9, true);
-    assertThat(series("name=\"ci\"")).as("series of one resource").isEqualTo(5);
+    assertThat(series("name=\"ci\"")).as("series of one resource").isEqualTo(4);
 
     for (int i = 0; i < 20; i++) {
       metrics.resourceSeen("team-a", "r" + i, "grafana");
@@ -76,10 +82,10 @@ class TokenMetricsTest {
     metrics.resourceSeen("team-b", "ci", "grafana");
     int reasons = Reasons.ISSUE_FAILURES.size();
     assertThat(series("grafana_token_"))
-        .as("22 resources in 2 namespaces")
-        .isEqualTo(22 * 5 + 2L * reasons);
-    assertThat(series("reason="))
-        .as("by reason: per namespace, not per resource")
+        .as("22 resources in 2 namespaces, 20 of them failed once")
+        .isEqualTo(22 * 4 + 20 + 2L * reasons);
+    assertThat(series("grafana_token_issue_failures_by_reason_total{"))
+        .as("by reason at 0: per namespace, not per resource")
         .isEqualTo(2L * reasons);
     assertThat(registry.scrape())
         .contains(failuresByReason("team-a", Reasons.PROVIDER_ERROR, 20.0))
@@ -107,7 +113,8 @@ class TokenMetricsTest {
 
     assertThat(registry.scrape())
         .contains(rotations("ci", 1.0))
-        .contains(failures("ci", 1.0))
+        .contains(failures("ci", Reasons.PROVIDER_ERROR, 1.0))
+        .doesNotContain("name=\"ci\",namespace=\"team-a\",reason=\"RateLimited\"")
         .contains(failuresByReason("team-a", Reasons.PROVIDER_ERROR, 1.0))
         .contains(failuresByReason("team-a", Reasons.RATE_LIMITED, 0.0));
   }

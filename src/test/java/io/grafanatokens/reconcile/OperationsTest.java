@@ -60,7 +60,7 @@ class OperationsTest extends LifecycleTestBase {
     assertThat(metrics()).doesNotContain("name=\"observed\",namespace=\"team-a\",le=");
     assertThat(metrics().lines().filter(l -> !l.startsWith("#") && l.contains("\"observed\"")))
         .as("the resource's series, JOSDK's included (they are per controller)")
-        .hasSize(5);
+        .hasSize(4);
 
     requestRotation("observed", "1");
     awaitReady("observed", "Rotated");
@@ -94,7 +94,7 @@ class OperationsTest extends LifecycleTestBase {
             () ->
                 assertThat(metrics())
                     .contains(
-                        "grafana_token_issue_failures_total{name=\"failing\",namespace=\"team-a\",provider=\"grafana\"} 1.0")
+                        "grafana_token_issue_failures_total{name=\"failing\",namespace=\"team-a\",reason=\"ProviderError\"} 1.0")
                     .contains(
                         "grafana_token_issue_failures_by_reason_total{namespace=\"team-a\",reason=\"ProviderError\"} 1.0")
                     .contains(
